@@ -1,0 +1,140 @@
+"""The core records, defined once and shared by every layer (ingest, store, retrieval, answers,
+API, UI, eval).
+
+Spans (`start`, `end`) are character offsets into a document's *normalised* text, the text that
+`ingest.normalise` produces and that the store keeps, so a citation can always be located and
+highlighted again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DocumentKind = Literal["inspection_report", "guidance", "other"]
+
+
+class SectionKind(StrEnum):
+    """What a section is for. Child sections inherit their parent's kind unless their heading
+    names a kind of its own (a case study inside "Main findings" is a `case_study`)."""
+
+    FRONT_MATTER = "front_matter"
+    CONTENTS = "contents"
+    FOREWORD = "foreword"
+    SUMMARY = "summary"
+    INTRODUCTION = "introduction"
+    CHAPTER = "chapter"
+    JUDGMENT_AREA = "judgment_area"
+    MAIN_FINDINGS = "main_findings"
+    AREAS_FOR_IMPROVEMENT = "areas_for_improvement"
+    RECOMMENDATIONS = "recommendations"
+    CASE_STUDY = "case_study"
+    INNOVATIVE_PRACTICE = "innovative_practice"
+    CONCLUSION = "conclusion"
+    NEXT_STEPS = "next_steps"
+    ANNEX = "annex"
+
+
+class GuidanceRef(BaseModel):
+    """Statutory guidance a document cites, with the edition it was judged against."""
+
+    title: str
+    edition: str | None = None
+
+
+class Judgment(BaseModel):
+    """A graded judgment: an inspected area and the grade the report gives it."""
+
+    area: str
+    grade: str
+    section_id: str | None = None
+
+
+class Document(BaseModel):
+    doc_id: str
+    title: str
+    publisher: str | None = None
+    force: str | None = None
+    kind: DocumentKind = "other"
+    inspection_period: str | None = None
+    published: str | None = None
+    year: int | None = None
+    source_file: str
+    sha256: str
+    guidance: list[GuidanceRef] = Field(default_factory=list)
+    judgments: list[Judgment] = Field(default_factory=list)
+    glossary_terms: list[str] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """Short human label, e.g. "Staffordshire 2021"."""
+        who = (self.force or self.title).removesuffix(" Police").strip()
+        return f"{who} {self.year}" if self.year else who
+
+
+class Section(BaseModel):
+    section_id: str
+    heading: str
+    level: int
+    kind: SectionKind
+    path: list[str]
+    parent_id: str | None = None
+    grade: str | None = None
+    start: int
+    end: int
+    page: int | None = None
+
+
+class Chunk(BaseModel):
+    chunk_id: str
+    doc_id: str
+    section_id: str
+    section_path: list[str]
+    section_kind: SectionKind
+    text: str
+    start: int
+    end: int
+    page: int | None = None
+    order: int
+
+    def embed_text(self, doc_label: str = "") -> str:
+        """What is embedded: where the chunk lives (document, heading path) plus its text."""
+        where = " › ".join([doc_label, *self.section_path] if doc_label else self.section_path)
+        return f"{where}\n{self.text}"
+
+
+class ScoredChunk(BaseModel):
+    """A chunk returned by retrieval with its score (higher is better)."""
+
+    chunk: Chunk
+    score: float
+    doc_label: str = ""
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    doc_title: str
+    doc_label: str
+    section_id: str
+    section_path: list[str]
+    page: int | None = None
+    chunk_id: str
+    quote: str
+    start: int
+    end: int
+
+
+class Answer(BaseModel):
+    question: str
+    standalone_question: str
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    grounded: bool
+    refused: bool = False
+    reason: str | None = None
+    answerer: str
+    passages: list[ScoredChunk] = Field(default_factory=list)
+    timings_ms: dict[str, float] = Field(default_factory=dict)

@@ -1,0 +1,166 @@
+"""The vector half of the store: chunk embeddings in a Chroma collection (embedded or server).
+
+We always embed ourselves (`Embedder`) and hand Chroma finished vectors; the collection is bound
+to `LocalEmbeddingFunction` only so Chroma never falls back to its own default embedder, which
+would download an ONNX model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from assistant.embeddings import Embedder
+from assistant.records import Chunk
+from assistant.settings import Settings
+
+PATH_SEP = " › "
+MAX_BATCH = 1000
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+
+
+@register_embedding_function
+class LocalEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma 1.x embedding-function adapter over our `Embedder`.
+
+    Registered (and given a name and config) so Chroma records it as a "known" function rather
+    than "legacy", and can rebuild it when it reopens the collection, without warnings.
+    """
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder or Embedder()
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.encode(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "inspection-assistant-local"
+
+    def get_config(self) -> dict[str, Any]:
+        # The model name, not a path, so a collection stays portable across installs.
+        return {"model": self._embedder.name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> LocalEmbeddingFunction:
+        model = config.get("model")
+        return LocalEmbeddingFunction(Embedder(None if model == PACKAGED_MODEL else model))
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+
+class VectorStore:
+    """Chunk vectors keyed by `chunk_id`, with enough metadata to filter by document/section."""
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        # A fresh ChromaSettings each time: HttpClient writes host/port into the object it gets.
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            self.client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        else:
+            settings.chroma_path.mkdir(parents=True, exist_ok=True)
+            self.client = chromadb.PersistentClient(
+                path=str(settings.chroma_path), settings=chroma_settings
+            )
+        self.collection = self.client.get_or_create_collection(
+            settings.collection,
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=LocalEmbeddingFunction(embedder),  # type: ignore[arg-type]
+        )
+        self._batch: int | None = None
+
+    @property
+    def batch_size(self) -> int:
+        """Chroma rejects oversized writes; ask the client once (a round trip on a server)."""
+        if self._batch is None:
+            limit = getattr(self.client, "get_max_batch_size", None)
+            self._batch = min(MAX_BATCH, int(limit())) if limit else MAX_BATCH
+        return self._batch
+
+    def upsert(self, chunks: list[Chunk], embeddings: np.ndarray, doc_label: str) -> None:
+        if len(chunks) != len(embeddings):
+            raise ValueError(f"{len(chunks)} chunks but {len(embeddings)} embeddings")
+        vectors = np.asarray(embeddings, dtype=np.float32)
+        for i in range(0, len(chunks), self.batch_size):
+            batch = chunks[i : i + self.batch_size]
+            self.collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors[i : i + len(batch)],
+                documents=[c.text for c in batch],
+                metadatas=[_metadata(c, doc_label) for c in batch],
+            )
+
+    def get_embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        vectors = got["embeddings"] if got["embeddings"] is not None else []
+        return {
+            i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors, strict=True)
+        }
+
+    def ids_for_doc(self, doc_id: str) -> set[str]:
+        return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def delete(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), self.batch_size):
+            self.collection.delete(ids=ids[i : i + self.batch_size])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def query(
+        self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity), best first."""
+        k = min(k, self.count())
+        if k <= 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+            n_results=k,
+            where=where,
+            include=["distances"],
+        )
+        ids = res["ids"][0]
+        distances = res["distances"][0] if res["distances"] else []
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def heartbeat(self) -> bool:
+        """True if the client answers (a server can go away after we connected)."""
+        try:
+            self.client.heartbeat()
+        except Exception:
+            return False
+        return True
+
+
+def _metadata(chunk: Chunk, doc_label: str) -> dict[str, str | int]:
+    """Flat metadata for filtering; Chroma cannot store None, so a missing page is omitted."""
+    meta: dict[str, str | int] = {
+        "doc_id": chunk.doc_id,
+        "section_id": chunk.section_id,
+        "section_kind": str(chunk.section_kind),
+        "order": chunk.order,
+        "start": chunk.start,
+        "end": chunk.end,
+        "doc_label": doc_label,
+        "section_path": PATH_SEP.join(chunk.section_path),
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
