@@ -105,6 +105,18 @@ class Chunk(BaseModel):
         return f"{where}\n{self.text}"
 
 
+class SearchFilters(BaseModel):
+    """Restrict retrieval; an empty list means no restriction. Unknown values are an error."""
+
+    doc_ids: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    forces: list[str] = Field(default_factory=list)
+    section_kinds: list[SectionKind] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not (self.doc_ids or self.years or self.forces or self.section_kinds)
+
+
 class ScoredChunk(BaseModel):
     """A chunk returned by retrieval with its score (higher is better)."""
 

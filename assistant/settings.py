@@ -1,13 +1,13 @@
-"""One typed settings object, read once from `IA_*` environment variables (and an optional `.env`)."""
+"""One typed settings object, read once from `IA_*` environment variables (and `.env`)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +21,9 @@ def _split_keys(value: object) -> object:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="IA_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(REPO_ROOT / "data" / "store", description="Chroma files and SQLite state")
+    data_dir: Path = Field(
+        REPO_ROOT / "data" / "store", description="Chroma files and SQLite state"
+    )
     sample_dir: Path = Field(REPO_ROOT / "data" / "sample", description="bundled sample corpus")
     chroma_host: str | None = Field(None, description="use a Chroma server instead of embedded")
     chroma_port: int = 8000
@@ -29,7 +31,7 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(
         None, description="sentence-transformers name or path; default: the packaged MiniLM"
     )
-    embedding_batch_size: int = 64
+    embedding_batch_size: int = 32
     chunk_chars: int = Field(900, description="target chunk size in characters")
 
     answerer: str = Field("extractive", description="extractive | llm")

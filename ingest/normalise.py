@@ -58,7 +58,7 @@ def normalise_line(line: str, terms: list[str] | None = None) -> str:
     sub = _SUBITEM.match(line)
     if sub:
         marker = "-" if sub.group(1) in "-•*" else sub.group(1)
-        line = f"  {marker} " + line[sub.end():]
+        line = f"  {marker} " + line[sub.end() :]
     else:
         line = _BULLET.sub("- ", line)
     line = _EMPHASIS.sub("", line)

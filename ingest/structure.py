@@ -68,6 +68,10 @@ class ParsedDocument:
     front matter or boilerplate)."""
     contents: list[tuple[str, int | None]] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
+    page_starts: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        return NormalisedText(self.text, page_starts=self.page_starts).page_at(offset)
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.section_id == section_id)
@@ -123,12 +127,17 @@ def _demote_signatures(blocks: list[Block], top_keys: set[str]) -> list[Block]:
     i = 0
     while i < len(out):
         j = i
-        while j < len(out) and out[j].type is BlockType.HEADING and _key(out[j].text) not in top_keys:
+        while (
+            j < len(out) and out[j].type is BlockType.HEADING and _key(out[j].text) not in top_keys
+        ):
             j += 1
         run = j - i
         nxt = out[j] if j < len(out) else None
-        if run >= 2 and nxt is not None and nxt.type is BlockType.HEADING and (
-            _key(nxt.text) in top_keys or _top_kind(nxt.text)
+        if (
+            run >= 2
+            and nxt is not None
+            and nxt.type is BlockType.HEADING
+            and (_key(nxt.text) in top_keys or _top_kind(nxt.text))
         ):
             for k in range(i, j):
                 out[k] = Block(out[k].start, out[k].end, out[k].text, BlockType.PARAGRAPH)
@@ -174,7 +183,11 @@ def _guidance(nt: NormalisedText, text: str) -> list[GuidanceRef]:
             continue
         for match in re.finditer(re.escape(term), text):
             s0 = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
-            s1 = min(x for x in (text.find(". ", match.end()), text.find("\n", match.end()), len(text)) if x >= 0)
+            s1 = min(
+                x
+                for x in (text.find(". ", match.end()), text.find("\n", match.end()), len(text))
+                if x >= 0
+            )
             sentence = text[s0:s1]
             if "statutory guidance" not in sentence.lower():
                 continue
@@ -224,8 +237,7 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
         (
             i
             for i, b in enumerate(blocks)
-            if b.type is BlockType.HEADING
-            and (_top_kind(b.text) or _key(b.text) in contents_keys)
+            if b.type is BlockType.HEADING and (_top_kind(b.text) or _key(b.text) in contents_keys)
         ),
         next((i for i, b in enumerate(blocks) if b.type is BlockType.HEADING and i > 0), 0),
     )
@@ -317,7 +329,9 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
             info, grade = classify(i, block)
             section = open_section(block, info, grade)
             if grade:
-                judgments.append(Judgment(area=section.heading, grade=grade, section_id=section.section_id))
+                judgments.append(
+                    Judgment(area=section.heading, grade=grade, section_id=section.section_id)
+                )
                 skip_grade = True
             continue
         if block.type is BlockType.BOILERPLATE or not stack:
@@ -343,7 +357,10 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
     title = str(meta["title"]) or source_file
     year = meta["year"]
     who = str(force).removesuffix(" Police").removesuffix(" Constabulary") if force else title
-    doc_id = slugify(f"{who}-{year}" if year else who)[:60] or hashlib.sha1(sha256.encode()).hexdigest()[:12]
+    doc_id = (
+        slugify(f"{who}-{year}" if year else who)[:60]
+        or hashlib.sha1(sha256.encode()).hexdigest()[:12]
+    )
     kind = (
         "inspection_report"
         if "inspection" in title.lower()
@@ -366,7 +383,9 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
         judgments=judgments,
         glossary_terms=nt.glossary_terms,
     )
-    return ParsedDocument(document, text, sections, blocks, block_sections, contents, tables)
+    return ParsedDocument(
+        document, text, sections, blocks, block_sections, contents, tables, nt.page_starts
+    )
 
 
 def _trim_end(text: str, end: int) -> int:

@@ -10,12 +10,10 @@ from pathlib import Path
 
 Section = tuple[str, list[str]]
 
-_LATIN1_FIXES = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'})
-
 
 def pdf_safe(text: str) -> str:
-    """What a core-font PDF can carry: the text with characters outside latin-1 replaced."""
-    return text.translate(_LATIN1_FIXES).encode("latin-1", "replace").decode("latin-1")
+    """What a core-font PDF (windows-1252) can carry: other characters become "?"."""
+    return text.encode("cp1252", "replace").decode("cp1252")
 
 
 def _groups(paragraphs: list[str]) -> list[list[str]]:
@@ -35,6 +33,7 @@ def build_pdf(sections: list[Section], path: Path, paragraphs_per_page: int = 4)
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"  # core fonts can then draw "•", "–" and "’"
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.set_margins(20, 20, 20)
     pdf.add_page()
@@ -51,7 +50,7 @@ def build_pdf(sections: list[Section], path: Path, paragraphs_per_page: int = 4)
             if group[0].startswith("- "):
                 for item in group:
                     pdf.set_x(pdf.l_margin + 4)
-                    pdf.cell(5, 6, "-")
+                    pdf.cell(5, 6, "•")
                     pdf.multi_cell(0, 6, pdf_safe(item[2:]), new_x="LMARGIN", new_y="NEXT")
             else:
                 pdf.multi_cell(0, 6, pdf_safe(group[0]), new_x="LMARGIN", new_y="NEXT")

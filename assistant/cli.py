@@ -1,0 +1,201 @@
+"""Command line: `inspection-assistant COMMAND ...` (also `python -m assistant`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant.records import ScoredChunk, SearchFilters, SectionKind
+
+Handler = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _COMMANDS[name] = handler
+        return handler
+
+    return register
+
+
+def _assistant():
+    from assistant.core import Assistant
+
+    return Assistant()
+
+
+def where(hit_label: str, path: Sequence[str], page: int | None) -> str:
+    """ "Staffordshire 2021 › 11. Police detention › ... (p. 52)"."""
+    place = " › ".join([hit_label, *path])
+    return f"{place} (p. {page})" if page else place
+
+
+def snippet(text: str, width: int = 300) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters(
+        doc_ids=args.doc or [],
+        years=args.year or [],
+        section_kinds=[SectionKind(k) for k in (args.kind or [])],
+    )
+
+
+def _add_filter_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--doc", action="append", help="restrict to a document id (repeatable)")
+    parser.add_argument("--year", action="append", type=int, help="restrict to a year (repeatable)")
+    parser.add_argument(
+        "--kind",
+        action="append",
+        choices=[k.value for k in SectionKind],
+        metavar="KIND",
+        help="restrict to a section kind: " + ", ".join(k.value for k in SectionKind),
+    )
+
+
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    paths = args.paths or [assistant.settings.sample_dir]
+    report = assistant.ingest([Path(p) for p in paths], prune=args.prune, progress=not args.quiet)
+    print(report.summary())
+    if report.interrupted:
+        return 130
+    return 1 if report.failed else 0
+
+
+@command("docs")
+def cmd_docs(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    documents = assistant.documents()
+    if args.json:
+        print(json.dumps([d.model_dump() for d in documents], indent=2))
+        return 0
+    if not documents:
+        print("No documents yet. Run `inspection-assistant ingest PATH` (or `make run`).")
+        return 0
+    counts = assistant.db.chunk_counts()
+    for doc in documents:
+        sections = assistant.sections(doc.doc_id)
+        grades = ", ".join(f"{j.area}: {j.grade}" for j in doc.judgments) or "ungraded"
+        guidance = "; ".join(f"{g.title} {g.edition or ''}".strip() for g in doc.guidance)
+        print(f"{doc.doc_id}  {doc.title}")
+        print(
+            f"    {doc.inspection_period or '?'} · published {doc.published or '?'} · "
+            f"{len(sections)} sections · {counts.get(doc.doc_id, 0)} chunks"
+        )
+        print(
+            textwrap.fill(
+                f"grades: {grades}", 100, initial_indent="    ", subsequent_indent="      "
+            )
+        )
+        if guidance:
+            print(f"    guidance: {guidance}")
+    return 0
+
+
+@command("show")
+def cmd_show(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    doc = assistant.document(args.doc_id)
+    if doc is None:
+        known = ", ".join(d.doc_id for d in assistant.documents()) or "none"
+        print(f"error: unknown document '{args.doc_id}' (known: {known})", file=sys.stderr)
+        return 2
+    sections = assistant.sections(doc.doc_id)
+    if args.json:
+        print(
+            json.dumps(
+                {"document": doc.model_dump(), "sections": [s.model_dump() for s in sections]},
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{doc.title} ({doc.doc_id})")
+    for section in sections:
+        extras = [section.kind.value]
+        if section.grade:
+            extras.append(f"grade: {section.grade}")
+        if section.page:
+            extras.append(f"p. {section.page}")
+        print(f"{'  ' * section.level}{section.heading}  [{', '.join(extras)}]")
+    return 0
+
+
+def print_hits(hits: list[ScoredChunk]) -> None:
+    for rank, hit in enumerate(hits, start=1):
+        chunk = hit.chunk
+        print(f"{rank}. [{hit.score:.3f}] {where(hit.doc_label, chunk.section_path, chunk.page)}")
+        print(
+            textwrap.fill(
+                snippet(chunk.text), 100, initial_indent="     ", subsequent_indent="     "
+            )
+        )
+
+
+@command("search")
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.retrieve.hybrid import FilterError
+
+    assistant = _assistant()
+    try:
+        hits = assistant.search(args.query, k=args.k, filters=_filters(args))
+    except FilterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
+    elif not hits:
+        print("No matching passages.")
+    else:
+        print_hits(hits)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inspection-assistant",
+        description="Ask questions of inspection reports; answers cite the report section.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser(
+        "ingest", help="ingest files or folders (default: the bundled sample corpus)"
+    )
+    p.add_argument("paths", nargs="*", help="files or folders (.txt .md .pdf .docx .html)")
+    p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("docs", help="list documents with sections, chunks and grades")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="show a document's section tree")
+    p.add_argument("doc_id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="top passages for a query, with section paths")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--json", action="store_true")
+    _add_filter_args(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

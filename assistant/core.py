@@ -1,0 +1,73 @@
+"""The composition root: one `Assistant` owns the store, the model and the components built on
+them, so the CLI, the API and the UI are thin faces over the same object."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from assistant.embeddings import Embedder
+from assistant.records import Document, ScoredChunk, SearchFilters, Section
+from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
+from assistant.retrieve.sentences import SentenceVectors
+from assistant.settings import Settings, get_settings
+from assistant.store.database import Database
+from assistant.store.vectors import VectorStore
+from ingest.pipeline import Ingestor, IngestReport
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.embedder = embedder or Embedder(
+            self.settings.embedding_model, self.settings.embedding_batch_size
+        )
+        self.db = Database(self.settings.sqlite_path)
+
+    @cached_property
+    def vectors(self) -> VectorStore:
+        return VectorStore(self.settings, self.embedder)
+
+    @cached_property
+    def sentence_vectors(self) -> SentenceVectors:
+        return SentenceVectors(self.embedder)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(
+            self.db, self.vectors, self.embedder, self.sentence_vectors, RetrievalConfig()
+        )
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.db, self.vectors, self.embedder, self.settings.chunk_chars)
+
+    # documents -----------------------------------------------------------------------
+
+    def ingest(
+        self, paths: Iterable[Path], prune: bool = False, progress: bool = True
+    ) -> IngestReport:
+        return self.ingestor.run(paths, prune=prune, progress=progress)
+
+    def documents(self) -> list[Document]:
+        return self.db.documents()
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.db.document(doc_id)
+
+    def sections(self, doc_id: str) -> list[Section]:
+        return self.db.sections(doc_id)
+
+    def remove(self, doc_id: str) -> bool:
+        return self.ingestor.remove(doc_id)
+
+    # retrieval -----------------------------------------------------------------------
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None
+    ) -> list[ScoredChunk]:
+        return self.retriever.run(query, k=k, filters=filters)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,257 @@
+"""Hybrid retrieval: dense (Chroma) and BM25, fused, reranked with sentence-level evidence,
+de-duplicated and diversified; a comparison question retrieves from each report in turn."""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.embeddings import Embedder
+from assistant.records import Chunk, Document, ScoredChunk, SearchFilters
+from assistant.retrieve.fusion import reciprocal_rank_fusion
+from assistant.retrieve.lexical import BM25Retriever
+from assistant.retrieve.scope import Scope, question_scope
+from assistant.retrieve.sentences import SentenceVectors, sentence_spans
+from assistant.retrieve.text import tokens
+from assistant.store.database import Database
+from assistant.store.vectors import VectorStore
+
+
+class FilterError(ValueError):
+    """A filter names something the store does not hold."""
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Weights chosen by the sweep in `eval/sweep.py` over the gold set."""
+
+    candidates: int = 30
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    sentence_weight: float = 0.45
+    chunk_weight: float = 0.35
+    coverage_weight: float = 0.2
+    max_per_section: int = 2
+    rerank: bool = True
+
+
+@dataclass
+class _Corpus:
+    generation: int
+    chunks: dict[str, Chunk]
+    documents: dict[str, Document]
+    labels: dict[str, str]
+    bm25: BM25Retriever
+    tokens: dict[str, set[str]]
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        db: Database,
+        vectors: VectorStore,
+        embedder: Embedder,
+        sentence_vectors: SentenceVectors,
+        config: RetrievalConfig | None = None,
+    ) -> None:
+        self.db = db
+        self.vectors = vectors
+        self.embedder = embedder
+        self.sentence_vectors = sentence_vectors
+        self.config = config or RetrievalConfig()
+        self._corpus: _Corpus | None = None
+        self._lock = threading.Lock()
+
+    # corpus cache ----------------------------------------------------------------------
+
+    def corpus(self) -> _Corpus:
+        """Chunks, documents and the BM25 index, rebuilt whenever the database changes."""
+        with self._lock:
+            if self._corpus is None or self._corpus.generation != self.db.generation:
+                generation = self.db.generation
+                chunks = self.db.chunks()
+                documents = {d.doc_id: d for d in self.db.documents()}
+                labels = {doc_id: d.label for doc_id, d in documents.items()}
+                self._corpus = _Corpus(
+                    generation=generation,
+                    chunks={c.chunk_id: c for c in chunks},
+                    documents=documents,
+                    labels=labels,
+                    bm25=BM25Retriever(chunks, labels),
+                    tokens={
+                        c.chunk_id: set(tokens(c.embed_text(labels[c.doc_id]))) for c in chunks
+                    },
+                )
+            return self._corpus
+
+    def allowed_docs(self, filters: SearchFilters | None) -> list[str]:
+        """Documents the filters allow; raises FilterError naming any unknown value."""
+        corpus = self.corpus()
+        docs = list(corpus.documents.values())
+        if filters is None or filters.is_empty():
+            return [d.doc_id for d in docs]
+        unknown = [d for d in filters.doc_ids if d not in corpus.documents]
+        if unknown:
+            raise FilterError(
+                f"unknown document {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(corpus.documents))}"
+            )
+        years = {d.year for d in docs}
+        bad_years = [y for y in filters.years if y not in years]
+        if bad_years:
+            raise FilterError(
+                f"no document from year {bad_years[0]}; years held: {sorted(y for y in years if y)}"
+            )
+        forces = {(d.force or "").lower() for d in docs}
+        bad_forces = [f for f in filters.forces if f.lower() not in forces]
+        if bad_forces:
+            raise FilterError(
+                f"unknown force {bad_forces[0]!r}; forces held: {sorted(f for f in forces if f)}"
+            )
+        return [
+            d.doc_id
+            for d in docs
+            if (not filters.doc_ids or d.doc_id in filters.doc_ids)
+            and (not filters.years or d.year in filters.years)
+            and (
+                not filters.forces or (d.force or "").lower() in {f.lower() for f in filters.forces}
+            )
+        ]
+
+    def scope(self, query: str) -> Scope:
+        return question_scope(query, list(self.corpus().documents.values()))
+
+    # retrieval ------------------------------------------------------------------------
+
+    def run(
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        use_scope: bool = True,
+        query_vector: np.ndarray | None = None,
+    ) -> list[ScoredChunk]:
+        """The top `k` chunks for `query`, best first."""
+        doc_ids = self.allowed_docs(filters)
+        kinds = {str(kind) for kind in filters.section_kinds} if filters else set()
+        vector = query_vector if query_vector is not None else self.embedder.encode_one(query)
+        scope = self.scope(query) if use_scope else Scope()
+        if scope.doc_ids and not scope.comparison:
+            narrowed = [d for d in doc_ids if d in scope.doc_ids]
+            doc_ids = narrowed or doc_ids
+        if scope.comparison and len(doc_ids) >= 2:
+            compared = [d for d in doc_ids if not scope.doc_ids or d in scope.doc_ids] or doc_ids
+            per_doc = [
+                self._ranked(query, vector, [d], kinds, math.ceil(k / len(compared)))
+                for d in compared
+            ]
+            interleaved = [hit for rank in zip(*per_doc, strict=False) for hit in rank]
+            leftovers = [hit for ranked in per_doc for hit in ranked if hit not in interleaved]
+            return (interleaved + leftovers)[:k]
+        return self._ranked(query, vector, doc_ids, kinds, k)
+
+    def _ranked(
+        self, query: str, vector: np.ndarray, doc_ids: list[str], kinds: set[str], k: int
+    ) -> list[ScoredChunk]:
+        corpus = self.corpus()
+        if not doc_ids:
+            return []
+        cfg = self.config
+        allowed = {
+            cid
+            for cid, c in corpus.chunks.items()
+            if c.doc_id in doc_ids and (not kinds or str(c.section_kind) in kinds)
+        }
+        where: dict[str, object] = (
+            {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        )
+        if kinds:
+            where = {"$and": [where, {"section_kind": {"$in": sorted(kinds)}}]}
+        dense = [
+            (cid, s)
+            for cid, s in self.vectors.query(vector, cfg.candidates, where)
+            if cid in allowed
+        ]
+        lexical = corpus.bm25.run(query, cfg.candidates, allowed)
+        fused = reciprocal_rank_fusion(
+            [[cid for cid, _ in dense], [cid for cid, _ in lexical]],
+            [cfg.dense_weight, cfg.lexical_weight],
+        )
+        pool = sorted(fused, key=lambda cid: -fused[cid])[: cfg.candidates]
+        if not pool:
+            return []
+        scores = self._rerank(query, vector, pool, dict(dense), fused) if cfg.rerank else fused
+        ordered = sorted(pool, key=lambda cid: -scores[cid])
+        return self._diversify(ordered, scores, k)
+
+    def _rerank(
+        self,
+        query: str,
+        vector: np.ndarray,
+        pool: list[str],
+        dense: dict[str, float],
+        fused: dict[str, float],
+    ) -> dict[str, float]:
+        """Score = sentence evidence (best sentence's similarity) + chunk similarity + share of
+        the question's words the chunk contains."""
+        corpus = self.corpus()
+        cfg = self.config
+        missing = [cid for cid in pool if cid not in dense]
+        if missing:
+            stored = self.vectors.get_embeddings(missing)
+            dense.update({cid: float(v @ vector) for cid, v in stored.items()})
+        sentences: list[str] = []
+        owners: list[str] = []
+        for cid in pool:
+            text = corpus.chunks[cid].text
+            for start, end in sentence_spans(text):
+                sentences.append(text[start:end])
+                owners.append(cid)
+        best: dict[str, float] = dict.fromkeys(pool, 0.0)
+        if sentences:
+            sims = self.sentence_vectors.get(sentences) @ vector
+            for cid, sim in zip(owners, sims, strict=True):
+                best[cid] = max(best[cid], float(sim))
+        wanted = set(tokens(query))
+        scores = {}
+        for cid in pool:
+            coverage = len(wanted & corpus.tokens[cid]) / len(wanted) if wanted else 0.0
+            scores[cid] = (
+                cfg.sentence_weight * best[cid]
+                + cfg.chunk_weight * dense.get(cid, 0.0)
+                + cfg.coverage_weight * coverage
+            )
+        return scores
+
+    def _diversify(self, ordered: list[str], scores: dict[str, float], k: int) -> list[ScoredChunk]:
+        """Drop chunks overlapping a better one; at most `max_per_section` from one section
+        before the others have had their turn."""
+        corpus = self.corpus()
+        picked: list[Chunk] = []
+        held_back: list[Chunk] = []
+        per_section: dict[str, int] = {}
+        for cid in ordered:
+            chunk = corpus.chunks[cid]
+            if any(
+                p.doc_id == chunk.doc_id and p.start < chunk.end and chunk.start < p.end
+                for p in picked
+            ) or any(p.text == chunk.text for p in picked):
+                continue
+            key = f"{chunk.doc_id}/{chunk.section_id}"
+            if per_section.get(key, 0) >= self.config.max_per_section:
+                held_back.append(chunk)
+                continue
+            per_section[key] = per_section.get(key, 0) + 1
+            picked.append(chunk)
+            if len(picked) >= k:
+                break
+        picked.extend(held_back[: max(0, k - len(picked))])
+        return [
+            ScoredChunk(
+                chunk=c, score=round(scores[c.chunk_id], 4), doc_label=corpus.labels[c.doc_id]
+            )
+            for c in picked
+        ]

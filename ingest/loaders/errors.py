@@ -1,0 +1,7 @@
+"""The one error every loader raises, so callers can report a bad file without a traceback."""
+
+from __future__ import annotations
+
+
+class LoadError(Exception):
+    """A file that cannot be turned into text; the message says why, in plain words."""
