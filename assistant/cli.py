@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.records import ScoredChunk, SearchFilters, SectionKind
+from assistant.records import Answer, ScoredChunk, SearchFilters, SectionKind
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
@@ -159,6 +159,74 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def format_answer(answer: Answer, show_rewrite: bool = True) -> str:
+    lines = []
+    if show_rewrite and answer.standalone_question != answer.question:
+        lines.append(f"(understood as: {answer.standalone_question})\n")
+    lines.append(answer.text)
+    if answer.citations:
+        lines.append("\nNearest passages:" if answer.refused else "\nSources:")
+        for c in answer.citations:
+            quote = snippet(c.quote, 400)
+            lines.append(f'[{c.n}] {where(c.doc_label, c.section_path, c.page)} — "{quote}"')
+    return "\n".join(lines)
+
+
+def _ask_errors() -> tuple[type[Exception], ...]:
+    from assistant.answer.pipeline import QuestionError
+    from assistant.retrieve.hybrid import FilterError
+
+    return (QuestionError, FilterError)
+
+
+@command("ask")
+def cmd_ask(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    try:
+        answer = assistant.ask(args.question, filters=_filters(args), answerer=args.answerer)
+    except _ask_errors() as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(answer.model_dump_json(indent=2, exclude={"passages"}))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+@command("chat")
+def cmd_chat(args: argparse.Namespace) -> int:
+    assistant = _assistant()
+    conversation = assistant.conversations.create()
+    last: Answer | None = None
+    print("Ask about the reports. /new starts over, /sources shows the last sources, /quit ends.")
+    while True:
+        try:
+            line = input("you> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return 0
+        if line == "/new":
+            conversation, last = assistant.conversations.create(), None
+            print("(new conversation)")
+            continue
+        if line == "/sources":
+            print(format_answer(last).split("\nSources:", 1)[-1] if last else "(no answer yet)")
+            continue
+        try:
+            last = assistant.ask(
+                line, conversation_id=conversation, filters=_filters(args), answerer=args.answerer
+            )
+        except _ask_errors() as error:
+            print(f"error: {error}")
+            continue
+        print(format_answer(last))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inspection-assistant",
@@ -184,6 +252,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true")
+    _add_filter_args(p)
+
+    p = sub.add_parser("ask", help="answer a question with cited passages")
+    p.add_argument("question")
+    p.add_argument("--answerer", choices=["extractive", "llm"], help="default: IA_ANSWERER")
+    p.add_argument("--json", action="store_true")
+    _add_filter_args(p)
+
+    p = sub.add_parser("chat", help="an interactive conversation (follow-ups keep context)")
+    p.add_argument("--answerer", choices=["extractive", "llm"])
     _add_filter_args(p)
     return parser
 

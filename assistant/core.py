@@ -7,11 +7,16 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.llm import LLMAnswerer
+from assistant.answer.pipeline import AskPipeline
+from assistant.answer.rewrite import Turn
 from assistant.embeddings import Embedder
-from assistant.records import Document, ScoredChunk, SearchFilters, Section
+from assistant.records import Answer, Document, ScoredChunk, SearchFilters, Section
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieve.sentences import SentenceVectors
 from assistant.settings import Settings, get_settings
+from assistant.store.conversations import ConversationStore
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 from ingest.pipeline import Ingestor, IngestReport
@@ -31,12 +36,34 @@ class Assistant:
 
     @cached_property
     def sentence_vectors(self) -> SentenceVectors:
-        return SentenceVectors(self.embedder)
+        return SentenceVectors(self.embedder, self.db)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(
             self.db, self.vectors, self.embedder, self.sentence_vectors, RetrievalConfig()
+        )
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        return ConversationStore(self.db)
+
+    @cached_property
+    def llm(self) -> LLMAnswerer | None:
+        """The LLM answerer when one is configured (IA_LLM_BASE_URL), else None."""
+        if not self.settings.llm_base_url:
+            return None
+        return LLMAnswerer(self.settings, self.embedder, self.sentence_vectors)
+
+    @cached_property
+    def asker(self) -> AskPipeline:
+        return AskPipeline(
+            self.retriever,
+            ExtractiveAnswerer(self.sentence_vectors),
+            self.conversations,
+            llm=self.llm,
+            default_answerer=self.settings.answerer,
+            max_question_chars=self.settings.max_question_chars,
         )
 
     @cached_property
@@ -68,6 +95,27 @@ class Assistant:
         self, query: str, k: int = 5, filters: SearchFilters | None = None
     ) -> list[ScoredChunk]:
         return self.retriever.run(query, k=k, filters=filters)
+
+    def ask(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        history: list[Turn] | None = None,
+        filters: SearchFilters | None = None,
+        answerer: str | None = None,
+    ) -> Answer:
+        return self.asker.run(question, conversation_id, history, filters, answerer)
+
+    def warm(self, progress: bool = False) -> int:
+        """Load the model and encode every stored sentence not yet cached (done once per corpus
+        change, in the background when serving), so questions pay only for the question."""
+        from assistant.retrieve.sentences import sentence_spans
+
+        texts = [c.text[s:e] for c in self.db.chunks() for s, e in sentence_spans(c.text)]
+        batch = 256
+        for offset in range(0, len(texts), batch):
+            self.sentence_vectors.get(texts[offset : offset + batch])
+        return len(texts)
 
     def close(self) -> None:
         self.db.close()

@@ -26,6 +26,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:-|\d{1,2}\.(?=\s+[a-z(])|[a-z]\))\s+")
 _MNEMONIC = re.compile(r"^[A-Z] [–-] \S")
 _BOILERPLATE = re.compile(r"©|^(?:www\.|https?://)\S+$|^\S+\.(?:gov|org|co)\.uk\S*$", re.I)
 _NO_HEADING_END = tuple(".,:;!?")
+_SENTENCE_INSIDE = re.compile(r"[a-z]{3,}[.!?] +[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def _classify(text: str) -> BlockType:
         and len(line) <= 250
         and len(line.split()) <= 30
         and not line.endswith(_NO_HEADING_END)
+        and not _SENTENCE_INSIDE.search(line)
         and (line[0].isupper() or line[0].isdigit())
     ):
         return BlockType.HEADING

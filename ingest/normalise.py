@@ -23,6 +23,7 @@ _SPACES = re.compile(r"[ \u2009\u202f]+")
 _SUBITEM = re.compile(r"^[ \t]+([-•*]|\d+\.)\s+")
 _BULLET = re.compile(r"^[•*]\s+")
 _TERMINAL = tuple(".:;!?)\"'")
+_SENTENCE_INSIDE = re.compile(r"[a-z]{3,}[.!?] +[A-Z]")
 
 
 @dataclass
@@ -75,14 +76,18 @@ def normalise_fragment(fragment: str) -> str:
 
 
 def _continues(previous: str, following: str) -> bool:
-    """A paragraph broken by a page break: no closing punctuation, next starts in lower case."""
+    """A paragraph broken by a page break: no closing punctuation, next starts in lower case
+    (or with a number, when the broken block already holds a full sentence, so is no heading)."""
     last = previous.rstrip().splitlines()[-1] if previous.strip() else ""
     return (
         len(last.split()) >= 8
         and "\t" not in last
         and not last.endswith(_TERMINAL)
         and bool(following)
-        and following[0].islower()
+        and (
+            following[0].islower()
+            or (following[0].isdigit() and bool(_SENTENCE_INSIDE.search(last)))
+        )
     )
 
 

@@ -53,7 +53,7 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _SHORT_CASE_CHILD_WORDS = 8
 _CONTENTS_LOOKAHEAD = 3
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 """Bump when parsing or chunking changes, so a re-ingest rebuilds unchanged files."""
 
 
@@ -151,13 +151,15 @@ def _metadata(front: list[Block], blocks: list[Block]) -> dict[str, str | int | 
     force = next((line for line in lines if _FORCE.match(line)), None)
     period = None
     year: int | None = None
+    published = publisher = None
     for line in lines:
         match = _DATE_RANGE.search(line)
-        if match:
+        if match and line.lower().startswith("published"):
+            published = published or match.group(0)  # a publication date, not a period
+        elif match:
             period = match.group(0)
             year = int(match.group(1) or match.group(2))
             break
-    published = publisher = None
     for block in blocks:
         match = _PUBLISHED.match(block.one_line)
         if match:

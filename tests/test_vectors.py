@@ -6,15 +6,10 @@ model, so constructing or calling it anywhere in the lifecycle is a bug.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import warnings
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import httpx
 import numpy as np
 import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
@@ -24,6 +19,9 @@ from assistant.embeddings import Embedder
 from assistant.records import Chunk, SectionKind
 from assistant.settings import Settings
 from assistant.store.vectors import LocalEmbeddingFunction, VectorStore
+
+if TYPE_CHECKING:
+    from conftest import ChromaServer
 
 TEXTS = {
     # doc "alpha"
@@ -212,83 +210,38 @@ def test_upsert_batches_and_replaces(
 # --- server (HttpClient against `chroma run`) -----------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ChromaServer:
-    """A `chroma run` subprocess on 127.0.0.1; the binary ships with chromadb in this venv."""
-
-    binary = Path(sys.executable).parent / "chroma"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.port = 0
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log = path.parent / "chroma-server.log"
-
-    def start(self, timeout_s: float = 30.0) -> None:
-        if not self.binary.exists():
-            pytest.fail(f"chroma CLI not found at {self.binary}; is chromadb installed?")
-        self.port = free_port()
-        cmd = [str(self.binary), "run", "--path", str(self.path)]
-        cmd += ["--host", "127.0.0.1", "--port", str(self.port)]
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout_s
-        url = f"http://127.0.0.1:{self.port}/api/v2/heartbeat"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if httpx.get(url, timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"chroma run gave no heartbeat within {timeout_s}s:\n{self.tail()}")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
-    server = ChromaServer(tmp_path / "chroma-server")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        SharedSystemClient.clear_system_cache()
-
-
 def test_server_lifecycle(
-    chroma_server: ChromaServer, settings_factory: Callable[..., Settings], embedder: Embedder
+    chroma_server: tuple[str, int],
+    settings_factory: Callable[..., Settings],
+    embedder: Embedder,
 ) -> None:
-    settings = settings_factory(chroma_host="127.0.0.1", chroma_port=chroma_server.port)
+    host, port = chroma_server
+    # The server is shared by the session: a collection of our own starts empty.
+    settings = settings_factory(chroma_host=host, chroma_port=port, collection="vectors-lifecycle")
     store = exercise_lifecycle(settings, embedder)
     assert store.collection.configuration_json["hnsw"]["space"] == "cosine"
 
+
+def test_server_going_away_and_restarting(
+    private_chroma_server: ChromaServer,
+    settings_factory: Callable[..., Settings],
+    embedder: Embedder,
+) -> None:
+    server = private_chroma_server
+    settings = settings_factory(chroma_host=server.host, chroma_port=server.port)
+    store = VectorStore(settings, embedder)
+    for doc_id, chunks in make_chunks().items():
+        emb = embedder.encode([c.embed_text(LABELS[doc_id]) for c in chunks])
+        store.upsert(chunks, emb, LABELS[doc_id])
+    assert store.ids_for_doc("beta") == {"beta-0", "beta-1"}
+
     # The server going away is reported, not raised.
-    chroma_server.stop()
+    server.stop()
     assert store.heartbeat() is False
 
     # Data lives in the server's path: a restarted server (new port) still has it.
-    chroma_server.start()
-    again = reopen(settings.model_copy(update={"chroma_port": chroma_server.port}), embedder)
+    server.start()
+    again = reopen(settings.model_copy(update={"chroma_port": server.port}), embedder)
     assert again.heartbeat()
-    assert again.ids_for_doc("beta") == {"beta-1"}
+    assert again.ids_for_doc("beta") == {"beta-0", "beta-1"}
+    assert again.count() == len(TEXTS)

@@ -4,7 +4,9 @@ de-duplicated and diversified; a comparison question retrieves from each report 
 from __future__ import annotations
 
 import math
+import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +48,8 @@ class _Corpus:
     labels: dict[str, str]
     bm25: BM25Retriever
     tokens: dict[str, set[str]]
+    vocabulary: set[str]
+    """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
 
 
 class HybridRetriever:
@@ -81,6 +85,7 @@ class HybridRetriever:
                     documents=documents,
                     labels=labels,
                     bm25=BM25Retriever(chunks, labels),
+                    vocabulary=_vocabulary(chunks, documents.values()),
                     tokens={
                         c.chunk_id: set(tokens(c.embed_text(labels[c.doc_id]))) for c in chunks
                     },
@@ -255,3 +260,11 @@ class HybridRetriever:
             )
             for c in picked
         ]
+
+
+def _vocabulary(chunks: list[Chunk], documents: Iterable[Document]) -> set[str]:
+    words: set[str] = set()
+    for text in [c.text for c in chunks] + [d.title for d in documents]:
+        found = set(re.findall(r"[a-z0-9]+", text.lower()))
+        words |= found | set(tokens(" ".join(found)))
+    return words

@@ -10,8 +10,8 @@ from assistant.records import Document
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COMPARISON = re.compile(
-    r"\b(?:compare[sd]?|comparison|changed?|changes|differ(?:ence|ent)?|improv\w*|better|worse|"
-    r"since|between|both|progress|still|any longer|anymore|now)\b",
+    r"\b(?:compare[sd]?|comparison|changed?|changes|differ(?:ence|ent|s)?|improved|improving|"
+    r"better|worse|since|between|progress|still|now|any ?more|any longer|again|trend)\b",
     re.I,
 )
 
@@ -31,21 +31,24 @@ def _doc_years(document: Document) -> set[int]:
 
 
 def question_scope(question: str, documents: list[Document]) -> Scope:
+    """Named documents (by year, or by force when several forces are held) and whether the
+    question compares: two named reports, or a change-word with one or no report named while the
+    force has several."""
     years = {int(y) for y in _YEAR.findall(question)}
     named = [d for d in documents if years & _doc_years(d)]
     lowered = question.lower()
-    forces = [
-        d
-        for d in documents
-        if d.force and d.force.lower().removesuffix(" police").strip() in lowered
-    ]
-    if forces and not named and len({d.force for d in forces}) < len({d.force for d in documents}):
-        named = forces
+    forces = {d.force for d in documents if d.force}
+    mentioned = {f for f in forces if f.lower().removesuffix(" police").strip() in lowered}
+    if not named and mentioned and len(mentioned) < len(forces):
+        named = [d for d in documents if d.force in mentioned]
     distinct = {d.doc_id for d in named}
-    comparison = len(distinct) >= 2 or (
-        bool(_COMPARISON.search(question))
-        and len(years) != 1
-        and len(documents) >= 2
-        and bool(re.search(r"\b(?:changed?|compare|between|since|improv\w*|progress)\b", lowered))
-    )
-    return Scope(tuple(sorted(distinct)), comparison)
+    if len(distinct) >= 2:
+        return Scope(tuple(sorted(distinct)), comparison=True)
+    if _COMPARISON.search(question):
+        pool = documents
+        if distinct:
+            force = next(d.force for d in named)
+            pool = [d for d in documents if d.force == force]
+        if len({d.doc_id for d in pool}) >= 2:
+            return Scope(tuple(sorted(d.doc_id for d in pool)), comparison=True)
+    return Scope(tuple(sorted(distinct)), comparison=False)

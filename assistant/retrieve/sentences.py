@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
-from collections import OrderedDict
 
 import numpy as np
 
 from assistant.embeddings import Embedder
+from assistant.store.database import Database
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')]?\s+(?=[A-Z0-9\"'(])|\n+")
 _MARKER = re.compile(r"-\s+|\d{1,2}\.\s+(?=[a-z])")
@@ -47,25 +48,54 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 
 
 class SentenceVectors:
-    """Embeddings of sentences, cached by text: the same passages recur across questions."""
+    """Embeddings of sentences, by text: the same passages recur across questions, so each
+    sentence is encoded once, ever, and kept in SQLite beside the documents."""
 
-    def __init__(self, embedder: Embedder, capacity: int = 50_000) -> None:
+    def __init__(self, embedder: Embedder, db: Database) -> None:
         self.embedder = embedder
-        self.capacity = capacity
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.db = db
         self._lock = threading.Lock()
+        db.executescript(_SCHEMA)
+        rows = db.query(
+            "SELECT key, vector FROM sentence_vectors WHERE model = ?", (embedder.name,)
+        )
+        self._cache: dict[str, np.ndarray] = {
+            r["key"]: np.frombuffer(r["vector"], dtype=np.float32) for r in rows
+        }
 
     def get(self, texts: list[str]) -> np.ndarray:
+        keys = [_key(t) for t in texts]
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if missing:
-            encoded = self.embedder.encode(missing)
+            encoded = self.embedder.encode(list(missing.values()))
             with self._lock:
-                for text, vector in zip(missing, encoded, strict=True):
-                    self._cache[text] = vector
-                while len(self._cache) > self.capacity:
-                    self._cache.popitem(last=False)
+                self._cache.update(zip(missing, encoded, strict=True))
+            with self.db.transaction() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)",
+                    [
+                        (k, self.embedder.name, v.tobytes())
+                        for k, v in zip(missing, encoded, strict=True)
+                    ],
+                )
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
         with self._lock:
-            if not texts:
-                return np.zeros((0, 1), dtype=np.float32)
-            return np.vstack([self._cache[t] for t in texts])
+            return np.vstack([self._cache[k] for k in keys])
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+"""

@@ -1,0 +1,228 @@
+"""The default, offline answerer: it answers with the report's own sentences, each cited.
+
+Every unit (sentence, or lead sentence with its list) of the retrieved passages is scored by
+its similarity to the question (same embedding model), the share of the question's words it
+contains, and the rank of its passage. The best units are ordered as they stand in the reports
+(grouped by report for comparisons). When even the best is weak, or the question names something
+no document mentions, it refuses and shows the nearest passages instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.units import Unit, answer_units, render_unit
+from assistant.records import Citation, Document, ScoredChunk
+from assistant.retrieve.sentences import SentenceVectors, sentence_spans
+from assistant.retrieve.text import tokens
+
+_PROPER_NOUN = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{3,})\b")
+
+
+@dataclass(frozen=True)
+class ExtractiveConfig:
+    """Chosen by the sweep in `eval/sweep.py` over the gold set."""
+
+    similarity_weight: float = 0.6
+    coverage_weight: float = 0.25
+    passage_weight: float = 0.15
+    refusal_threshold: float = 0.42
+    margin: float = 0.12
+    max_units: int = 3
+    max_units_per_doc_when_comparing: int = 2
+
+
+@dataclass
+class Draft:
+    text: str
+    citations: list[Citation]
+    refused: bool
+    reason: str | None = None
+
+
+@dataclass
+class _Candidate:
+    passage: ScoredChunk
+    passage_rank: int
+    unit: Unit
+    score: float
+
+
+def citation_for(
+    n: int, hit: ScoredChunk, start: int, end: int, document: Document | None
+) -> Citation:
+    """A citation of `hit.chunk.text[start:end]`, with offsets into the document's text."""
+    chunk = hit.chunk
+    return Citation(
+        n=n,
+        doc_id=chunk.doc_id,
+        doc_title=document.title if document else chunk.doc_id,
+        doc_label=hit.doc_label,
+        section_id=chunk.section_id,
+        section_path=chunk.section_path,
+        page=chunk.page,
+        chunk_id=chunk.chunk_id,
+        quote=chunk.text[start:end],
+        start=chunk.start + start,
+        end=chunk.start + end,
+    )
+
+
+def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
+    """Capitalised names in the question that no document contains (e.g. another force)."""
+    return [
+        name
+        for name in dict.fromkeys(_PROPER_NOUN.findall(question))
+        if name.lower() not in vocabulary and tokens(name) and tokens(name)[0] not in vocabulary
+    ]
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(self, sentence_vectors: SentenceVectors, config: ExtractiveConfig | None = None):
+        self.sentence_vectors = sentence_vectors
+        self.config = config or ExtractiveConfig()
+
+    def score_units(
+        self, question: str, vector: np.ndarray, passages: list[ScoredChunk]
+    ) -> list[_Candidate]:
+        cfg = self.config
+        wanted = set(tokens(question))
+        top_score = max((p.score for p in passages), default=1.0) or 1.0
+        candidates: list[_Candidate] = []
+        texts: list[str] = []
+        owners: list[int] = []
+        for rank, passage in enumerate(passages):
+            text = passage.chunk.text
+            for unit in answer_units(text):
+                candidates.append(_Candidate(passage, rank, unit, 0.0))
+                for s, e in sentence_spans(text[unit.start : unit.end]):
+                    texts.append(text[unit.start + s : unit.start + e])
+                    owners.append(len(candidates) - 1)
+        if not candidates:
+            return []
+        similarity = np.full(len(candidates), -1.0)
+        for owner, sim in zip(owners, self.sentence_vectors.get(texts) @ vector, strict=True):
+            similarity[owner] = max(similarity[owner], float(sim))
+        for index, cand in enumerate(candidates):
+            unit_text = cand.passage.chunk.text[cand.unit.start : cand.unit.end]
+            coverage = len(wanted & set(tokens(unit_text))) / len(wanted) if wanted else 0.0
+            cand.score = (
+                cfg.similarity_weight * similarity[index]
+                + cfg.coverage_weight * coverage
+                + cfg.passage_weight * max(cand.passage.score, 0.0) / top_score
+            )
+        return sorted(candidates, key=lambda c: -c.score)
+
+    def run(
+        self,
+        question: str,
+        vector: np.ndarray,
+        passages: list[ScoredChunk],
+        documents: dict[str, Document],
+        comparison: bool = False,
+        vocabulary: set[str] | None = None,
+    ) -> Draft:
+        cfg = self.config
+        missing = unknown_names(question, vocabulary) if vocabulary is not None else []
+        ranked = self.score_units(question, vector, passages)
+        if missing:
+            return self.refusal(
+                passages, documents, f"the documents don't mention {', '.join(missing)}"
+            )
+        if not ranked or ranked[0].score < cfg.refusal_threshold:
+            return self.refusal(
+                passages, documents, "no passage answers the question closely enough"
+            )
+
+        floor = max(cfg.refusal_threshold, ranked[0].score - cfg.margin)
+        chosen: list[_Candidate] = []
+        per_doc: dict[str, int] = {}
+        limit = cfg.max_units_per_doc_when_comparing if comparison else cfg.max_units
+        docs_in_play = {c.passage.chunk.doc_id for c in ranked}
+        for cand in ranked:
+            doc_id = cand.passage.chunk.doc_id
+            if per_doc.get(doc_id, 0) >= limit:
+                continue
+            # In a comparison each report gets its say, even below the usual floor.
+            needs_doc = comparison and doc_id not in per_doc and len(docs_in_play) > 1
+            if cand.score < floor and not (needs_doc and cand.score >= cfg.refusal_threshold * 0.8):
+                continue
+            if any(_overlaps(cand, other) for other in chosen):
+                continue
+            chosen.append(cand)
+            per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+            if not comparison and len(chosen) >= cfg.max_units:
+                break
+        return self.compose(chosen, documents, comparison)
+
+    def compose(
+        self, chosen: list[_Candidate], documents: dict[str, Document], comparison: bool
+    ) -> Draft:
+        def year(c: _Candidate) -> int:
+            doc = documents.get(c.passage.chunk.doc_id)
+            return doc.year or 0 if doc else 0
+
+        ordered = sorted(
+            chosen,
+            key=lambda c: (year(c), c.passage.chunk.doc_id, c.passage.chunk.start + c.unit.start),
+        )
+        citations: list[Citation] = []
+        parts: list[str] = []
+        current_doc = None
+        group: list[str] = []
+        for cand in ordered:
+            chunk = cand.passage.chunk
+            n = len(citations) + 1
+            citations.append(
+                citation_for(
+                    n, cand.passage, cand.unit.start, cand.unit.end, documents.get(chunk.doc_id)
+                )
+            )
+            if comparison and chunk.doc_id != current_doc:
+                if group:
+                    parts.append(" ".join(group))
+                group = [f"{cand.passage.doc_label}:"]
+                current_doc = chunk.doc_id
+            rendered = render_unit(chunk.text, cand.unit)
+            group.append(f"{rendered} [{n}]" if not cand.unit.is_list else f"{rendered}\n[{n}]")
+        if group:
+            parts.append(" ".join(group))
+        text = "\n\n".join(parts) if comparison else " ".join(parts)
+        return Draft(text=text.replace(" \n", "\n"), citations=citations, refused=False)
+
+    def refusal(
+        self, passages: list[ScoredChunk], documents: dict[str, Document], reason: str
+    ) -> Draft:
+        """Say the documents don't cover it, and offer the nearest passages (their opening
+        sentence) so the reader can judge."""
+        nearest = []
+        for hit in passages[:3]:
+            spans = sentence_spans(hit.chunk.text)
+            if spans:
+                start, end = spans[0]
+                nearest.append(
+                    citation_for(len(nearest) + 1, hit, start, end, documents.get(hit.chunk.doc_id))
+                )
+        return Draft(
+            text="The documents don't cover this"
+            + (f" ({reason})." if reason else ".")
+            + (" The nearest passages are listed below." if nearest else ""),
+            citations=nearest,
+            refused=True,
+            reason=reason,
+        )
+
+
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    ca, cb = a.passage.chunk, b.passage.chunk
+    if ca.doc_id != cb.doc_id:
+        return False
+    a0, a1 = ca.start + a.unit.start, ca.start + a.unit.end
+    b0, b1 = cb.start + b.unit.start, cb.start + b.unit.end
+    same_text = ca.text[a.unit.start : a.unit.end] == cb.text[b.unit.start : b.unit.end]
+    return same_text or (a0 < b1 and b0 < a1)

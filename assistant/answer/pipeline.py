@@ -1,0 +1,204 @@
+"""The ask path: validate → rewrite a follow-up → retrieve → answer → check citations → record.
+
+One place for it, used by the CLI, the API, the UI and the eval, so they all answer alike.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.answer.extractive import Draft, ExtractiveAnswerer
+from assistant.answer.llm import LLMAnswerer, LLMError
+from assistant.answer.rewrite import Turn, rewrite_followup
+from assistant.records import Answer, ScoredChunk, SearchFilters
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.store.conversations import ConversationStore
+
+ANSWERERS = ("extractive", "llm")
+
+
+class QuestionError(ValueError):
+    """A question we will not run (empty, too long, unknown answerer or conversation)."""
+
+
+@dataclass
+class Event:
+    """A streaming event: `token` (text), `replace` (the whole text so far was replaced),
+    `answer` (the final record), `error`."""
+
+    kind: str
+    data: Any
+
+
+class AskPipeline:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        extractive: ExtractiveAnswerer,
+        conversations: ConversationStore,
+        llm: LLMAnswerer | None = None,
+        default_answerer: str = "extractive",
+        max_question_chars: int = 2000,
+        k: int = 6,
+    ) -> None:
+        self.retriever = retriever
+        self.extractive = extractive
+        self.conversations = conversations
+        self.llm = llm
+        self.default_answerer = default_answerer
+        self.max_question_chars = max_question_chars
+        self.k = k
+
+    def validate(self, question: str, answerer: str | None, conversation_id: str | None) -> str:
+        question = " ".join((question or "").split())
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > self.max_question_chars:
+            raise QuestionError(
+                f"the question is too long ({len(question)} characters; the limit is "
+                f"{self.max_question_chars})"
+            )
+        chosen = answerer or self.default_answerer
+        if chosen not in ANSWERERS:
+            raise QuestionError(
+                f"unknown answerer {chosen!r}; choose one of {', '.join(ANSWERERS)}"
+            )
+        if chosen == "llm" and self.llm is None:
+            raise QuestionError(
+                "the llm answerer needs an LLM: set IA_LLM_BASE_URL (and IA_LLM_MODEL)"
+            )
+        if conversation_id is not None and not self.conversations.exists(conversation_id):
+            raise QuestionError(f"unknown conversation {conversation_id!r}")
+        return chosen
+
+    def standalone(self, question: str, history: Sequence[Turn], answerer: str) -> str:
+        if not history:
+            return question
+        if answerer == "llm" and self.llm is not None:
+            try:
+                return self.llm.rewrite(question, history)
+            except LLMError:
+                pass
+        return rewrite_followup(question, history)
+
+    def prepare(
+        self,
+        question: str,
+        conversation_id: str | None,
+        history: Sequence[Turn] | None,
+        filters: SearchFilters | None,
+        answerer: str | None,
+    ) -> tuple[str, str, list[ScoredChunk], dict[str, float], Any, bool]:
+        """Everything before answering: (answerer, stand-alone question, passages, timings,
+        query vector, comparison?)."""
+        started = time.perf_counter()
+        chosen = self.validate(question, answerer, conversation_id)
+        question = " ".join(question.split())
+        turns = list(history or [])
+        if conversation_id is not None:
+            turns = self.conversations.history(conversation_id) + turns
+        standalone = self.standalone(question, turns, chosen)
+        rewritten = time.perf_counter()
+        vector = self.retriever.embedder.encode_one(standalone)
+        scope = self.retriever.scope(standalone)
+        passages = self.retriever.run(standalone, k=self.k, filters=filters, query_vector=vector)
+        retrieved = time.perf_counter()
+        timings = {
+            "rewrite_ms": (rewritten - started) * 1000,
+            "retrieve_ms": (retrieved - rewritten) * 1000,
+        }
+        return chosen, standalone, passages, timings, vector, scope.comparison
+
+    def _extractive(
+        self, standalone: str, vector: Any, passages: list[ScoredChunk], comparison: bool
+    ) -> Draft:
+        corpus = self.retriever.corpus()
+        return self.extractive.run(
+            standalone, vector, passages, corpus.documents, comparison, corpus.vocabulary
+        )
+
+    def run(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        history: Sequence[Turn] | None = None,
+        filters: SearchFilters | None = None,
+        answerer: str | None = None,
+    ) -> Answer:
+        return _last_answer(self.stream(question, conversation_id, history, filters, answerer))
+
+    def stream(
+        self,
+        question: str,
+        conversation_id: str | None = None,
+        history: Sequence[Turn] | None = None,
+        filters: SearchFilters | None = None,
+        answerer: str | None = None,
+    ) -> Iterator[Event]:
+        """Answer, streaming: LLM tokens as they come, or the extractive answer sentence by
+        sentence; always ending with the `answer` event carrying the full record."""
+        started = time.perf_counter()
+        chosen, standalone, passages, timings, vector, comparison = self.prepare(
+            question, conversation_id, history, filters, answerer
+        )
+        answer_started = time.perf_counter()
+        used = chosen
+        draft: Draft | None = None
+        if chosen == "llm" and self.llm is not None:
+            raw: list[str] = []
+            try:
+                for token in self.llm.stream_text(standalone, passages):
+                    raw.append(token)
+                    yield Event("token", token)
+                draft = self.llm.finish("".join(raw), passages, self.retriever.corpus().documents)
+            except LLMError as error:
+                yield Event("error", str(error))
+            if draft is None:
+                used = "extractive (fallback)"
+                draft = self._extractive(standalone, vector, passages, comparison)
+                yield Event("replace", draft.text)
+        else:
+            draft = self._extractive(standalone, vector, passages, comparison)
+            for piece in _pieces(draft.text):
+                yield Event("token", piece)
+        finished = time.perf_counter()
+        timings["answer_ms"] = (finished - answer_started) * 1000
+        timings["total_ms"] = (finished - started) * 1000
+        answer = Answer(
+            question=" ".join(question.split()),
+            standalone_question=standalone,
+            text=draft.text,
+            citations=draft.citations,
+            grounded=not draft.refused and bool(draft.citations),
+            refused=draft.refused,
+            reason=draft.reason,
+            answerer=used,
+            passages=passages,
+            timings_ms={k: round(v, 1) for k, v in timings.items()},
+        )
+        if conversation_id is not None:
+            self.conversations.record(conversation_id, answer)
+        yield Event("answer", answer)
+
+
+def _pieces(text: str) -> list[str]:
+    """Split an extractive answer into streamable pieces (after each citation marker)."""
+    pieces, current = [], ""
+    for char in text:
+        current += char
+        if char == "]":
+            pieces.append(current)
+            current = ""
+    return [*pieces, current] if current else pieces
+
+
+def _last_answer(events: Iterator[Event]) -> Answer:
+    answer = None
+    for event in events:
+        if event.kind == "answer":
+            answer = event.data
+    assert isinstance(answer, Answer)
+    return answer

@@ -1,0 +1,51 @@
+"""Follow-up questions rewritten into stand-alone ones, deterministically (no model needed).
+
+"And in 2025?" after "How did the force respond to missing children in 2021?" becomes "How did
+the force respond to missing children in 2025?"; a question that leans on earlier turns ("that
+meeting", "they") gets the earlier question's topic attached so retrieval can find it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TypedDict
+
+from assistant.retrieve.text import tokens
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_LEANING = re.compile(
+    r"^(?:and|but|also|so|what about|how about)\b|\b(?:it|its|they|them|their|that|those|these|this|"
+    r"there|he|she|his|her|the same|such)\b",
+    re.I,
+)
+
+
+class Turn(TypedDict):
+    role: str
+    content: str
+
+
+def needs_context(question: str, history: Sequence[Turn]) -> bool:
+    if not any(t["role"] == "user" for t in history):
+        return False
+    return len(tokens(question)) <= 3 or bool(_LEANING.search(question))
+
+
+def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
+    """A stand-alone version of `question` given the earlier turns (unchanged if it stands
+    alone already)."""
+    question = " ".join(question.split())
+    if not needs_context(question, history):
+        return question
+    previous = next(t["content"] for t in reversed(history) if t["role"] == "user")
+    previous = " ".join(previous.split())
+    years = _YEAR.findall(question)
+    if years and len(tokens(_YEAR.sub("", question))) <= 2:
+        if _YEAR.search(previous):
+            return _YEAR.sub(years[0], previous)
+        return f"{previous.rstrip('?')} in {years[0]}?"
+    answer = next((t["content"] for t in reversed(history) if t["role"] == "assistant"), "")
+    topic = " ".join(answer.split()[:30])
+    context = f"{previous} {topic}".strip()
+    return f"{question} (context: {context})"

@@ -1,0 +1,82 @@
+"""Answer units: the pieces of a passage an extractive answer may quote. A sentence, or a
+sentence that introduces a list together with the whole list (a recommendation's bullets, the
+ARTHUR mnemonic), so lists come back whole."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieve.sentences import sentence_spans
+
+_MARKER = re.compile(r"^-\s+")
+_NUMBERED = re.compile(r"\d{1,2}\.\s")
+_PRONOUN_START = re.compile(r"(?:They|These|This|It|Those|He|She|Their|Its)\b")
+_ITEM_LINE = re.compile(r"^\s*(?:-|\d{1,2}\.)\s+|^[A-Z] [–-] ")
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int
+    end: int
+    lead_end: int
+    """End of the lead sentence; equals `end` for a plain sentence."""
+
+    @property
+    def is_list(self) -> bool:
+        return self.lead_end != self.end
+
+
+def _depth(text: str, start: int) -> int:
+    """0 for a paragraph line, 1 for a list item (or mnemonic line), 2 for a nested item."""
+    line = text[text.rfind("\n", 0, start) + 1 : start + 8]
+    if _ITEM_LINE.match(line):
+        return 2 if line.startswith(" ") else 1
+    return 0
+
+
+def _leans_back(text: str, start: int, previous: Unit) -> bool:
+    """A list's lead sentence that opens with a pronoun, in the same paragraph as the sentence
+    before it."""
+    same_paragraph = "\n" not in text[previous.end : start]
+    return same_paragraph and not previous.is_list and bool(_PRONOUN_START.match(text, start))
+
+
+def answer_units(text: str, max_list_chars: int = 1600) -> list[Unit]:
+    """Split a passage into units; a sentence ending in ':' absorbs the list items after it."""
+    spans = sentence_spans(text)
+    units: list[Unit] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        j = i + 1
+        if text[start:end].rstrip().endswith(":"):
+            depth = _depth(text, start)
+            while (
+                j < len(spans)
+                and _depth(text, spans[j][0]) > depth
+                and spans[j][1] - start <= max_list_chars
+            ):
+                j += 1
+        if j > i + 1 and units and _leans_back(text, start, units[-1]):
+            # "They say why ..., explaining:" needs the sentence before it to make sense.
+            previous = units.pop()
+            start = previous.start
+        units.append(Unit(start, spans[j - 1][1], end))
+        i = j
+    return units
+
+
+def render_unit(text: str, unit: Unit) -> str:
+    """The unit as answer text: the lead sentence, then its items one per line."""
+    lead = " ".join(text[unit.start : unit.lead_end].split())
+    if not unit.is_list:
+        return lead
+    items = []
+    for line in text[unit.lead_end : unit.end].split("\n"):
+        if line.strip():
+            nested = line.startswith("  ")
+            body = " ".join(_MARKER.sub("", line.strip(), count=1).split())
+            bullet = "" if _NUMBERED.match(body) else "- "
+            items.append(("  " if nested else "") + bullet + body)
+    return lead + "\n" + "\n".join(items)
