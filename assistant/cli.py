@@ -227,6 +227,33 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print(format_answer(last))
 
 
+@command("eval")
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.gold import GoldFileError, load_gold
+    from eval.harness import EvalError, evaluate
+    from eval.report import table, write_html
+
+    try:
+        questions = load_gold(Path(args.gold))
+    except (GoldFileError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    assistant = _assistant()
+    try:
+        run = evaluate(assistant, questions, args.answerer, args.baseline, progress=not args.quiet)
+    except (EvalError, *_ask_errors()) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(table(run))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(run.to_json(), indent=2), encoding="utf-8")
+        print(f"wrote {args.json}")
+    if args.report:
+        print(f"wrote {write_html(run, Path(args.report))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inspection-assistant",
@@ -259,6 +286,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answerer", choices=["extractive", "llm"], help="default: IA_ANSWERER")
     p.add_argument("--json", action="store_true")
     _add_filter_args(p)
+
+    p = sub.add_parser("eval", help="score answers against a gold file (see eval/README)")
+    p.add_argument("--gold", required=True, help="gold questions (JSON Lines)")
+    p.add_argument("--answerer", choices=["extractive", "llm"])
+    p.add_argument(
+        "--baseline", action="store_true", help="also score the LangChain-tutorial baseline"
+    )
+    p.add_argument("--json", metavar="OUT", help="write metrics and per-question results as JSON")
+    p.add_argument("--report", metavar="DIR", help="write an HTML report with charts")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("chat", help="an interactive conversation (follow-ups keep context)")
     p.add_argument("--answerer", choices=["extractive", "llm"])

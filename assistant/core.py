@@ -18,6 +18,7 @@ from assistant.retrieve.sentences import SentenceVectors
 from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import Database
+from assistant.store.feedback import AuditLog, FeedbackStore
 from assistant.store.vectors import VectorStore
 from ingest.pipeline import Ingestor, IngestReport
 
@@ -47,6 +48,14 @@ class Assistant:
     @cached_property
     def conversations(self) -> ConversationStore:
         return ConversationStore(self.db)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        return FeedbackStore(self.db)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.db)
 
     @cached_property
     def llm(self) -> LLMAnswerer | None:

@@ -88,10 +88,15 @@ class ExtractiveAnswerer:
         self.config = config or ExtractiveConfig()
 
     def score_units(
-        self, question: str, vector: np.ndarray, passages: list[ScoredChunk]
+        self,
+        questions: list[str],
+        vectors: np.ndarray,
+        passages: list[ScoredChunk],
     ) -> list[_Candidate]:
+        """Score every unit against the question (and, for a rewritten follow-up, the words
+        the user actually typed): the better of the two counts."""
         cfg = self.config
-        wanted = set(tokens(question))
+        wanted = [set(tokens(q)) for q in questions]
         top_score = max((p.score for p in passages), default=1.0) or 1.0
         candidates: list[_Candidate] = []
         texts: list[str] = []
@@ -106,11 +111,12 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         similarity = np.full(len(candidates), -1.0)
-        for owner, sim in zip(owners, self.sentence_vectors.get(texts) @ vector, strict=True):
+        sims = (self.sentence_vectors.get(texts) @ vectors.T).max(axis=1)
+        for owner, sim in zip(owners, sims, strict=True):
             similarity[owner] = max(similarity[owner], float(sim))
         for index, cand in enumerate(candidates):
-            unit_text = cand.passage.chunk.text[cand.unit.start : cand.unit.end]
-            coverage = len(wanted & set(tokens(unit_text))) / len(wanted) if wanted else 0.0
+            unit_words = set(tokens(cand.passage.chunk.text[cand.unit.start : cand.unit.end]))
+            coverage = max((len(w & unit_words) / len(w) for w in wanted if w), default=0.0)
             cand.score = (
                 cfg.similarity_weight * similarity[index]
                 + cfg.coverage_weight * coverage
@@ -126,10 +132,17 @@ class ExtractiveAnswerer:
         documents: dict[str, Document],
         comparison: bool = False,
         vocabulary: set[str] | None = None,
+        typed: tuple[str, np.ndarray] | None = None,
     ) -> Draft:
+        """Answer `question` (stand-alone) from `passages`; `typed` is the user's own words and
+        their vector when the question was rewritten from a follow-up."""
         cfg = self.config
         missing = unknown_names(question, vocabulary) if vocabulary is not None else []
-        ranked = self.score_units(question, vector, passages)
+        questions, vectors = [question], [vector]
+        if typed is not None:
+            questions.append(typed[0])
+            vectors.append(typed[1])
+        ranked = self.score_units(questions, np.vstack(vectors), passages)
         if missing:
             return self.refusal(
                 passages, documents, f"the documents don't mention {', '.join(missing)}"

@@ -113,11 +113,19 @@ class AskPipeline:
         return chosen, standalone, passages, timings, vector, scope.comparison
 
     def _extractive(
-        self, standalone: str, vector: Any, passages: list[ScoredChunk], comparison: bool
+        self,
+        question: str,
+        standalone: str,
+        vector: Any,
+        passages: list[ScoredChunk],
+        comparison: bool,
     ) -> Draft:
         corpus = self.retriever.corpus()
+        typed = None
+        if standalone != question:
+            typed = (question, self.retriever.embedder.encode_one(question))
         return self.extractive.run(
-            standalone, vector, passages, corpus.documents, comparison, corpus.vocabulary
+            standalone, vector, passages, corpus.documents, comparison, corpus.vocabulary, typed
         )
 
     def run(
@@ -158,10 +166,10 @@ class AskPipeline:
                 yield Event("error", str(error))
             if draft is None:
                 used = "extractive (fallback)"
-                draft = self._extractive(standalone, vector, passages, comparison)
+                draft = self._extractive(question, standalone, vector, passages, comparison)
                 yield Event("replace", draft.text)
         else:
-            draft = self._extractive(standalone, vector, passages, comparison)
+            draft = self._extractive(question, standalone, vector, passages, comparison)
             for piece in _pieces(draft.text):
                 yield Event("token", piece)
         finished = time.perf_counter()

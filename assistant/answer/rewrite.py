@@ -14,6 +14,7 @@ from typing import TypedDict
 from assistant.retrieve.text import tokens
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_ABOUT = re.compile(r" \(about: .*\)$")
 _LEANING = re.compile(
     r"^(?:and|but|also|so|what about|how about)\b|\b(?:it|its|they|them|their|that|those|these|this|"
     r"there|he|she|his|her|the same|such)\b",
@@ -26,26 +27,30 @@ class Turn(TypedDict):
     content: str
 
 
-def needs_context(question: str, history: Sequence[Turn]) -> bool:
-    if not any(t["role"] == "user" for t in history):
-        return False
+def needs_context(question: str) -> bool:
+    """Whether a question leans on earlier turns: very short, or opening with "and", or
+    pointing back ("that meeting", "they")."""
     return len(tokens(question)) <= 3 or bool(_LEANING.search(question))
 
 
 def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
     """A stand-alone version of `question` given the earlier turns (unchanged if it stands
-    alone already)."""
+    alone already). Earlier follow-ups are made stand-alone first, so topics carry along."""
+    standalone: list[str] = []
+    for turn in history:
+        if turn["role"] == "user":
+            standalone.append(_rewrite_one(turn["content"], standalone[-1] if standalone else None))
+    return _rewrite_one(question, standalone[-1] if standalone else None)
+
+
+def _rewrite_one(question: str, previous: str | None) -> str:
     question = " ".join(question.split())
-    if not needs_context(question, history):
+    if previous is None or not needs_context(question):
         return question
-    previous = next(t["content"] for t in reversed(history) if t["role"] == "user")
-    previous = " ".join(previous.split())
+    previous = _ABOUT.sub("", previous)
     years = _YEAR.findall(question)
     if years and len(tokens(_YEAR.sub("", question))) <= 2:
         if _YEAR.search(previous):
             return _YEAR.sub(years[0], previous)
         return f"{previous.rstrip('?')} in {years[0]}?"
-    answer = next((t["content"] for t in reversed(history) if t["role"] == "assistant"), "")
-    topic = " ".join(answer.split()[:30])
-    context = f"{previous} {topic}".strip()
-    return f"{question} (context: {context})"
+    return f"{question} (about: {previous})"

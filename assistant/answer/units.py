@@ -11,6 +11,10 @@ from assistant.retrieve.sentences import sentence_spans
 
 _MARKER = re.compile(r"^-\s+")
 _NUMBERED = re.compile(r"\d{1,2}\.\s")
+_CONTINUATION = re.compile(
+    r"(?:But|However|This|These|They|Their|It|Its|Only|And|So|Also|Nor|Instead|Despite this|"
+    r"As a result|Of these|Of those|In these|In this)\b"
+)
 _PRONOUN_START = re.compile(r"(?:They|These|This|It|Those|He|She|Their|Its)\b")
 _ITEM_LINE = re.compile(r"^\s*(?:-|\d{1,2}\.)\s+|^[A-Z] [–-] ")
 
@@ -62,9 +66,27 @@ def answer_units(text: str, max_list_chars: int = 1600) -> list[Unit]:
             # "They say why ..., explaining:" needs the sentence before it to make sense.
             previous = units.pop()
             start = previous.start
-        units.append(Unit(start, spans[j - 1][1], end))
+        unit = Unit(start, spans[j - 1][1], end)
+        if units and _continues(text, units[-1], unit, max_list_chars // 4):
+            # "But we checked force records and saw only 56 percent..." completes the sentence
+            # before it; quote them together.
+            previous = units.pop()
+            unit = Unit(previous.start, unit.end, unit.end if not unit.is_list else unit.lead_end)
+        units.append(unit)
         i = j
     return units
+
+
+def _continues(text: str, previous: Unit, unit: Unit, max_chars: int) -> bool:
+    """A sentence opening with a connective or pronoun, in the same paragraph as a plain
+    sentence before it, and short enough together."""
+    return (
+        not previous.is_list
+        and not unit.is_list
+        and "\n" not in text[previous.end : unit.start]
+        and unit.end - previous.start <= max_chars
+        and bool(_CONTINUATION.match(text, unit.start))
+    )
 
 
 def render_unit(text: str, unit: Unit) -> str:

@@ -1,0 +1,201 @@
+"""Parameter sweeps over a gold set: chunk size, fusion and rerank weights, the refusal
+threshold and sentence selection. Prints tables; the defaults in `RetrievalConfig`,
+`ExtractiveConfig` and `Settings.chunk_chars` are set from what this prints.
+
+    python -m eval.sweep --gold eval/gold/gold.jsonl [--tune-ids g] [--check-ids d] [--chunks]
+
+Questions whose id starts with --tune-ids are used to choose; those starting with --check-ids
+are reported with the chosen values, as a held-out check that the choice generalises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answer.extractive import ExtractiveConfig
+from assistant.core import Assistant
+from assistant.embeddings import Embedder
+from assistant.retrieve.hybrid import RetrievalConfig
+from assistant.settings import Settings, get_settings
+from eval.gold import GoldQuestion, load_gold
+from eval.harness import gold_spans, run_ours
+from eval.metrics import Span, aggregate, first_rank
+
+
+def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -> dict[str, float]:
+    """hit@1, hit@5 and mrr@10 of retrieval alone (cheap: no answering)."""
+    texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
+    ranks = []
+    for q in questions:
+        if not q.sources:
+            continue
+        history = [dict(t) for t in q.history or []]
+        standalone = assistant.asker.standalone(q.question, history, "extractive")  # type: ignore[arg-type]
+        hits = assistant.retriever.run(standalone, k=10)
+        ranking = [Span(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits]
+        ranks.append(first_rank(gold_spans(q, texts), ranking, 10))
+    n = len(ranks) or 1
+    return {
+        "hit@1": sum(r == 1 for r in ranks) / n,
+        "hit@5": sum(r is not None and r <= 5 for r in ranks) / n,
+        "mrr@10": sum(1 / r for r in ranks if r) / n,
+    }
+
+
+def answer_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -> dict[str, float | None]:
+    results = run_ours(assistant, questions, progress=False)
+    metrics = aggregate(results)
+    metrics["mean_answer_chars"] = float(np.mean([len(r.answer) for r in results]))
+    return metrics
+
+
+def best_scores(assistant: Assistant, questions: Sequence[GoldQuestion]) -> list[tuple[bool, float]]:
+    """(answerable, best unit score) per question: the refusal threshold's evidence."""
+    out = []
+    extractive = assistant.asker.extractive
+    for q in questions:
+        history = [dict(t) for t in q.history or []]
+        standalone = assistant.asker.standalone(q.question, history, "extractive")  # type: ignore[arg-type]
+        vector = assistant.embedder.encode_one(standalone)
+        passages = assistant.retriever.run(standalone, k=assistant.asker.k, query_vector=vector)
+        vectors = [vector]
+        if standalone != q.question:
+            vectors.append(assistant.embedder.encode_one(q.question))
+        ranked = extractive.score_units([standalone, q.question], np.vstack(vectors), passages)
+        out.append((bool(q.sources), ranked[0].score if ranked else 0.0))
+    return out
+
+
+def choose_threshold(scores: list[tuple[bool, float]]) -> tuple[float, list[tuple[float, float, float]]]:
+    """The threshold maximising balanced accuracy (refuse unanswerable, answer answerable)."""
+    curve = []
+    for threshold in np.arange(0.30, 0.70, 0.01):
+        refuse_ok = [s < threshold for a, s in scores if not a]
+        answer_ok = [s >= threshold for a, s in scores if a]
+        curve.append(
+            (
+                round(float(threshold), 2),
+                float(np.mean(refuse_ok)) if refuse_ok else 0.0,
+                float(np.mean(answer_ok)) if answer_ok else 0.0,
+            )
+        )
+    best = max(curve, key=lambda row: (row[1] + row[2], row[2]))
+    return best[0], curve
+
+
+def _print(title: str, rows: list[tuple[str, dict[str, float | None]]], keys: Sequence[str]) -> None:
+    print(f"\n## {title}")
+    print(f"{'setting':<44}" + "".join(f"{k:>20}" for k in keys))
+    for name, metrics in rows:
+        cells = "".join(
+            f"{'–' if metrics.get(k) is None else format(metrics[k], '.3f'):>20}" for k in keys
+        )
+        print(f"{name:<44}{cells}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gold", default="eval/gold/gold.jsonl")
+    parser.add_argument("--tune-ids", default="g", help="id prefix of the questions to tune on")
+    parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
+    parser.add_argument("--chunks", action="store_true", help="also sweep chunk size (re-ingests)")
+    args = parser.parse_args(argv)
+
+    questions = load_gold(Path(args.gold))
+    tune = [q for q in questions if q.id.startswith(args.tune_ids)] or questions
+    check = [q for q in questions if q.id.startswith(args.check_ids)]
+    base = get_settings()
+    embedder = Embedder(base.embedding_model, base.embedding_batch_size)
+    print(f"tuning on {len(tune)} questions, checking on {len(check)}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sizes = [500, 700, 900, 1200] if args.chunks else [base.chunk_chars]
+        stores: dict[int, Assistant] = {}
+        for size in sizes:
+            settings = Settings(data_dir=Path(tmp) / f"c{size}", chunk_chars=size)
+            stores[size] = Assistant(settings, embedder=embedder)
+            stores[size].ingest([base.sample_dir], progress=False)
+            stores[size].warm()
+        if args.chunks:
+            _print(
+                "chunk size (retrieval + answers, tune set)",
+                [(f"chunk_chars={s}", {**retrieval_metrics(a, tune), **answer_metrics(a, tune)}) for s, a in stores.items()],
+                ["hit@1", "hit@5", "mrr@10", "key_fact_recall", "cited_source_recall"],
+            )
+        assistant = stores[base.chunk_chars]
+
+        default = RetrievalConfig()
+        variants = {
+            "default": default,
+            "dense only (no BM25, no rerank)": dataclasses.replace(default, lexical_weight=0.0, rerank=False),
+            "BM25 only (no rerank)": dataclasses.replace(default, dense_weight=0.0, rerank=False),
+            "fusion, no rerank": dataclasses.replace(default, rerank=False),
+            "fusion dense 1.5 : lexical 1": dataclasses.replace(default, dense_weight=1.5),
+            "fusion dense 1 : lexical 1.5": dataclasses.replace(default, lexical_weight=1.5),
+            "rerank: sentence-heavy (0.6/0.25/0.15)": dataclasses.replace(
+                default, sentence_weight=0.6, chunk_weight=0.25, coverage_weight=0.15
+            ),
+            "rerank: chunk-heavy (0.3/0.5/0.2)": dataclasses.replace(
+                default, sentence_weight=0.3, chunk_weight=0.5, coverage_weight=0.2
+            ),
+            "rerank: more lexical (0.4/0.3/0.3)": dataclasses.replace(
+                default, sentence_weight=0.4, chunk_weight=0.3, coverage_weight=0.3
+            ),
+            "no diversity cap": dataclasses.replace(default, max_per_section=99),
+        }
+        rows = []
+        for name, config in variants.items():
+            assistant.retriever.config = config
+            rows.append((name, retrieval_metrics(assistant, tune)))
+        assistant.retriever.config = default
+        _print("retrieval (tune set)", rows, ["hit@1", "hit@5", "mrr@10"])
+
+        scores = best_scores(assistant, tune)
+        threshold, curve = choose_threshold(scores)
+        print("\n## refusal threshold (tune set): share of unanswerable refused / answerable answered")
+        for t, refused, answered in curve[::2]:
+            print(f"  {t:.2f}  {refused:.2f}  {answered:.2f}" + ("   <- chosen" if t == threshold else ""))
+        print(f"chosen threshold: {threshold:.2f}")
+
+        extractive = assistant.asker.extractive
+        default_answer = dataclasses.replace(extractive.config, refusal_threshold=threshold)
+        answer_variants = {
+            f"threshold {threshold:.2f}, defaults": default_answer,
+            "max 2 units": dataclasses.replace(default_answer, max_units=2),
+            "max 4 units": dataclasses.replace(default_answer, max_units=4),
+            "margin 0.06": dataclasses.replace(default_answer, margin=0.06),
+            "margin 0.2": dataclasses.replace(default_answer, margin=0.2),
+            "similarity-heavy (0.75/0.15/0.10)": dataclasses.replace(
+                default_answer, similarity_weight=0.75, coverage_weight=0.15, passage_weight=0.10
+            ),
+            "coverage-heavy (0.5/0.35/0.15)": dataclasses.replace(
+                default_answer, similarity_weight=0.5, coverage_weight=0.35, passage_weight=0.15
+            ),
+        }
+        rows = []
+        for name, config in answer_variants.items():
+            extractive.config = config
+            rows.append((name, answer_metrics(assistant, tune)))
+        _print(
+            "sentence selection (tune set)",
+            rows,
+            ["key_fact_recall", "cited_source_recall", "unanswerable_accuracy", "false_refusal_rate", "mean_answer_chars"],
+        )
+        if check:
+            extractive.config = default_answer
+            _print(
+                "held-out check with the chosen threshold",
+                [("held-out", {**retrieval_metrics(assistant, check), **answer_metrics(assistant, check)})],
+                ["hit@5", "key_fact_recall", "unanswerable_accuracy", "false_refusal_rate"],
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
