@@ -254,6 +254,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from assistant.api.main import create_app
+
+    assistant = _assistant()
+    host = args.host or assistant.settings.host
+    port = args.port or assistant.settings.port
+    app = create_app(assistant, with_ui=not args.no_ui)
+    print(f"Inspection Assistant on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inspection-assistant",
@@ -296,6 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", metavar="OUT", help="write metrics and per-question results as JSON")
     p.add_argument("--report", metavar="DIR", help="write an HTML report with charts")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("serve", help="serve the API and the web UI")
+    p.add_argument("--host", help="default: IA_HOST or 127.0.0.1")
+    p.add_argument("--port", type=int, help="default: IA_PORT or 8000")
+    p.add_argument("--no-ui", action="store_true", help="the JSON API only")
 
     p = sub.add_parser("chat", help="an interactive conversation (follow-ups keep context)")
     p.add_argument("--answerer", choices=["extractive", "llm"])

@@ -3,6 +3,7 @@ them, so the CLI, the API and the UI are thin faces over the same object."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,7 @@ from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import Database
 from assistant.store.feedback import AuditLog, FeedbackStore
+from assistant.store.jobs import JobStore
 from assistant.store.vectors import VectorStore
 from ingest.pipeline import Ingestor, IngestReport
 
@@ -30,6 +32,7 @@ class Assistant:
             self.settings.embedding_model, self.settings.embedding_batch_size
         )
         self.db = Database(self.settings.sqlite_path)
+        self._ingest_lock = threading.Lock()
 
     @cached_property
     def vectors(self) -> VectorStore:
@@ -52,6 +55,10 @@ class Assistant:
     @cached_property
     def feedback(self) -> FeedbackStore:
         return FeedbackStore(self.db)
+
+    @cached_property
+    def jobs(self) -> JobStore:
+        return JobStore(self.db)
 
     @cached_property
     def audit(self) -> AuditLog:
@@ -84,7 +91,9 @@ class Assistant:
     def ingest(
         self, paths: Iterable[Path], prune: bool = False, progress: bool = True
     ) -> IngestReport:
-        return self.ingestor.run(paths, prune=prune, progress=progress)
+        """Ingest files or folders; one ingest at a time (uploads arrive concurrently)."""
+        with self._ingest_lock:
+            return self.ingestor.run(paths, prune=prune, progress=progress)
 
     def documents(self) -> list[Document]:
         return self.db.documents()
@@ -96,7 +105,8 @@ class Assistant:
         return self.db.sections(doc_id)
 
     def remove(self, doc_id: str) -> bool:
-        return self.ingestor.remove(doc_id)
+        with self._ingest_lock:
+            return self.ingestor.remove(doc_id)
 
     # retrieval -----------------------------------------------------------------------
 

@@ -48,14 +48,18 @@ def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -
     }
 
 
-def answer_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -> dict[str, float | None]:
+def answer_metrics(
+    assistant: Assistant, questions: Sequence[GoldQuestion]
+) -> dict[str, float | None]:
     results = run_ours(assistant, questions, progress=False)
     metrics = aggregate(results)
     metrics["mean_answer_chars"] = float(np.mean([len(r.answer) for r in results]))
     return metrics
 
 
-def best_scores(assistant: Assistant, questions: Sequence[GoldQuestion]) -> list[tuple[bool, float]]:
+def best_scores(
+    assistant: Assistant, questions: Sequence[GoldQuestion]
+) -> list[tuple[bool, float]]:
     """(answerable, best unit score) per question: the refusal threshold's evidence."""
     out = []
     extractive = assistant.asker.extractive
@@ -72,7 +76,9 @@ def best_scores(assistant: Assistant, questions: Sequence[GoldQuestion]) -> list
     return out
 
 
-def choose_threshold(scores: list[tuple[bool, float]]) -> tuple[float, list[tuple[float, float, float]]]:
+def choose_threshold(
+    scores: list[tuple[bool, float]],
+) -> tuple[float, list[tuple[float, float, float]]]:
     """The threshold maximising balanced accuracy (refuse unanswerable, answer answerable)."""
     curve = []
     for threshold in np.arange(0.30, 0.70, 0.01):
@@ -89,7 +95,9 @@ def choose_threshold(scores: list[tuple[bool, float]]) -> tuple[float, list[tupl
     return best[0], curve
 
 
-def _print(title: str, rows: list[tuple[str, dict[str, float | None]]], keys: Sequence[str]) -> None:
+def _print(
+    title: str, rows: list[tuple[str, dict[str, float | None]]], keys: Sequence[str]
+) -> None:
     print(f"\n## {title}")
     print(f"{'setting':<44}" + "".join(f"{k:>20}" for k in keys))
     for name, metrics in rows:
@@ -100,7 +108,9 @@ def _print(title: str, rows: list[tuple[str, dict[str, float | None]]], keys: Se
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gold", default="eval/gold/gold.jsonl")
     parser.add_argument("--tune-ids", default="g", help="id prefix of the questions to tune on")
     parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
@@ -125,7 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.chunks:
             _print(
                 "chunk size (retrieval + answers, tune set)",
-                [(f"chunk_chars={s}", {**retrieval_metrics(a, tune), **answer_metrics(a, tune)}) for s, a in stores.items()],
+                [
+                    (f"chunk_chars={s}", {**retrieval_metrics(a, tune), **answer_metrics(a, tune)})
+                    for s, a in stores.items()
+                ],
                 ["hit@1", "hit@5", "mrr@10", "key_fact_recall", "cited_source_recall"],
             )
         assistant = stores[base.chunk_chars]
@@ -133,7 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default = RetrievalConfig()
         variants = {
             "default": default,
-            "dense only (no BM25, no rerank)": dataclasses.replace(default, lexical_weight=0.0, rerank=False),
+            "dense only (no BM25, no rerank)": dataclasses.replace(
+                default, lexical_weight=0.0, rerank=False
+            ),
             "BM25 only (no rerank)": dataclasses.replace(default, dense_weight=0.0, rerank=False),
             "fusion, no rerank": dataclasses.replace(default, rerank=False),
             "fusion dense 1.5 : lexical 1": dataclasses.replace(default, dense_weight=1.5),
@@ -158,9 +173,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         scores = best_scores(assistant, tune)
         threshold, curve = choose_threshold(scores)
-        print("\n## refusal threshold (tune set): share of unanswerable refused / answerable answered")
+        print(
+            "\n## refusal threshold (tune set): share of unanswerable refused / answerable answered"
+        )
         for t, refused, answered in curve[::2]:
-            print(f"  {t:.2f}  {refused:.2f}  {answered:.2f}" + ("   <- chosen" if t == threshold else ""))
+            print(
+                f"  {t:.2f}  {refused:.2f}  {answered:.2f}"
+                + ("   <- chosen" if t == threshold else "")
+            )
         print(f"chosen threshold: {threshold:.2f}")
 
         extractive = assistant.asker.extractive
@@ -185,13 +205,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print(
             "sentence selection (tune set)",
             rows,
-            ["key_fact_recall", "cited_source_recall", "unanswerable_accuracy", "false_refusal_rate", "mean_answer_chars"],
+            [
+                "key_fact_recall",
+                "cited_source_recall",
+                "unanswerable_accuracy",
+                "false_refusal_rate",
+                "mean_answer_chars",
+            ],
         )
         if check:
             extractive.config = default_answer
             _print(
                 "held-out check with the chosen threshold",
-                [("held-out", {**retrieval_metrics(assistant, check), **answer_metrics(assistant, check)})],
+                [
+                    (
+                        "held-out",
+                        {**retrieval_metrics(assistant, check), **answer_metrics(assistant, check)},
+                    )
+                ],
                 ["hit@5", "key_fact_recall", "unanswerable_accuracy", "false_refusal_rate"],
             )
     return 0

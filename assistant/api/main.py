@@ -1,0 +1,78 @@
+"""The server: the JSON API under /v1 and the Gradio UI at /, over one `Assistant`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+
+from assistant.api.errors import error_response, install_error_handlers
+from assistant.api.routes import admin, ask, conversations, documents, feedback, health, search
+from assistant.core import Assistant
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+log = logging.getLogger("assistant.api")
+_JSON_LIMIT = 1 * 1024 * 1024
+
+
+def _warm(assistant: Assistant) -> None:
+    """Load the model and cache sentence vectors off the request path, so the first questions
+    are as quick as the rest; /readyz turns ready once the model is in."""
+    try:
+        assistant.embedder.encode_one("warm up")
+        assistant.warm()
+    except Exception:
+        log.exception("warm-up failed; questions will load what they need")
+
+
+def create_app(
+    assistant: Assistant | None = None, with_ui: bool = True, warm: bool = True
+) -> FastAPI:
+    assistant = assistant or Assistant()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(assistant,), daemon=True, name="warm-up").start()
+        yield
+
+    app = FastAPI(
+        title="Inspection Assistant",
+        version="0.1.0",
+        description="Answers questions over inspection reports with citations to the report section.",
+        lifespan=lifespan,
+    )
+    app.state.assistant = assistant
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Refuse oversized bodies before reading them (uploads have their own, larger limit)."""
+        length = request.headers.get("content-length")
+        upload = request.url.path.rstrip("/") == "/v1/documents"
+        limit = assistant.settings.max_upload_mb * 1024 * 1024 + 65536 if upload else _JSON_LIMIT
+        if (
+            request.url.path.startswith("/v1/")
+            and length
+            and length.isdigit()
+            and int(length) > limit
+        ):
+            return error_response(413, f"request body too large (limit {limit // 1024} KiB)")
+        return await call_next(request)
+
+    for module in (health, ask, search, conversations, documents, feedback, admin):
+        app.include_router(module.router)
+
+    if with_ui:
+        import gradio as gr
+
+        from ui.app import build_ui
+
+        app = gr.mount_gradio_app(app, build_ui(assistant), path="/")
+    return app

@@ -1,0 +1,140 @@
+"""Ingest throughput against the raw model: how much does the pipeline cost on top of encoding?
+
+Run with `.venv/bin/python bench/ingest.py`. In one process, with the model loaded and warmed
+first (so neither side pays the load or the first-call warm-up):
+
+  (a) ingest the bundled sample corpus into a fresh temporary store (load, normalise, parse,
+      chunk, embed, write Chroma + SQLite), timed;
+  (b) encode the same texts the ingest embeds (`chunk.embed_text(label)`) with the raw
+      `SentenceTransformer.encode`, at the same batch size, timed;
+  (c) the ratio of the two.
+
+Both orders are run (ingest then raw, raw then ingest), so a lasting effect of running first or
+second (caches, CPU clock) shows up as a difference between the rounds rather than as a bias.
+"""
+
+# ruff: noqa: E402  (imports follow the sys.path fix below)
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# This file is bench/ingest.py: run as a script, its folder comes first on sys.path and would
+# shadow the `ingest` package. Drop it.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+
+import assistant  # noqa: F401  (first: `ingest` modules import `assistant` records)
+from assistant.core import Assistant
+from assistant.embeddings import Embedder
+from assistant.records import Chunk
+from assistant.settings import Settings
+from ingest.chunking import chunk_document
+from ingest.loaders import load
+from ingest.normalise import normalise
+from ingest.pipeline import discover, file_sha256
+from ingest.structure import parse
+
+Row = tuple[str, int, float]
+
+
+def ingest_once(embedder: Embedder, sample_dir: Path) -> tuple[Row, list[str]]:
+    """Ingest the sample into a fresh temp store; returns the timing and the embedded texts
+    (read back from the store, to check they are the texts the raw encode is given)."""
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        settings = Settings(data_dir=Path(tmp), sample_dir=sample_dir)
+        app = Assistant(settings, embedder=embedder)
+        app.vectors  # noqa: B018  (open the Chroma client outside the timed region)
+        started = time.perf_counter()
+        report = app.ingest([sample_dir], progress=False)
+        seconds = time.perf_counter() - started
+        if not report.ok or report.chunks_reused:
+            raise SystemExit(f"unexpected ingest result: {report.summary()}")
+        labels = {d.doc_id: d.label for d in app.documents()}
+        chunks: list[Chunk] = app.db.chunks()
+        texts = [c.embed_text(labels[c.doc_id]) for c in chunks]
+        app.close()
+    return ("ingest (full pipeline)", report.chunks_embedded, seconds), texts
+
+
+def raw_once(embedder: Embedder, texts: list[str]) -> Row:
+    model = embedder.model
+    started = time.perf_counter()
+    model.encode(
+        texts,
+        batch_size=embedder.batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return ("raw SentenceTransformer.encode", len(texts), time.perf_counter() - started)
+
+
+def prepare_once(sample_dir: Path, chunk_chars: int) -> tuple[Row, list[str]]:
+    """Load + normalise + parse + chunk alone (no model, no store): the breakdown row, and the
+    texts an ingest embeds (`chunk.embed_text(label)`), for the raw encode."""
+    started = time.perf_counter()
+    texts: list[str] = []
+    for path in discover([sample_dir]):
+        parsed = parse(normalise(load(path)), source_file=path.name, sha256=file_sha256(path))
+        label = parsed.document.label
+        texts += [c.embed_text(label) for c in chunk_document(parsed, chunk_chars)]
+    return ("parse + chunk only (no model)", len(texts), time.perf_counter() - started), texts
+
+
+def show(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"  {'step':<34}{'chunks':>8}{'seconds':>10}{'chunks/s':>11}")
+    for name, count, seconds in rows:
+        print(f"  {name:<34}{count:>8}{seconds:>10.2f}{count / seconds:>11.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample-dir", type=Path, default=Settings().sample_dir)
+    parser.add_argument("--rounds", type=int, default=1, help="pairs of (both orders) to run")
+    args = parser.parse_args()
+
+    settings = Settings()
+    embedder = Embedder(settings.embedding_model, settings.embedding_batch_size)
+    started = time.perf_counter()
+    embedder.encode(["warm-up sentence about child protection"] * embedder.batch_size)
+    embedder.encode(["a second warm-up pass"] * 4)
+    print(
+        f"model {embedder.name} loaded and warmed in {time.perf_counter() - started:.1f} s; "
+        f"batch size {embedder.batch_size}"
+    )
+
+    prepare_row, texts = prepare_once(args.sample_dir, settings.chunk_chars)
+
+    results: list[tuple[str, Row, Row]] = []
+    for _ in range(args.rounds):
+        ingest_row, embedded = ingest_once(embedder, args.sample_dir)
+        if sorted(embedded) != sorted(texts):
+            raise SystemExit("the ingest embedded other texts than the raw encode is given")
+        raw_row = raw_once(embedder, texts)
+        results.append(("ingest first, then raw", ingest_row, raw_row))
+        raw_row = raw_once(embedder, texts)
+        ingest_row, _ = ingest_once(embedder, args.sample_dir)
+        results.append(("raw first, then ingest", ingest_row, raw_row))
+
+    for order, ingest_row, raw_row in results:
+        show(order, [ingest_row, raw_row])
+        print(f"  ratio ingest/raw time: {ingest_row[2] / raw_row[2]:.2f}x")
+
+    show("breakdown (no model)", [prepare_row])
+    ingest_mean = sum(r[1][2] for r in results) / len(results)
+    raw_mean = sum(r[2][2] for r in results) / len(results)
+    chunks = results[0][1][1]
+    print(
+        f"\nsummary over {len(results)} runs each: ingest {ingest_mean:.2f} s "
+        f"({chunks / ingest_mean:.1f} chunks/s), raw encode {raw_mean:.2f} s "
+        f"({chunks / raw_mean:.1f} chunks/s), ratio ingest/raw {ingest_mean / raw_mean:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""Pure string-level checks of the answer helpers (no model, no store): citation markers,
+answer units, follow-up rewriting, question scope and rank fusion."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.citations import cited_numbers, renumber, sentences_citing, strip_invalid
+from assistant.answer.rewrite import Turn, rewrite_followup
+from assistant.answer.units import answer_units, render_unit
+from assistant.records import Document
+from assistant.retrieve.fusion import reciprocal_rank_fusion
+from assistant.retrieve.scope import question_scope
+
+# --- citations ------------------------------------------------------------------------------
+
+
+def test_strip_invalid_drops_markers_for_passages_not_given() -> None:
+    text, numbers = strip_invalid(
+        "Officers record the form [1]. They note the risks [9]. Powers last 72 hours [2] [7].", 6
+    )
+    assert "[9]" not in text and "[7]" not in text
+    assert "[1]" in text and "[2]" in text
+    assert numbers == [1, 2]
+    assert "risks." in text  # no stray space left before the full stop
+    assert "  " not in text
+
+
+def test_strip_invalid_keeps_order_of_first_appearance() -> None:
+    text, numbers = strip_invalid("B [3]. A [1]. B again [3]. Zero [0].", 3)
+    assert numbers == [3, 1]
+    assert "[0]" not in text
+
+
+def test_strip_invalid_with_only_bogus_markers_leaves_no_numbers() -> None:
+    text, numbers = strip_invalid("HACKED [9] [12]", 6)
+    assert numbers == []
+    assert text == "HACKED"
+
+
+def test_renumber_maps_old_numbers_to_one_to_k() -> None:
+    assert renumber("A [3]. B [1]. C [3] [5].", [3, 1, 5]) == "A [1]. B [2]. C [1] [3]."
+    assert cited_numbers(renumber("x [4] y [2]", [4, 2])) == [1, 2]
+
+
+def test_sentences_citing_returns_the_sentences_carrying_a_marker() -> None:
+    text = "Officers record the form [1]. They explain why [2]. Powers last 72 hours [1]."
+    found = sentences_citing(text, 1)
+    assert len(found) == 2
+    assert found[0].startswith("Officers record the form")
+    assert found[1].startswith("Powers last 72 hours")
+    assert all("[" not in s for s in found)
+    assert sentences_citing(text, 3) == []
+
+
+# --- answer units ---------------------------------------------------------------------------
+
+PROTECTION = (
+    "Responding officers record information on the force's police protection form. They say why "
+    "they needed to use the power, explaining:\n"
+    "- the scenario;\n"
+    "- the parents' attitude;\n"
+    "- the child's demeanour, behaviour and appearance; and\n"
+    "- the risks they feel are likely to cause harm.\n"
+    "Forces can use police protection powers for a maximum of 72 hours."
+)
+
+RECOMMENDATIONS = (
+    "- We recommend that Staffordshire Police immediately improves supervision within the FCC "
+    "so that:\n"
+    "  - it effectively identifies risk and vulnerability;\n"
+    "  - it correctly grades and assigns responses; and\n"
+    "  - an audit process is in place.\n"
+    "- We recommend that Staffordshire Police immediately improves its arrangements for missing "
+    "children.\n"
+    "- We recommend that within six months Staffordshire Police trains its staff by:\n"
+    "  - training officers to understand the VoC; and\n"
+    "  - making sure incidents are supervised effectively."
+)
+
+ARTHUR = (
+    "Most officers we interviewed understood that they should use the mnemonic ARTHUR:\n\n"
+    "A – Are there children present?\n\n"
+    "R – Review the circumstances to identify and assess risks.\n\n"
+    "T – Take time to speak with children. Use body-worn video.\n\n"
+    "H – How do they appear? Look for warning signs.\n\n"
+    "U – Understand their wishes, thoughts and feelings.\n\n"
+    "R – Record using a protecting vulnerable people form. Include the voice of the child.\n\n"
+    "The force has trained its officers."
+)
+
+
+def _texts(text: str) -> list[str]:
+    return [text[u.start : u.end] for u in answer_units(text)]
+
+
+def test_a_list_stays_with_its_lead_sentence() -> None:
+    units = answer_units(PROTECTION)
+    first = units[0]
+    assert first.is_list
+    quoted = PROTECTION[first.start : first.end]
+    assert quoted.endswith("the risks they feel are likely to cause harm.")
+    assert "the child's demeanour, behaviour and appearance" in quoted
+    assert PROTECTION[first.start : first.lead_end].endswith("explaining:")
+    rendered = render_unit(PROTECTION, first)
+    assert rendered.count("\n- ") == 4
+    # the sentence after the list is a unit of its own
+    assert _texts(PROTECTION)[-1] == (
+        "Forces can use police protection powers for a maximum of 72 hours."
+    )
+
+
+def test_a_pronoun_lead_absorbs_the_sentence_before_it() -> None:
+    first = answer_units(PROTECTION)[0]
+    assert PROTECTION[first.start :].startswith("Responding officers record information")
+    assert (
+        "They say why they needed to use the power, explaining:"
+        in (PROTECTION[first.start : first.lead_end])
+    )
+
+
+def test_nested_recommendation_bullets_stay_with_their_recommendation() -> None:
+    texts = _texts(RECOMMENDATIONS)
+    assert len(texts) == 3
+    first, second, third = texts
+    assert first.startswith("We recommend that Staffordshire Police immediately improves")
+    assert first.endswith("an audit process is in place.")
+    assert "it correctly grades and assigns responses" in first
+    assert "missing children" not in first
+    assert second.startswith("We recommend") and "missing children" in second
+    assert "\n" not in second
+    assert third.startswith("We recommend that within six months")
+    assert third.endswith("making sure incidents are supervised effectively.")
+    rendered = render_unit(RECOMMENDATIONS, answer_units(RECOMMENDATIONS)[0])
+    assert rendered.splitlines()[1] == "  - it effectively identifies risk and vulnerability;"
+
+
+def test_mnemonic_lines_are_absorbed_whole() -> None:
+    units = answer_units(ARTHUR)
+    mnemonic = ARTHUR[units[0].start : units[0].end]
+    for line in ("A – Are", "R – Review", "T – Take", "H – How", "U – Understand", "R – Record"):
+        assert line in mnemonic
+    # the two-sentence lines come back whole too
+    assert "Use body-worn video." in mnemonic
+    assert mnemonic.endswith("Include the voice of the child.")
+    assert ARTHUR[units[-1].start : units[-1].end] == "The force has trained its officers."
+
+
+def test_plain_sentences_are_units_of_their_own() -> None:
+    text = "The force audited 20 cases. Most were good. Officers spoke to children."
+    assert _texts(text) == [
+        "The force audited 20 cases.",
+        "Most were good.",
+        "Officers spoke to children.",
+    ]
+    assert not any(u.is_list for u in answer_units(text))
+
+
+# --- follow-up rewriting --------------------------------------------------------------------
+
+HISTORY: list[Turn] = [
+    Turn(role="user", content="How did the force respond to missing children in 2021?"),
+    Turn(role="assistant", content="The board recorded fewer children reported missing [1]."),
+]
+
+
+def test_a_year_follow_up_swaps_the_year() -> None:
+    assert (
+        rewrite_followup("And in 2025?", HISTORY)
+        == "How did the force respond to missing children in 2025?"
+    )
+
+
+def test_a_pronoun_follow_up_gets_the_earlier_question_as_context() -> None:
+    rewritten = rewrite_followup("What did they recommend about it?", HISTORY)
+    assert rewritten.startswith("What did they recommend about it?")
+    assert "How did the force respond to missing children in 2021?" in rewritten
+
+
+def test_a_stand_alone_question_is_unchanged() -> None:
+    question = "What mnemonic do officers use at domestic abuse incidents?"
+    assert rewrite_followup(question, HISTORY) == question
+
+
+def test_without_history_the_question_is_unchanged() -> None:
+    assert rewrite_followup("And in 2025?", []) == "And in 2025?"
+    assert rewrite_followup("  What   did they say?  ", []) == "What did they say?"
+
+
+# --- question scope -------------------------------------------------------------------------
+
+DOCS = [
+    Document(
+        doc_id="staffordshire-2021",
+        title="National Child Protection Inspections: Staffordshire Police",
+        force="Staffordshire Police",
+        year=2021,
+        published="April 2022",
+        source_file="a.txt",
+        sha256="a",
+    ),
+    Document(
+        doc_id="staffordshire-2025",
+        title="National child protection inspections: Staffordshire Police",
+        force="Staffordshire Police",
+        year=2025,
+        published="December 2025",
+        source_file="b.txt",
+        sha256="b",
+    ),
+]
+BOTH = ("staffordshire-2021", "staffordshire-2025")
+
+
+def test_two_years_make_a_comparison() -> None:
+    scope = question_scope("What changed between 2021 and 2025 on missing children?", DOCS)
+    assert scope.comparison
+    assert scope.doc_ids == BOTH
+
+
+def test_better_now_than_a_year_is_a_comparison() -> None:
+    scope = question_scope("Is the force better now than in 2021 at custody?", DOCS)
+    assert scope.comparison
+    assert scope.doc_ids == BOTH
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id"),
+    [
+        ("How did the force handle missing children in 2021?", "staffordshire-2021"),
+        ("What grades did the 2025 inspection give?", "staffordshire-2025"),
+        ("What did the report published in 2022 say about custody?", "staffordshire-2021"),
+    ],
+)
+def test_a_single_year_names_that_document_only(question: str, doc_id: str) -> None:
+    scope = question_scope(question, DOCS)
+    assert not scope.comparison
+    assert scope.doc_ids == (doc_id,)
+
+
+def test_no_year_no_scope() -> None:
+    scope = question_scope("How does the force look after children in custody?", DOCS)
+    assert scope.doc_ids == () and not scope.comparison
+
+
+# --- rank fusion ----------------------------------------------------------------------------
+
+
+def test_rrf_sums_reciprocal_ranks() -> None:
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "d"]], k=60)
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused["c"] == pytest.approx(1 / 63)
+    assert fused["d"] == pytest.approx(1 / 62)
+    assert max(fused, key=fused.__getitem__) == "b"
+
+
+def test_rrf_weights_scale_each_ranking() -> None:
+    fused = reciprocal_rank_fusion([["a"], ["b"]], weights=[2.0, 1.0], k=10)
+    assert fused == {"a": pytest.approx(2 / 11), "b": pytest.approx(1 / 11)}
+    assert reciprocal_rank_fusion([]) == {}
+
+
+def test_rrf_needs_a_weight_per_ranking() -> None:
+    with pytest.raises(ValueError):
+        reciprocal_rank_fusion([["a"], ["b"]], weights=[1.0])
