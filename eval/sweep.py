@@ -79,7 +79,9 @@ def best_scores(
 def choose_threshold(
     scores: list[tuple[bool, float]],
 ) -> tuple[float, list[tuple[float, float, float]]]:
-    """The threshold maximising balanced accuracy (refuse unanswerable, answer answerable)."""
+    """The threshold maximising (share of unanswerable refused) − 2 × (share of answerable
+    refused): refusing a question the reports do answer costs the user more than answering
+    one they don't (that answer still shows its sources), so false refusals weigh double."""
     curve = []
     for threshold in np.arange(0.30, 0.70, 0.01):
         refuse_ok = [s < threshold for a, s in scores if not a]
@@ -91,7 +93,7 @@ def choose_threshold(
                 float(np.mean(answer_ok)) if answer_ok else 0.0,
             )
         )
-    best = max(curve, key=lambda row: (row[1] + row[2], row[2]))
+    best = max(curve, key=lambda row: (row[1] - 2 * (1 - row[2]), row[2]))
     return best[0], curve
 
 

@@ -15,10 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.units import Unit, answer_units, render_unit
-from assistant.records import Citation, Document, ScoredChunk
+from assistant.records import Citation, Document, ScoredChunk, SectionKind
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.text import tokens
 
+_MIN_WORDS = 4
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_FUTURE = re.compile(
+    r"\bwill\b[^?]*\bnext\b|\bnext (?:inspection|year|time)\b|\bin (?:the )?future\b|\bgoing to be\b",
+    re.I,
+)
 _PROPER_NOUN = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{3,})\b")
 
 
@@ -33,6 +40,8 @@ class ExtractiveConfig:
     margin: float = 0.12
     max_units: int = 3
     max_units_per_doc_when_comparing: int = 2
+    story_margin: float = 0.25
+    max_story_units: int = 5
 
 
 @dataclass
@@ -72,12 +81,22 @@ def citation_for(
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
-    """Capitalised names in the question that no document contains (e.g. another force)."""
+    """Names and acronyms in the question that no document contains (another force, a
+    practice the reports never mention)."""
+    names = _PROPER_NOUN.findall(question) + _ACRONYM.findall(question)
     return [
         name
-        for name in dict.fromkeys(_PROPER_NOUN.findall(question))
+        for name in dict.fromkeys(names)
         if name.lower() not in vocabulary and tokens(name) and tokens(name)[0] not in vocabulary
     ]
+
+
+def asks_about_future(question: str, latest_year: int | None) -> bool:
+    """Predictions ("what grade will it get next time") or years after the newest document:
+    no report can answer those."""
+    years = [int(y) for y in _YEAR.findall(question)]
+    beyond = latest_year is not None and any(y > latest_year for y in years)
+    return beyond or bool(_FUTURE.search(question))
 
 
 class ExtractiveAnswerer:
@@ -104,6 +123,8 @@ class ExtractiveAnswerer:
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
             for unit in answer_units(text):
+                if len(text[unit.start : unit.end].split()) < _MIN_WORDS:
+                    continue  # a bare grade or label is not an answer
                 candidates.append(_Candidate(passage, rank, unit, 0.0))
                 for s, e in sentence_spans(text[unit.start : unit.end]):
                     texts.append(text[unit.start + s : unit.start + e])
@@ -147,10 +168,26 @@ class ExtractiveAnswerer:
             return self.refusal(
                 passages, documents, f"the documents don't mention {', '.join(missing)}"
             )
+        latest = max((d.year or 0 for d in documents.values()), default=0) or None
+        if asks_about_future(question, latest):
+            return self.refusal(
+                passages, documents, "it asks about the future, which no report records"
+            )
         if not ranked or ranked[0].score < cfg.refusal_threshold:
             return self.refusal(
                 passages, documents, "no passage answers the question closely enough"
             )
+
+        top = ranked[0]
+        if not comparison and top.passage.chunk.section_kind is SectionKind.CASE_STUDY:
+            # A case study is a story: tell it from the passage, in order, not in fragments.
+            story = [
+                c
+                for c in ranked
+                if c.passage.chunk.chunk_id == top.passage.chunk.chunk_id
+                and c.score >= top.score - cfg.story_margin
+            ]
+            return self.compose(story[: cfg.max_story_units], documents, comparison)
 
         floor = max(cfg.refusal_threshold, ranked[0].score - cfg.margin)
         chosen: list[_Candidate] = []
@@ -234,8 +271,16 @@ class ExtractiveAnswerer:
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:
     ca, cb = a.passage.chunk, b.passage.chunk
     if ca.doc_id != cb.doc_id:
-        return False
+        return _repeats(a, b)
+    if _repeats(a, b):
+        return True
     a0, a1 = ca.start + a.unit.start, ca.start + a.unit.end
     b0, b1 = cb.start + b.unit.start, cb.start + b.unit.end
-    same_text = ca.text[a.unit.start : a.unit.end] == cb.text[b.unit.start : b.unit.end]
-    return same_text or (a0 < b1 and b0 < a1)
+    return a0 < b1 and b0 < a1
+
+
+def _repeats(a: _Candidate, b: _Candidate) -> bool:
+    """The same words quoted twice (reports repeat their summary in the chapters)."""
+    text_a = " ".join(a.passage.chunk.text[a.unit.start : a.unit.end].split())
+    text_b = " ".join(b.passage.chunk.text[b.unit.start : b.unit.end].split())
+    return text_a in text_b or text_b in text_a

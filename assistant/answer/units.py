@@ -31,9 +31,17 @@ class Unit:
         return self.lead_end != self.end
 
 
+def _is_table_row(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return "\t" in text[line_start : line_end if line_end >= 0 else len(text)]
+
+
 def _depth(text: str, start: int) -> int:
     """0 for a paragraph line, 1 for a list item (or mnemonic line), 2 for a nested item."""
     line = text[text.rfind("\n", 0, start) + 1 : start + 8]
+    if _is_table_row(text, start):
+        return 1
     if _ITEM_LINE.match(line):
         return 2 if line.startswith(" ") else 1
     return 0
@@ -54,7 +62,10 @@ def answer_units(text: str, max_list_chars: int = 1600) -> list[Unit]:
     while i < len(spans):
         start, end = spans[i]
         j = i + 1
-        if text[start:end].rstrip().endswith(":"):
+        if _is_table_row(text, start):
+            while j < len(spans) and _is_table_row(text, spans[j][0]):
+                j += 1
+        elif text[start:end].rstrip().endswith(":"):
             depth = _depth(text, start)
             while (
                 j < len(spans)
@@ -91,14 +102,19 @@ def _continues(text: str, previous: Unit, unit: Unit, max_chars: int) -> bool:
 
 def render_unit(text: str, unit: Unit) -> str:
     """The unit as answer text: the lead sentence, then its items one per line."""
-    lead = " ".join(text[unit.start : unit.lead_end].split())
+    lead = _flat(text[unit.start : unit.lead_end])
     if not unit.is_list:
         return lead
     items = []
     for line in text[unit.lead_end : unit.end].split("\n"):
         if line.strip():
             nested = line.startswith("  ")
-            body = " ".join(_MARKER.sub("", line.strip(), count=1).split())
+            body = _flat(_MARKER.sub("", line.strip(), count=1))
             bullet = "" if _NUMBERED.match(body) else "- "
             items.append(("  " if nested else "") + bullet + body)
     return lead + "\n" + "\n".join(items)
+
+
+def _flat(text: str) -> str:
+    """One line: table cells separated by " | ", runs of white space folded."""
+    return " | ".join(" ".join(cell.split()) for cell in text.split("\t") if cell.strip())

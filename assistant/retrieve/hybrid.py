@@ -14,6 +14,7 @@ import numpy as np
 from assistant.embeddings import Embedder
 from assistant.records import Chunk, Document, ScoredChunk, SearchFilters
 from assistant.retrieve.fusion import reciprocal_rank_fusion
+from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import BM25Retriever
 from assistant.retrieve.scope import Scope, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -36,6 +37,7 @@ class RetrievalConfig:
     sentence_weight: float = 0.45
     chunk_weight: float = 0.35
     coverage_weight: float = 0.2
+    intent_weight: float = 0.08
     max_per_section: int = 2
     rerank: bool = True
 
@@ -221,6 +223,7 @@ class HybridRetriever:
             for cid, sim in zip(owners, sims, strict=True):
                 best[cid] = max(best[cid], float(sim))
         wanted = set(tokens(query))
+        kinds = wanted_kinds(query)
         scores = {}
         for cid in pool:
             coverage = len(wanted & corpus.tokens[cid]) / len(wanted) if wanted else 0.0
@@ -228,6 +231,7 @@ class HybridRetriever:
                 cfg.sentence_weight * best[cid]
                 + cfg.chunk_weight * dense.get(cid, 0.0)
                 + cfg.coverage_weight * coverage
+                + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
             )
         return scores
 

@@ -1,0 +1,193 @@
+"""Load test: N concurrent clients against a running server on this machine.
+
+Run a server first (`IA_DATA_DIR=... .venv/bin/inspection-assistant serve --no-ui --port 8765`),
+then `.venv/bin/python bench/load.py --url http://127.0.0.1:8765 --clients 20 --seconds 20`.
+
+Each client is a thread with its own `httpx.Client`; it alternates POST /v1/ask and POST
+/v1/search with questions from the gold file (each client starts at a different question) until
+--seconds have passed or --max-requests have been sent in all. Only loopback targets
+(127.0.0.1, localhost, ::1) are allowed. Prints, per endpoint: requests, requests/s, p50, p95,
+p99 latency and errors (a non-2xx status or a transport error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+_ROOT = Path(__file__).resolve().parent.parent
+ENDPOINTS = ("/v1/ask", "/v1/search")
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def load_questions(path: str) -> list[str]:
+    questions = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            questions.append(str(json.loads(line)["question"]))
+    if not questions:
+        raise SystemExit(f"{path}: no questions")
+    return questions
+
+
+@dataclass
+class Results:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    sent: int = 0
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {e: [] for e in ENDPOINTS})
+    errors: dict[str, Counter[str]] = field(
+        default_factory=lambda: {e: Counter() for e in ENDPOINTS}
+    )
+
+    def claim(self, limit: int) -> bool:
+        """Reserve one request against --max-requests."""
+        with self.lock:
+            if self.sent >= limit:
+                return False
+            self.sent += 1
+            return True
+
+    def add(self, endpoint: str, ms: float, error: str | None) -> None:
+        with self.lock:
+            self.latencies[endpoint].append(ms)
+            if error:
+                self.errors[endpoint][error] += 1
+
+
+def client_loop(
+    index: int,
+    args: argparse.Namespace,
+    questions: list[str],
+    deadline: float,
+    results: Results,
+) -> None:
+    headers = {"X-API-Key": args.api_key} if args.api_key else {}
+    with httpx.Client(base_url=args.url, headers=headers, timeout=args.timeout) as client:
+        i = index
+        while time.monotonic() < deadline and results.claim(args.max_requests):
+            endpoint = ENDPOINTS[i % 2]
+            question = questions[(i // 2 + index * 7) % len(questions)]
+            body = {"question": question} if endpoint == "/v1/ask" else {"query": question}
+            started = time.perf_counter()
+            error = None
+            try:
+                r = client.post(endpoint, json=body)
+                if r.status_code >= 300:
+                    error = f"HTTP {r.status_code}: {r.text[:120]}"
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"
+            results.add(endpoint, (time.perf_counter() - started) * 1000, error)
+            i += 1
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def wait_ready(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            r = httpx.get(f"{url}/readyz", timeout=2)
+            if r.status_code == 200:
+                return
+            last = f"HTTP {r.status_code} {r.text[:200]}"
+        except httpx.HTTPError as exc:
+            last = str(exc)
+        time.sleep(0.5)
+    raise SystemExit(f"{url} is not ready after {seconds:.0f}s: {last}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--max-requests", type=int, default=10_000)
+    parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
+    parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "gold.jsonl"))
+    parser.add_argument("--api-key", help="sent as X-API-Key")
+    parser.add_argument("--wait", type=float, default=120.0, help="wait this long for /readyz")
+    args = parser.parse_args(argv)
+    args.url = args.url.rstrip("/")
+    if not is_loopback(args.url):
+        print(
+            f"refusing {args.url}: only 127.0.0.1 / localhost targets are allowed", file=sys.stderr
+        )
+        return 2
+    if not 1 <= args.clients <= 200 or args.seconds <= 0 or args.max_requests < 1:
+        print("need 1-200 clients, --seconds > 0 and --max-requests >= 1", file=sys.stderr)
+        return 2
+
+    questions = load_questions(args.gold)
+    wait_ready(args.url, args.wait)
+    results = Results()
+    started = time.monotonic()
+    deadline = started + args.seconds
+    threads = [
+        threading.Thread(
+            target=client_loop, args=(n, args, questions, deadline, results), daemon=True
+        )
+        for n in range(args.clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+
+    print(
+        f"\n{args.url}: {args.clients} clients, {elapsed:.1f} s "
+        f"(limit {args.seconds:g} s / {args.max_requests} requests), {len(questions)} questions\n"
+    )
+    print(
+        f"  {'endpoint':<12} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'max ms':>8} {'errors':>6}"
+    )
+    total_errors = 0
+    for endpoint in ENDPOINTS:
+        values = results.latencies[endpoint]
+        errors = sum(results.errors[endpoint].values())
+        total_errors += errors
+        print(
+            f"  {endpoint:<12} {len(values):>8} {len(values) / elapsed:>7.1f} "
+            f"{percentile(values, 50):>8.0f} {percentile(values, 95):>8.0f} "
+            f"{percentile(values, 99):>8.0f} {max(values, default=float('nan')):>8.0f} {errors:>6}"
+        )
+    everything = [v for values in results.latencies.values() for v in values]
+    print(f"  {'all':<12} {len(everything):>8} {len(everything) / elapsed:>7.1f}")
+    for endpoint in ENDPOINTS:
+        for message, count in results.errors[endpoint].most_common(5):
+            print(f"  {endpoint} error x{count}: {message}")
+    return 1 if total_errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

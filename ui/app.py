@@ -1,0 +1,455 @@
+"""The web UI (Gradio): ask questions with clickable citations, and manage the documents.
+
+`build_ui(assistant)` returns the Blocks; the API mounts it at "/" with `gr.mount_gradio_app`
+(or `mount_ui`, which also applies the system-font theme). Nothing is loaded from outside the
+server: analytics are off, the theme uses system fonts, and the page's own CSS and its citation
+click listener are injected by the source panel's `js_on_load`, so they work however it's mounted.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+import json  # noqa: E402
+import logging  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import gradio as gr  # noqa: E402
+import pandas as pd  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+
+from assistant.answer.pipeline import QuestionError  # noqa: E402
+from assistant.core import Assistant  # noqa: E402
+from assistant.records import Answer, Citation, SearchFilters, SectionKind  # noqa: E402
+from assistant.retrieve.hybrid import FilterError  # noqa: E402
+from ui import render  # noqa: E402
+from ui.style import CSS  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TYPES = [".txt", ".md", ".pdf", ".docx", ".html"]
+PANEL_HINT = "Click a citation such as [1] in an answer to read the passage in its section."
+NO_DOCS = (
+    "**No reports are loaded yet.** Add an inspection report in the **Documents** tab, "
+    "then come back here to ask about it."
+)
+
+THEME = gr.themes.Default(
+    primary_hue="blue",
+    neutral_hue="slate",
+    radius_size="sm",
+    font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "sans-serif"],
+    font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+)
+
+
+# Runs once when the source panel mounts: adds our stylesheet and one document-level click
+# listener that turns a click on any `a.cite` (in the chat or in the panel) into the panel's
+# `click` event carrying {turn, n}.
+PANEL_JS = """
+window.__iaCite = trigger;
+if (!document.getElementById("ia-css")) {
+  const style = document.createElement("style");
+  style.id = "ia-css";
+  style.textContent = CSS_TEXT;
+  document.head.appendChild(style);
+}
+if (!window.__iaCiteBound) {
+  window.__iaCiteBound = true;
+  document.addEventListener("click", (event) => {
+    const path = event.composedPath ? event.composedPath() : [event.target];
+    const link = path.find((el) => el instanceof Element && el.matches("a.cite"));
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    document.querySelectorAll("a.cite.active").forEach((a) => a.classList.remove("active"));
+    link.classList.add("active");
+    const found = /#cite-(\\d+)-(\\d+)$/.exec(link.getAttribute("href") || "");
+    if (!found) return;
+    window.__iaCite("click", {turn: Number(found[1]), n: Number(found[2])});
+  }, true);
+}
+""".replace("CSS_TEXT", json.dumps(CSS))
+
+SCROLL_TO_MARK_JS = """
+() => { setTimeout(() => {
+  const mark = document.querySelector("#source-panel mark");
+  if (mark) mark.scrollIntoView({block: "center", behavior: "smooth"});
+}, 150); }
+"""
+
+
+def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/") -> FastAPI:
+    """Mount the UI on a FastAPI app with the system-font theme and the upload size limit."""
+    limit = f"{assistant.settings.max_upload_mb}mb"
+    return gr.mount_gradio_app(
+        app, build_ui(assistant), path=path, theme=THEME, max_file_size=limit
+    )
+
+
+# --- data for the widgets -------------------------------------------------------------------
+
+
+def _doc_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    return [(f"{d.label} — {d.doc_id}", d.doc_id) for d in assistant.documents()]
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    return [(k.value.replace("_", " ").capitalize(), k.value) for k in SectionKind]
+
+
+def _documents_frame(assistant: Assistant) -> pd.DataFrame:
+    documents = assistant.documents()
+    sections = {d.doc_id: len(assistant.sections(d.doc_id)) for d in documents}
+    rows = render.document_rows(documents, sections, assistant.db.chunk_counts())
+    return pd.DataFrame(rows, columns=render.DOCUMENT_HEADERS)
+
+
+def _filters(doc_ids: list[str] | None, kinds: list[str] | None) -> SearchFilters:
+    try:
+        return SearchFilters(
+            doc_ids=list(doc_ids or []), section_kinds=[SectionKind(k) for k in kinds or []]
+        )
+    except ValueError as error:
+        raise FilterError(f"invalid filter: {error}") from error
+
+
+def _citation_source(assistant: Assistant, citation: Citation) -> str:
+    section = render.find_section(assistant.sections(citation.doc_id), citation.section_id)
+    return render.render_source(citation, section, assistant.db.text(citation.doc_id))
+
+
+# --- the Ask tab ----------------------------------------------------------------------------
+
+
+def _message(role: str, content: str) -> dict[str, str]:
+    return {"role": role, "content": content}
+
+
+def _stream_answer(
+    assistant: Assistant,
+    question: str,
+    conversation_id: str,
+    filters: SearchFilters,
+    turn: int,
+) -> Iterator[tuple[str, Answer | None]]:
+    """(message content so far, final answer or None) as the pipeline streams."""
+    text = ""
+    for event in assistant.asker.stream(question, conversation_id, None, filters, None):
+        if event.kind == "token":
+            text += str(event.data)
+            yield render.link_citations(text, turn, []), None
+        elif event.kind == "replace":
+            text = str(event.data)
+            yield render.link_citations(text, turn, []), None
+        elif event.kind == "answer":
+            yield render.render_answer(event.data, turn), event.data
+
+
+def _ask(assistant: Assistant):  # noqa: ANN202 - a Gradio generator handler
+    def ask(
+        question: str,
+        history: list[dict[str, Any]],
+        conversation_id: str | None,
+        answers: list[list[dict[str, Any]]],
+        doc_ids: list[str],
+        kinds: list[str],
+    ) -> Iterator[tuple[Any, ...]]:
+        question = (question or "").strip()
+        history = list(history or [])
+        answers = list(answers or [])
+        if not question:
+            yield history, question, conversation_id, answers, None, gr.update()
+            return
+        turn = len(answers)
+        answers.append([])
+        history += [
+            _message("user", question),
+            _message("assistant", '<span class="ia-thinking">Searching the reports…</span>'),
+        ]
+        yield history, "", conversation_id, answers, None, gr.update()
+        last = None
+        try:
+            filters = _filters(doc_ids, kinds)
+            conversation_id = conversation_id or assistant.conversations.create()
+            for content, answer in _stream_answer(
+                assistant, question, conversation_id, filters, turn
+            ):
+                history[-1] = _message("assistant", content)
+                if answer is not None:
+                    answers[turn] = [c.model_dump() for c in answer.citations]
+                    last = {"question": answer.question, "answer": answer.text}
+                yield history, "", conversation_id, answers, last, gr.update()
+        except (QuestionError, FilterError) as error:
+            history[-1] = _message("assistant", render.render_error(str(error)))
+            yield history, question, conversation_id, answers, None, gr.update()
+        except Exception as error:  # never show a traceback in the chat
+            log.exception("answering failed")
+            message = f"something went wrong ({type(error).__name__}). Please try again."
+            history[-1] = _message("assistant", render.render_error(message))
+            yield history, question, conversation_id, answers, None, gr.update()
+
+    return ask
+
+
+def _show_source(assistant: Assistant):  # noqa: ANN202
+    def show(answers: list[list[dict[str, Any]]], evt: gr.EventData) -> str:
+        data = getattr(evt, "_data", None) or {}
+        try:
+            turn, n = int(data["turn"]), int(data["n"])
+            raw = next(c for c in answers[turn] if c["n"] == n)
+        except (KeyError, IndexError, TypeError, ValueError, StopIteration):
+            return render.render_placeholder("That citation is no longer available.")
+        try:
+            return _citation_source(assistant, Citation.model_validate(raw))
+        except Exception:
+            log.exception("showing a source failed")
+            return render.render_placeholder("Could not load that passage.")
+
+    return show
+
+
+def _feedback(assistant: Assistant, rating: int):  # noqa: ANN202
+    def send(last: dict[str, str] | None, comment: str, conversation_id: str | None) -> Any:
+        if not last:
+            return "Ask a question first, then rate its answer.", gr.update()
+        try:
+            assistant.feedback.add(
+                last["question"], last["answer"], rating, comment or "", conversation_id
+            )
+        except Exception as error:
+            log.exception("saving feedback failed")
+            return f"Could not save the feedback: {error}", gr.update()
+        thanks = "👍 Thanks, noted." if rating > 0 else "👎 Thanks, we'll look at this answer."
+        return thanks, ""
+
+    return send
+
+
+def _new_conversation() -> tuple[Any, ...]:
+    return [], None, [], None, render.render_placeholder(PANEL_HINT), "", ""
+
+
+def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
+    empty = gr.Markdown(NO_DOCS, visible=not assistant.documents(), elem_id="empty-state")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=420):
+            chat = gr.Chatbot(
+                label="Conversation",
+                height=540,
+                elem_id="chat",
+                placeholder=(
+                    "**Ask about the inspection reports.** Every answer cites the passages it "
+                    "comes from: click a citation such as [1] to read it in context."
+                ),
+                feedback_options=None,
+                buttons=["copy"],
+            )
+            with gr.Row(equal_height=True):
+                question = gr.Textbox(
+                    placeholder="e.g. What did inspectors find about the voice of the child?",
+                    show_label=False,
+                    lines=1,
+                    max_lines=4,
+                    scale=5,
+                    elem_id="question",
+                    autofocus=True,
+                )
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+            with gr.Accordion("Filters", open=False):
+                with gr.Row():
+                    docs = gr.Dropdown(
+                        choices=_doc_choices(assistant),
+                        multiselect=True,
+                        label="Reports",
+                        info="Leave empty to search every report.",
+                    )
+                    kinds = gr.Dropdown(
+                        choices=_kind_choices(),
+                        multiselect=True,
+                        label="Section kinds",
+                        info="e.g. only recommendations or case studies.",
+                    )
+            with gr.Row(equal_height=True, elem_id="feedback-row"):
+                new = gr.Button("New conversation", size="sm", variant="secondary")
+                up = gr.Button("👍 Helpful", size="sm", elem_id="thumbs-up")
+                down = gr.Button("👎 Not helpful", size="sm", elem_id="thumbs-down")
+                comment = gr.Textbox(
+                    placeholder="Optional comment on the last answer",
+                    show_label=False,
+                    lines=1,
+                    scale=3,
+                )
+            feedback_status = gr.Markdown("", elem_id="feedback-status")
+        with gr.Column(scale=2, min_width=320):
+            gr.Markdown("#### Source", elem_classes=["panel-title"])
+            panel = gr.HTML(
+                render.render_placeholder(PANEL_HINT),
+                elem_id="source-panel",
+                js_on_load=PANEL_JS,
+                apply_default_css=False,
+            )
+
+    conversation_id = gr.State(None)
+    answers = gr.State([])
+    last = gr.State(None)
+
+    ask = _ask(assistant)
+    inputs = [question, chat, conversation_id, answers, docs, kinds]
+    outputs = [chat, question, conversation_id, answers, last, feedback_status]
+    send.click(ask, inputs, outputs, show_progress="hidden")
+    question.submit(ask, inputs, outputs, show_progress="hidden")
+    panel.click(_show_source(assistant), [answers], [panel]).then(
+        None, None, None, js=SCROLL_TO_MARK_JS
+    )
+    up.click(_feedback(assistant, 1), [last, comment, conversation_id], [feedback_status, comment])
+    down.click(
+        _feedback(assistant, -1), [last, comment, conversation_id], [feedback_status, comment]
+    )
+    new.click(
+        _new_conversation,
+        None,
+        [chat, conversation_id, answers, last, panel, feedback_status, comment],
+    )
+    return {"empty": empty, "docs": docs}
+
+
+# --- the Documents tab ----------------------------------------------------------------------
+
+
+def _ingest(assistant: Assistant):  # noqa: ANN202
+    def ingest(path: str | None) -> Iterator[tuple[Any, ...]]:
+        if not path:
+            yield (gr.update(),) * 5
+            return
+        file = Path(path)
+        yield (f"⏳ Ingesting **{file.name}**…", *(gr.update(),) * 4)
+        try:
+            report = assistant.ingest([file], progress=False)
+            status = render.ingest_summary(
+                file.name, report.added, report.updated, report.unchanged, report.failed
+            )
+        except Exception as error:
+            log.exception("ingest failed")
+            status = f"❌ **{file.name}** was not added: {error}"
+        choices = _doc_choices(assistant)
+        yield (
+            status,
+            _documents_frame(assistant),
+            gr.update(choices=choices),
+            gr.update(choices=choices),
+            gr.update(visible=not choices),
+        )
+
+    return ingest
+
+
+def _pick_document(assistant: Assistant):  # noqa: ANN202
+    def pick(doc_id: str | None) -> tuple[Any, ...]:
+        if not doc_id:
+            return (
+                render.render_placeholder("Pick a report."),
+                gr.update(choices=[], value=None),
+                "",
+            )
+        sections = assistant.sections(doc_id)
+        choices = [(render.section_choice(s), s.section_id) for s in sections]
+        return (
+            render.render_tree(sections),
+            gr.update(choices=choices, value=None),
+            render.render_placeholder("Pick a section to read it."),
+        )
+
+    return pick
+
+
+def _pick_section(assistant: Assistant):  # noqa: ANN202
+    def pick(doc_id: str | None, section_id: str | None) -> str:
+        if not doc_id or not section_id:
+            return render.render_placeholder("Pick a section to read it.")
+        section = render.find_section(assistant.sections(doc_id), section_id)
+        text = assistant.db.text(doc_id)
+        if section is None or text is None:
+            return render.render_placeholder("That section is no longer available.")
+        return render.render_section_text(section, text)
+
+    return pick
+
+
+def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dict[str, Any]:
+    gr.Markdown("#### Reports in the library")
+    table = gr.Dataframe(
+        value=_documents_frame(assistant),
+        interactive=False,
+        wrap=True,
+        elem_id="documents-table",
+        column_widths=["14%", "26%", "12%", "10%", "8%", "8%", "22%"],
+    )
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1):
+            upload = gr.File(
+                label="Add a report (.txt, .md, .pdf, .docx, .html)",
+                file_types=UPLOAD_TYPES,
+                type="filepath",
+                elem_id="upload",
+                height=140,
+            )
+        with gr.Column(scale=2):
+            status = gr.Markdown(
+                "Uploaded files are parsed, chunked and indexed on this machine; nothing "
+                "leaves it.",
+                elem_id="upload-status",
+            )
+    gr.Markdown("#### Browse a report")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2):
+            picker = gr.Dropdown(choices=_doc_choices(assistant), label="Report", value=None)
+            tree = gr.HTML(render.render_placeholder("Pick a report."), elem_id="section-tree")
+        with gr.Column(scale=3):
+            section = gr.Dropdown(choices=[], label="Section", value=None)
+            text = gr.HTML(render.render_placeholder("Pick a section to read it."))
+
+    upload.upload(
+        _ingest(assistant),
+        [upload],
+        [status, table, picker, ask_parts["docs"], ask_parts["empty"]],
+        show_progress="minimal",
+    )
+    picker.change(_pick_document(assistant), [picker], [tree, section, text])
+    section.change(_pick_section(assistant), [picker, section], [text])
+    return {"table": table, "picker": picker}
+
+
+def build_ui(assistant: Assistant) -> gr.Blocks:
+    with gr.Blocks(title="Inspection Assistant", analytics_enabled=False) as demo:
+        with gr.Row(elem_id="app-header"):
+            gr.Markdown(
+                "## Inspection Assistant\n"
+                "Questions answered from police inspection reports, with every claim cited. "
+                "Runs offline."
+            )
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                ask_parts = _build_ask_tab(assistant)
+            with gr.Tab("Documents", id="documents"):
+                doc_parts = _build_documents_tab(assistant, ask_parts)
+
+        def refresh() -> tuple[Any, ...]:
+            choices = _doc_choices(assistant)
+            return (
+                gr.update(visible=not choices),
+                gr.update(choices=choices),
+                _documents_frame(assistant),
+                gr.update(choices=choices),
+            )
+
+        demo.load(
+            refresh,
+            None,
+            [ask_parts["empty"], ask_parts["docs"], doc_parts["table"], doc_parts["picker"]],
+        )
+    return demo
