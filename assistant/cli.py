@@ -64,7 +64,9 @@ def _add_filter_args(parser: argparse.ArgumentParser) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _assistant()
     paths = args.paths or [assistant.settings.sample_dir]
-    report = assistant.ingest([Path(p) for p in paths], prune=args.prune, progress=not args.quiet)
+    report = assistant.ingest(
+        [Path(p) for p in paths], prune=args.prune, progress=not args.quiet, replace=args.replace
+    )
     print(report.summary())
     if report.interrupted:
         return 130
@@ -281,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="*", help="files or folders (.txt .md .pdf .docx .html)")
     p.add_argument("--prune", action="store_true", help="drop documents whose files are gone")
+    p.add_argument(
+        "--replace", action="store_true", help="a new file for a document already held replaces it"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("docs", help="list documents with sections, chunks and grades")

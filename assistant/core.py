@@ -89,11 +89,15 @@ class Assistant:
     # documents -----------------------------------------------------------------------
 
     def ingest(
-        self, paths: Iterable[Path], prune: bool = False, progress: bool = True
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: bool = True,
+        replace: bool = False,
     ) -> IngestReport:
         """Ingest files or folders; one ingest at a time (uploads arrive concurrently)."""
         with self._ingest_lock:
-            return self.ingestor.run(paths, prune=prune, progress=progress)
+            return self.ingestor.run(paths, prune=prune, progress=progress, replace=replace)
 
     def documents(self) -> list[Document]:
         return self.db.documents()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 DocumentKind = Literal["inspection_report", "guidance", "other"]
 
@@ -107,6 +107,8 @@ class Chunk(BaseModel):
 
 class SearchFilters(BaseModel):
     """Restrict retrieval; an empty list means no restriction. Unknown values are an error."""
+
+    model_config = ConfigDict(extra="forbid")
 
     doc_ids: list[str] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)

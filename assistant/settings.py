@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         None, description="sentence-transformers name or path; default: the packaged MiniLM"
     )
     embedding_batch_size: int = 32
-    chunk_chars: int = Field(900, description="target chunk size in characters")
+    chunk_chars: int = Field(1200, description="target chunk size in characters")
 
     answerer: str = Field("extractive", description="extractive | llm")
     llm_base_url: str | None = None

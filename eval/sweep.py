@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer.extractive import ExtractiveConfig
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import RetrievalConfig
@@ -71,7 +70,9 @@ def best_scores(
         vectors = [vector]
         if standalone != q.question:
             vectors.append(assistant.embedder.encode_one(q.question))
-        ranked = extractive.score_units([standalone, q.question], np.vstack(vectors), passages)
+        ranked = extractive.score_units(
+            [standalone, q.question], np.vstack(vectors), passages, assistant.retriever.corpus().idf
+        )
         out.append((bool(q.sources), ranked[0].score if ranked else 0.0))
     return out
 
@@ -127,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"tuning on {len(tune)} questions, checking on {len(check)}")
 
     with tempfile.TemporaryDirectory() as tmp:
-        sizes = [500, 700, 900, 1200] if args.chunks else [base.chunk_chars]
+        sizes = [700, 900, 1200, 1500] if args.chunks else [base.chunk_chars]
         stores: dict[int, Assistant] = {}
         for size in sizes:
             settings = Settings(data_dir=Path(tmp) / f"c{size}", chunk_chars=size)

@@ -61,7 +61,7 @@ def chunk_id(doc_id: str, section_path: list[str], text: str, occurrence: int) -
     return f"{doc_id}:{digest[:16]}"
 
 
-def chunk_document(parsed: ParsedDocument, target_chars: int = 900) -> list[Chunk]:
+def chunk_document(parsed: ParsedDocument, target_chars: int = 1200) -> list[Chunk]:
     """Pack each section's units into chunks of about `target_chars` (a unit is never split,
     except an over-long plain paragraph, which is split at sentence ends)."""
     text = parsed.text

@@ -42,6 +42,8 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    """(doc_id, the file it used to come from) for documents replaced by a new file."""
     chunks_embedded: int = 0
     chunks_reused: int = 0
     seconds: float = 0.0
@@ -94,7 +96,7 @@ class Ingestor:
         db: Database,
         vectors: VectorStore,
         embedder: Embedder,
-        chunk_chars: int = 900,
+        chunk_chars: int = 1200,
         echo: Callable[[str], None] | None = None,
     ) -> None:
         self.db = db
@@ -126,10 +128,11 @@ class Ingestor:
         return parsed, chunks
 
     def embed(self, chunks: list[Chunk], label: str, progress: bool) -> tuple[np.ndarray, int]:
-        """Vectors for the chunks, reusing stored ones for unchanged chunk ids."""
+        """Vectors for the chunks, reusing stored ones for unchanged chunk ids. Texts are
+        batched by length (as one big `encode` call would), so a batch pads little."""
         known = self.vectors.get_embeddings([c.chunk_id for c in chunks])
-        todo = [i for i, c in enumerate(chunks) if c.chunk_id not in known]
-        vectors = np.zeros((len(chunks), 0), dtype=np.float32)
+        texts = {i: c.embed_text(label) for i, c in enumerate(chunks) if c.chunk_id not in known}
+        todo = sorted(texts, key=lambda i: -len(texts[i]))
         fresh: dict[int, np.ndarray] = {}
         batch = self.embedder.batch_size
         bar = tqdm(
@@ -142,14 +145,17 @@ class Ingestor:
         with bar:
             for offset in range(0, len(todo), batch):
                 ids = todo[offset : offset + batch]
-                encoded = self.embedder.encode([chunks[i].embed_text(label) for i in ids])
-                fresh.update(zip(ids, encoded, strict=True))
+                fresh.update(zip(ids, self.embedder.encode([texts[i] for i in ids]), strict=True))
                 bar.update(len(ids))
         rows = [fresh[i] if i in fresh else known[c.chunk_id] for i, c in enumerate(chunks)]
-        vectors = np.vstack(rows).astype(np.float32) if rows else vectors
+        vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), np.float32)
         return vectors, len(todo)
 
-    def ingest_file(self, path: Path, report: IngestReport, progress: bool = True) -> None:
+    def ingest_file(
+        self, path: Path, report: IngestReport, progress: bool = True, replace: bool = False
+    ) -> None:
+        """Ingest one file; with `replace`, a file whose document id is already held under
+        another file becomes the new version of that document."""
         source = str(path.resolve())
         if not path.is_file():
             raise IngestError("no such file")
@@ -161,12 +167,19 @@ class Ingestor:
             return
         duplicate = self.db.find_by(sha256=sha256)
         if duplicate and duplicate[1] != source:
-            raise IngestError(f"duplicate of {duplicate[1]} (already ingested as '{duplicate[0]}')")
+            raise IngestError(
+                f"duplicate of {Path(duplicate[1]).name} (already ingested as '{duplicate[0]}')"
+            )
         parsed, chunks = self.prepare(path, sha256)
         doc = parsed.document
         clash = self.db.find_by(doc_id=doc.doc_id)
         if clash and clash[1] != source:
-            raise IngestError(f"its document id '{doc.doc_id}' is already used by {clash[1]}")
+            if not replace:
+                raise IngestError(
+                    f"its document id '{doc.doc_id}' is already used by {Path(clash[1]).name} "
+                    "(delete that document first, or ingest with --replace)"
+                )
+            report.replaced.append((doc.doc_id, clash[1]))
         vectors, embedded = self.embed(chunks, doc.label, progress)
 
         stale = self.vectors.ids_for_doc(doc.doc_id)
@@ -178,16 +191,20 @@ class Ingestor:
 
         report.chunks_embedded += embedded
         report.chunks_reused += len(chunks) - embedded
-        (report.updated if previous else report.added).append(doc.doc_id)
+        (report.updated if previous or clash else report.added).append(doc.doc_id)
 
     def run(
-        self, paths: Iterable[Path], prune: bool = False, progress: bool = True
+        self,
+        paths: Iterable[Path],
+        prune: bool = False,
+        progress: bool = True,
+        replace: bool = False,
     ) -> IngestReport:
         started = time.perf_counter()
         report = IngestReport()
         for path in discover(paths):
             try:
-                self.ingest_file(path, report, progress)
+                self.ingest_file(path, report, progress, replace)
             except IngestError as error:
                 report.failed.append((str(path), str(error)))
                 self.echo(f"error: {path}: {error}")

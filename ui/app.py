@@ -12,22 +12,22 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-import json  # noqa: E402
-import logging  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
-import gradio as gr  # noqa: E402
-import pandas as pd  # noqa: E402
-from fastapi import FastAPI  # noqa: E402
+import gradio as gr
+import pandas as pd
+from fastapi import FastAPI
 
-from assistant.answer.pipeline import QuestionError  # noqa: E402
-from assistant.core import Assistant  # noqa: E402
-from assistant.records import Answer, Citation, SearchFilters, SectionKind  # noqa: E402
-from assistant.retrieve.hybrid import FilterError  # noqa: E402
-from ui import render  # noqa: E402
-from ui.style import CSS  # noqa: E402
+from assistant.answer.pipeline import QuestionError
+from assistant.core import Assistant
+from assistant.records import Answer, Citation, SearchFilters, SectionKind
+from assistant.retrieve.hybrid import FilterError
+from ui import render
+from ui.style import CSS
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _stream_answer(
             yield render.render_answer(event.data, turn), event.data
 
 
-def _ask(assistant: Assistant):  # noqa: ANN202 - a Gradio generator handler
+def _ask(assistant: Assistant):
     def ask(
         question: str,
         history: list[dict[str, Any]],
@@ -196,7 +196,7 @@ def _ask(assistant: Assistant):  # noqa: ANN202 - a Gradio generator handler
     return ask
 
 
-def _show_source(assistant: Assistant):  # noqa: ANN202
+def _show_source(assistant: Assistant):
     def show(answers: list[list[dict[str, Any]]], evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
         try:
@@ -213,7 +213,7 @@ def _show_source(assistant: Assistant):  # noqa: ANN202
     return show
 
 
-def _feedback(assistant: Assistant, rating: int):  # noqa: ANN202
+def _feedback(assistant: Assistant, rating: int):
     def send(last: dict[str, str] | None, comment: str, conversation_id: str | None) -> Any:
         if not last:
             return "Ask a question first, then rate its answer.", gr.update()
@@ -260,20 +260,19 @@ def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
                     autofocus=True,
                 )
                 send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-            with gr.Accordion("Filters", open=False):
-                with gr.Row():
-                    docs = gr.Dropdown(
-                        choices=_doc_choices(assistant),
-                        multiselect=True,
-                        label="Reports",
-                        info="Leave empty to search every report.",
-                    )
-                    kinds = gr.Dropdown(
-                        choices=_kind_choices(),
-                        multiselect=True,
-                        label="Section kinds",
-                        info="e.g. only recommendations or case studies.",
-                    )
+            with gr.Accordion("Filters", open=False), gr.Row():
+                docs = gr.Dropdown(
+                    choices=_doc_choices(assistant),
+                    multiselect=True,
+                    label="Reports",
+                    info="Leave empty to search every report.",
+                )
+                kinds = gr.Dropdown(
+                    choices=_kind_choices(),
+                    multiselect=True,
+                    label="Section kinds",
+                    info="e.g. only recommendations or case studies.",
+                )
             with gr.Row(equal_height=True, elem_id="feedback-row"):
                 new = gr.Button("New conversation", size="sm", variant="secondary")
                 up = gr.Button("👍 Helpful", size="sm", elem_id="thumbs-up")
@@ -321,7 +320,7 @@ def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
 # --- the Documents tab ----------------------------------------------------------------------
 
 
-def _ingest(assistant: Assistant):  # noqa: ANN202
+def _ingest(assistant: Assistant):
     def ingest(path: str | None) -> Iterator[tuple[Any, ...]]:
         if not path:
             yield (gr.update(),) * 5
@@ -348,7 +347,7 @@ def _ingest(assistant: Assistant):  # noqa: ANN202
     return ingest
 
 
-def _pick_document(assistant: Assistant):  # noqa: ANN202
+def _pick_document(assistant: Assistant):
     def pick(doc_id: str | None) -> tuple[Any, ...]:
         if not doc_id:
             return (
@@ -367,7 +366,7 @@ def _pick_document(assistant: Assistant):  # noqa: ANN202
     return pick
 
 
-def _pick_section(assistant: Assistant):  # noqa: ANN202
+def _pick_section(assistant: Assistant):
     def pick(doc_id: str | None, section_id: str | None) -> str:
         if not doc_id or not section_id:
             return render.render_placeholder("Pick a section to read it.")

@@ -10,6 +10,7 @@ no document mentions, it refuses and shows the nearest passages instead of guess
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from assistant.answer.units import Unit, answer_units, render_unit
 from assistant.records import Citation, Document, ScoredChunk, SectionKind
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.text import tokens
+from assistant.retrieve.text import tokens, weighted_coverage
 
 _MIN_WORDS = 4
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
@@ -36,9 +37,9 @@ class ExtractiveConfig:
     similarity_weight: float = 0.6
     coverage_weight: float = 0.25
     passage_weight: float = 0.15
-    refusal_threshold: float = 0.42
+    refusal_threshold: float = 0.30
     margin: float = 0.12
-    max_units: int = 3
+    max_units: int = 4
     max_units_per_doc_when_comparing: int = 2
     story_margin: float = 0.25
     max_story_units: int = 5
@@ -111,6 +112,7 @@ class ExtractiveAnswerer:
         questions: list[str],
         vectors: np.ndarray,
         passages: list[ScoredChunk],
+        idf: Mapping[str, float] | None = None,
     ) -> list[_Candidate]:
         """Score every unit against the question (and, for a rewritten follow-up, the words
         the user actually typed): the better of the two counts."""
@@ -137,7 +139,9 @@ class ExtractiveAnswerer:
             similarity[owner] = max(similarity[owner], float(sim))
         for index, cand in enumerate(candidates):
             unit_words = set(tokens(cand.passage.chunk.text[cand.unit.start : cand.unit.end]))
-            coverage = max((len(w & unit_words) / len(w) for w in wanted if w), default=0.0)
+            coverage = max(
+                (weighted_coverage(w, unit_words, idf or {}) for w in wanted), default=0.0
+            )
             cand.score = (
                 cfg.similarity_weight * similarity[index]
                 + cfg.coverage_weight * coverage
@@ -154,6 +158,7 @@ class ExtractiveAnswerer:
         comparison: bool = False,
         vocabulary: set[str] | None = None,
         typed: tuple[str, np.ndarray] | None = None,
+        idf: Mapping[str, float] | None = None,
     ) -> Draft:
         """Answer `question` (stand-alone) from `passages`; `typed` is the user's own words and
         their vector when the question was rewritten from a follow-up."""
@@ -163,7 +168,7 @@ class ExtractiveAnswerer:
         if typed is not None:
             questions.append(typed[0])
             vectors.append(typed[1])
-        ranked = self.score_units(questions, np.vstack(vectors), passages)
+        ranked = self.score_units(questions, np.vstack(vectors), passages, idf)
         if missing:
             return self.refusal(
                 passages, documents, f"the documents don't mention {', '.join(missing)}"

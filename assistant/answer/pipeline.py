@@ -5,6 +5,7 @@ One place for it, used by the CLI, the API, the UI and the eval, so they all ans
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from assistant.retrieve.hybrid import HybridRetriever
 from assistant.store.conversations import ConversationStore
 
 ANSWERERS = ("extractive", "llm")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class QuestionError(ValueError):
@@ -53,7 +55,7 @@ class AskPipeline:
         self.k = k
 
     def validate(self, question: str, answerer: str | None, conversation_id: str | None) -> str:
-        question = " ".join((question or "").split())
+        question = " ".join(_CONTROL.sub(" ", question or "").split())
         if not question:
             raise QuestionError("the question is empty")
         if len(question) > self.max_question_chars:
@@ -96,7 +98,7 @@ class AskPipeline:
         query vector, comparison?)."""
         started = time.perf_counter()
         chosen = self.validate(question, answerer, conversation_id)
-        question = " ".join(question.split())
+        question = " ".join(_CONTROL.sub(" ", question).split())
         turns = list(history or [])
         if conversation_id is not None:
             turns = self.conversations.history(conversation_id) + turns
@@ -125,7 +127,14 @@ class AskPipeline:
         if standalone != question:
             typed = (question, self.retriever.embedder.encode_one(question))
         return self.extractive.run(
-            standalone, vector, passages, corpus.documents, comparison, corpus.vocabulary, typed
+            standalone,
+            vector,
+            passages,
+            corpus.documents,
+            comparison,
+            corpus.vocabulary,
+            typed,
+            corpus.idf,
         )
 
     def run(

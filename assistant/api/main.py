@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
-from assistant.api.errors import error_response, install_error_handlers
+from assistant.api.errors import install_error_handlers
+from assistant.api.limits import BodyLimit
 from assistant.api.routes import admin, ask, conversations, documents, feedback, health, search
 from assistant.core import Assistant
 
@@ -49,22 +50,14 @@ def create_app(
     app.state.assistant = assistant
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Refuse oversized bodies before reading them (uploads have their own, larger limit)."""
-        length = request.headers.get("content-length")
-        upload = request.url.path.rstrip("/") == "/v1/documents"
-        limit = assistant.settings.max_upload_mb * 1024 * 1024 + 65536 if upload else _JSON_LIMIT
-        if (
-            request.url.path.startswith("/v1/")
-            and length
-            and length.isdigit()
-            and int(length) > limit
-        ):
-            return error_response(413, f"request body too large (limit {limit // 1024} KiB)")
-        return await call_next(request)
+    upload_limit = assistant.settings.max_upload_mb * 1024 * 1024 + 65536
+
+    def body_limit(path: str) -> int | None:
+        if not path.startswith("/v1/"):
+            return None
+        return upload_limit if path.rstrip("/") == "/v1/documents" else _JSON_LIMIT
+
+    app.add_middleware(BodyLimit, limit_for=body_limit)
 
     for module in (health, ask, search, conversations, documents, feedback, admin):
         app.include_router(module.router)

@@ -5,17 +5,25 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from assistant.records import Answer, Document, ScoredChunk, SearchFilters, Section
 
 
-class AskRequest(BaseModel):
+class _Request(BaseModel):
+    """Request bodies are strict: unknown fields and loosely typed values are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AskRequest(_Request):
     question: str = Field(description="the question, in plain words")
     conversation_id: str | None = Field(None, description="continue this conversation")
     filters: SearchFilters | None = None
     answerer: Literal["extractive", "llm"] | None = None
-    stream: bool = Field(False, description="stream Server-Sent Events instead of one JSON body")
+    stream: StrictBool = Field(
+        False, description="stream Server-Sent Events instead of one JSON body"
+    )
 
 
 class AskResponse(BaseModel):
@@ -23,9 +31,9 @@ class AskResponse(BaseModel):
     answer: Answer
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(_Request):
     query: str
-    k: int = Field(5, ge=1, le=50)
+    k: StrictInt = Field(5, ge=1, le=50)
     filters: SearchFilters | None = None
 
 
@@ -58,7 +66,7 @@ class Job(BaseModel):
     doc_id: str | None = None
 
 
-class FeedbackRequest(BaseModel):
+class FeedbackRequest(_Request):
     question: str = Field(min_length=1, max_length=5000)
     answer: str = Field(min_length=1, max_length=50_000)
     rating: Literal["up", "down"]

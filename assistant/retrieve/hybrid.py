@@ -18,7 +18,7 @@ from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import BM25Retriever
 from assistant.retrieve.scope import Scope, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.text import tokens
+from assistant.retrieve.text import inverse_document_frequencies, tokens, weighted_coverage
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
@@ -34,8 +34,8 @@ class RetrievalConfig:
     candidates: int = 30
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
-    sentence_weight: float = 0.45
-    chunk_weight: float = 0.35
+    sentence_weight: float = 0.3
+    chunk_weight: float = 0.5
     coverage_weight: float = 0.2
     intent_weight: float = 0.08
     max_per_section: int = 2
@@ -50,6 +50,7 @@ class _Corpus:
     labels: dict[str, str]
     bm25: BM25Retriever
     tokens: dict[str, set[str]]
+    idf: dict[str, float]
     vocabulary: set[str]
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
 
@@ -81,16 +82,18 @@ class HybridRetriever:
                 chunks = self.db.chunks()
                 documents = {d.doc_id: d for d in self.db.documents()}
                 labels = {doc_id: d.label for doc_id, d in documents.items()}
+                chunk_tokens = {
+                    c.chunk_id: set(tokens(c.embed_text(labels[c.doc_id]))) for c in chunks
+                }
                 self._corpus = _Corpus(
                     generation=generation,
                     chunks={c.chunk_id: c for c in chunks},
                     documents=documents,
                     labels=labels,
                     bm25=BM25Retriever(chunks, labels),
+                    idf=inverse_document_frequencies(chunk_tokens.values()),
                     vocabulary=_vocabulary(chunks, documents.values()),
-                    tokens={
-                        c.chunk_id: set(tokens(c.embed_text(labels[c.doc_id]))) for c in chunks
-                    },
+                    tokens=chunk_tokens,
                 )
             return self._corpus
 
@@ -226,7 +229,7 @@ class HybridRetriever:
         kinds = wanted_kinds(query)
         scores = {}
         for cid in pool:
-            coverage = len(wanted & corpus.tokens[cid]) / len(wanted) if wanted else 0.0
+            coverage = weighted_coverage(wanted, corpus.tokens[cid], corpus.idf)
             scores[cid] = (
                 cfg.sentence_weight * best[cid]
                 + cfg.chunk_weight * dense.get(cid, 0.0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOPWORDS = frozenset(
@@ -184,3 +187,24 @@ def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed content words."""
     words = _WORD.findall(text.lower().replace("’", "'"))
     return [stem(w) for w in words if w not in STOPWORDS]
+
+
+def inverse_document_frequencies(documents: Iterable[set[str]]) -> dict[str, float]:
+    """BM25-style idf of each token over a collection of token sets."""
+    counts: Counter[str] = Counter()
+    total = 0
+    for toks in documents:
+        counts.update(toks)
+        total += 1
+    return {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in counts.items()}
+
+
+def weighted_coverage(wanted: set[str], have: set[str], idf: Mapping[str, float]) -> float:
+    """Share of the question's words present, each weighted by its rarity: finding "mnemonic"
+    matters more than finding "children". Words the corpus never uses weigh the most."""
+    if not wanted:
+        return 0.0
+    unseen = max(idf.values(), default=1.0)
+    weights = {t: idf.get(t, unseen) for t in wanted}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in have) / total if total else 0.0

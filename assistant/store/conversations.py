@@ -56,7 +56,10 @@ class ConversationStore:
         return [Turn(role=r["role"], content=r["content"]) for r in rows]
 
     def record(self, conversation_id: str, answer: Answer) -> None:
-        """Add a question and its answer as two turns, in one transaction."""
+        """Add a question and its answer as two turns, in one transaction. The passages
+        retrieved are not kept here (the audit log has their ids); the citations are."""
+        record = answer.model_dump_json(exclude={"passages"})
+        now = _now()
         with self.db.transaction() as conn:
             (count,) = conn.execute(
                 "SELECT COUNT(*) FROM turns WHERE conversation_id = ?", (conversation_id,)
@@ -64,15 +67,8 @@ class ConversationStore:
             conn.executemany(
                 "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    (conversation_id, count, "user", answer.question, None, _now()),
-                    (
-                        conversation_id,
-                        count + 1,
-                        "assistant",
-                        answer.text,
-                        answer.model_dump_json(),
-                        _now(),
-                    ),
+                    (conversation_id, count, "user", answer.question, None, now),
+                    (conversation_id, count + 1, "assistant", answer.text, record, now),
                 ],
             )
 

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.records import Answer
+from assistant.records import Answer, ScoredChunk
 from assistant.store.database import Database
 
 _SCHEMA = """
@@ -71,15 +71,23 @@ class AuditLog:
         db.executescript(_SCHEMA)
 
     def record(self, who: str, action: str, answer: Answer) -> None:
-        passages = [
-            {"chunk_id": p.chunk.chunk_id, "doc_id": p.chunk.doc_id, "score": p.score}
-            for p in answer.passages
-        ]
+        self.write(who, action, answer.question, answer.passages, answer.text)
+
+    def write(
+        self, who: str, action: str, question: str, passages: list[ScoredChunk], answer: str
+    ) -> None:
+        ids = json.dumps(
+            [
+                {"chunk_id": p.chunk.chunk_id, "doc_id": p.chunk.doc_id, "score": p.score}
+                for p in passages
+            ]
+        )
+        now = _now()
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO audit_log (created_at, who, action, question, passages, answer)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (_now(), who, action, answer.question, json.dumps(passages), answer.text),
+                (now, who, action, question, ids, answer),
             )
 
     def all(self) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ def list_documents(assistant: AssistantDep, _: CallerDep) -> list[DocumentSummar
     ]
 
 
-def _document_or_404(assistant: Assistant, doc_id: str):  # noqa: ANN202 - Document
+def _document_or_404(assistant: Assistant, doc_id: str):
     document = assistant.document(doc_id)
     if document is None:
         raise ApiError(404, f"unknown document {doc_id!r}")
@@ -61,10 +61,18 @@ def get_section(doc_id: str, section_id: str, assistant: AssistantDep, _: Caller
     return SectionText(doc_id=doc_id, section=section, text=text[section.start : section.end])
 
 
+def _forget_upload(assistant: Assistant, source: str) -> None:
+    """Delete a file we saved from an upload (never a file the user ingested from disk)."""
+    uploads = (assistant.settings.data_dir / "uploads").resolve()
+    path = Path(source).resolve()
+    if path.parent == uploads:
+        path.unlink(missing_ok=True)
+
+
 def _run_job(assistant: Assistant, job_id: str, path: Path) -> None:
     assistant.jobs.update(job_id, "running")
     try:
-        report = assistant.ingest([path], progress=False)
+        report = assistant.ingest([path], progress=False, replace=True)
     except Exception as error:  # a job must always end in a state a client can read
         path.unlink(missing_ok=True)
         assistant.jobs.update(job_id, "failed", f"ingest failed: {error}")
@@ -73,6 +81,8 @@ def _run_job(assistant: Assistant, job_id: str, path: Path) -> None:
         path.unlink(missing_ok=True)
         assistant.jobs.update(job_id, "failed", report.failed[0][1])
         return
+    for _, old_source in report.replaced:
+        _forget_upload(assistant, old_source)
     doc_ids = report.added + report.updated + report.unchanged
     assistant.jobs.update(job_id, "done", report.summary(), doc_ids[0] if doc_ids else None)
 
@@ -120,5 +130,8 @@ def get_job(job_id: str, assistant: AssistantDep, _: CallerDep) -> Job:
 @router.delete("/documents/{doc_id}", status_code=204)
 def delete_document(doc_id: str, assistant: AssistantDep, _: WriterDep) -> Response:
     _document_or_404(assistant, doc_id)
+    source = assistant.db.source_paths().get(doc_id)
     assistant.remove(doc_id)
+    if source:
+        _forget_upload(assistant, source)
     return Response(status_code=204)

@@ -12,7 +12,7 @@ router = APIRouter(prefix="/v1", tags=["search"])
 
 
 @router.post("/search")
-def search(body: SearchRequest, assistant: AssistantDep, _: CallerDep) -> SearchResponse:
+def search(body: SearchRequest, assistant: AssistantDep, caller: CallerDep) -> SearchResponse:
     query = " ".join(body.query.split())
     if not query:
         raise ApiError(400, "the query is empty")
@@ -20,4 +20,6 @@ def search(body: SearchRequest, assistant: AssistantDep, _: CallerDep) -> Search
         raise ApiError(
             413, f"the query is too long (limit {assistant.settings.max_question_chars} characters)"
         )
-    return SearchResponse(results=assistant.search(query, k=body.k, filters=body.filters))
+    results = assistant.search(query, k=body.k, filters=body.filters)
+    assistant.audit.write(caller.who, "search", query, results, "")
+    return SearchResponse(results=results)
