@@ -19,6 +19,11 @@ def fmt(value: float | None, metric: str) -> str:
     return f"{value:.0f}" if metric.startswith("latency") else f"{value:.3f}"
 
 
+def mean_chars(results: list[QuestionResult]) -> float:
+    """Mean answer length: key_fact_recall rewards long answers, so read the two together."""
+    return sum(len(r.answer) for r in results) / len(results) if results else 0.0
+
+
 def table(run: EvalRun) -> str:
     """The metric table, ours beside the baseline when there is one."""
     header = f"{'metric':<24}{'ours':>10}" + (f"{'baseline':>10}" if run.baseline else "")
@@ -29,7 +34,10 @@ def table(run: EvalRun) -> str:
             row += f"{fmt(run.baseline[metric], metric):>10}"
         lines.append(row)
     answerable = sum(r.answerable for r in run.results)
-    lines.append(f"\n{len(run.results)} questions ({answerable} answerable)")
+    length = f"mean answer length: {mean_chars(run.results):.0f} characters"
+    if run.baseline_results:
+        length += f" (baseline {mean_chars(run.baseline_results):.0f})"
+    lines.append(f"\n{len(run.results)} questions ({answerable} answerable); {length}")
     return "\n".join(lines)
 
 
@@ -106,6 +114,8 @@ td,th{{border:1px solid #ddd;padding:4px 8px;vertical-align:top}}pre{{white-spac
 .legend span{{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}}</style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>{len(run.results)} questions, {sum(r.answerable for r in run.results)} answerable.
+Mean answer length {mean_chars(run.results):.0f} characters{f" (baseline {mean_chars(run.baseline_results):.0f})" if run.baseline_results else ""}:
+key_fact_recall rewards long answers.
 <span class="legend"><span style="background:#1f6feb"></span>ours
 {'<span style="background:#9aa4af"></span>baseline (LangChain tutorial recipe)' if run.baseline else ""}</span></p>
 <h2>Metrics</h2><table><tr><th>metric</th><th>ours</th>{"<th>baseline</th>" if run.baseline else ""}<th></th></tr>{metric_rows}</table>

@@ -37,8 +37,8 @@ class ExtractiveConfig:
     similarity_weight: float = 0.6
     coverage_weight: float = 0.25
     passage_weight: float = 0.15
-    refusal_threshold: float = 0.30
-    margin: float = 0.12
+    refusal_threshold: float = 0.50
+    margin: float = 0.2
     max_units: int = 4
     max_units_per_doc_when_comparing: int = 2
     story_margin: float = 0.25
