@@ -104,11 +104,6 @@ def test_follow_up_in_a_conversation(sample_assistant: Assistant) -> None:
         assert record.citations == answer.citations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the ARTHUR chunk ranks 8th after reranking (3rd before) and, even when "
-    "retrieved, its unit scores below the generic domestic-abuse sentences",
-)
 def test_arthur_mnemonic_comes_back_whole(sample_assistant: Assistant) -> None:
     answer = sample_assistant.ask(ARTHUR_Q)
     assert not answer.refused
