@@ -29,7 +29,9 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = settings or get_settings()
         self.embedder = embedder or Embedder(
-            self.settings.embedding_model, self.settings.embedding_batch_size
+            self.settings.embedding_model,
+            self.settings.embedding_batch_size,
+            self.settings.torch_threads,
         )
         self.db = Database(self.settings.sqlite_path)
         self._ingest_lock = threading.Lock()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import queue
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,6 +14,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+_QUERY_BATCH = 64
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -32,11 +35,16 @@ class Embedder:
     `docs`) never pay for it.
     """
 
-    def __init__(self, model: str | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, model: str | None = None, batch_size: int = 64, threads: int | None = None
+    ) -> None:
         self.model_name_or_path = model or packaged_model_path()
         self.batch_size = batch_size
+        self.threads = threads
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
+        self._queries: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
 
     @property
     def name(self) -> str:
@@ -52,6 +60,10 @@ class Embedder:
                 from transformers.utils import logging as transformers_logging
 
                 transformers_logging.disable_progress_bar()
+                if self.threads:
+                    import torch
+
+                    torch.set_num_threads(self.threads)
                 self._model = SentenceTransformer(self.model_name_or_path, device="cpu")
             return self._model
 
@@ -72,7 +84,35 @@ class Embedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def encode_one(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
+        """One query's vector. Queries from concurrent requests are encoded together in one
+        batch by a single worker thread: one forward pass for many short texts costs little
+        more than one, so a busy server keeps up where per-request passes would queue."""
+        with self._lock:
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._serve_queries, daemon=True, name="encoder"
+                )
+                self._worker.start()
+        pending: Future[np.ndarray] = Future()
+        self._queries.put((text, pending))
+        return pending.result()
+
+    def _serve_queries(self) -> None:
+        while True:
+            batch = [self._queries.get()]
+            while len(batch) < _QUERY_BATCH:
+                try:
+                    batch.append(self._queries.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                vectors = self.encode([text for text, _ in batch])
+            except BaseException as error:  # hand the failure to every waiting caller
+                for _, pending in batch:
+                    pending.set_exception(error)
+                continue
+            for (_, pending), vector in zip(batch, vectors, strict=True):
+                pending.set_result(vector)
 
     @property
     def dimension(self) -> int:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
         None, description="sentence-transformers name or path; default: the packaged MiniLM"
     )
     embedding_batch_size: int = 32
+    torch_threads: int | None = Field(None, description="encoder CPU threads (default: torch's)")
     chunk_chars: int = Field(1200, description="target chunk size in characters")
 
     answerer: str = Field("extractive", description="extractive | llm")
