@@ -271,6 +271,154 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("quiz")
+def cmd_quiz(args: argparse.Namespace) -> int:
+    from assistant.quiz.builder import QuizError
+    from assistant.quiz.exporters import export
+
+    assistant = _assistant()
+    try:
+        result = assistant.quiz.run(
+            topic=args.topic,
+            section=args.section,
+            doc_ids=args.doc or [],
+            n=args.n,
+            types=args.types,
+            seed=args.seed,
+            writer=args.writer,
+        )
+    except QuizError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    title = f"Quiz: {args.topic or args.section}"
+    text = export(result.questions, args.format, title)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    for reason in result.rejected:
+        print(f"note: {reason}", file=sys.stderr)
+    print(result.summary(args.output or None), file=sys.stderr)
+    return 0
+
+
+_DETAIL_WIDTH = 20
+
+
+def _finding_detail(finding) -> str:
+    """The type-specific field a lead scans for: timescale, grade, practice (and incidents)."""
+    if finding.timescale or finding.grade:
+        return finding.timescale or finding.grade
+    if finding.practice:
+        many = f", {finding.incidents} incidents" if (finding.incidents or 1) > 1 else ""
+        return f"{finding.practice} practice{many}"
+    return ""
+
+
+def _finding_head(finding, width: int = 70) -> str:
+    from assistant.findings import gist
+
+    head = gist(finding)
+    head = head[:1].upper() + head[1:]
+    if finding.type.value == "headline_figure" and finding.sub_points:
+        head = f"{head}: {'; '.join(finding.sub_points)}"
+    return snippet(head, width)
+
+
+@command("findings")
+def cmd_findings(args: argparse.Namespace) -> int:
+    import csv
+
+    from assistant.findings import FindingsError
+
+    assistant = _assistant()
+    try:
+        found = assistant.list_findings(args.doc, args.type, args.topic, args.k)
+    except FindingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([f.model_dump(mode="json") for f in found], indent=2))
+        return 0
+    if args.csv:
+        fields = ["doc_id", "type", "timescale", "grade", "practice", "incidents", "title"]
+        fields += ["section_path", "page", "start", "end", "sub_points", "finding_id"]
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([*fields, "score"])
+        for scored in found:
+            row = scored.finding.model_dump(mode="json")
+            row["section_path"] = " › ".join(row["section_path"])
+            row["sub_points"] = " | ".join(row["sub_points"])
+            writer.writerow([*(row[f] for f in fields), scored.score])
+        return 0
+    if not found:
+        print("No findings." if not args.topic else f"No findings about {args.topic!r}.")
+        return 0
+    current = None
+    for scored in found:
+        finding = scored.finding
+        if finding.doc_id != current and not args.topic:
+            current = finding.doc_id
+            count = sum(1 for f in found if f.finding.doc_id == current)
+            print(f"\n{scored.doc_label} ({current}): {count} findings")
+        label = scored.doc_label if args.topic else ""
+        score = f"[{scored.score:.2f}] " if scored.score is not None else ""
+        print(
+            f"  {score}{finding.type.value.replace('_', ' '):<21}"
+            f"{_finding_detail(finding):<{_DETAIL_WIDTH}} {_finding_head(finding)}"
+        )
+        print(f"      {where(label, finding.section_path, finding.page).lstrip(' ›')}")
+    return 0
+
+
+def format_comparison(comparison) -> str:
+    lines = [
+        f'Comparing "{comparison.topic}": {comparison.a.doc_label} and {comparison.b.doc_label}'
+    ]
+    for side in (comparison.a, comparison.b):
+        lines.append(f"\n== {side.doc_label} ({side.doc_id}) ==")
+        lines.append("Findings:" if side.findings else "Findings: none on this topic")
+        for cited in side.findings:
+            finding = cited.finding
+            detail = _finding_detail(finding)
+            kind = finding.type.value.replace("_", " ") + (f", {detail}" if detail else "")
+            lines.append(f"  [{cited.citation.n}] ({kind}) {_finding_head(finding, 90)}")
+        lines.append("Key passages:" if side.passages else "Key passages: none")
+        for c in side.passages:
+            lines.append(f'  [{c.n}] "{snippet(c.quote, 200)}"')
+    lines.append("\nWhat changed (a reading of the wording, not a verdict; check the sources):")
+    if not comparison.changes:
+        lines.append("  nothing to pair on this topic")
+    for change in comparison.changes:
+        lines.append(
+            textwrap.fill(change.statement, 100, initial_indent="  - ", subsequent_indent="    ")
+        )
+    lines.append("\nSources:")
+    for c in comparison.citations:
+        lines.append(
+            f'[{c.n}] {where(c.doc_label, c.section_path, c.page)} — "{snippet(c.quote, 300)}"'
+        )
+    return "\n".join(lines)
+
+
+@command("compare")
+def cmd_compare(args: argparse.Namespace) -> int:
+    from assistant.findings import FindingsError
+
+    assistant = _assistant()
+    try:
+        comparison = assistant.compare(args.topic, args.doc_a, args.doc_b)
+    except FindingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(comparison.model_dump_json(indent=2))
+    else:
+        print(format_comparison(comparison))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inspection-assistant",
@@ -325,6 +473,52 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="an interactive conversation (follow-ups keep context)")
     p.add_argument("--answerer", choices=["extractive", "llm"])
     _add_filter_args(p)
+
+    p = sub.add_parser("quiz", help="build a quiz for trainers (GIFT, Moodle XML, CSV, Markdown)")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--topic", help="quiz on the passages a search for TEXT finds")
+    what.add_argument("--section", help="quiz on a section: its id (s012) or part of its heading")
+    p.add_argument("--doc", action="append", help="restrict to a document id (repeatable)")
+    p.add_argument("--n", type=int, default=10, help="number of questions (default 10)")
+    p.add_argument(
+        "--types", default="mcq,true_false", help="mcq,true_false,short (default mcq,true_false)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="same seed, same quiz (default 0)")
+    p.add_argument("--format", choices=["gift", "moodle-xml", "csv", "md"], default="gift")
+    p.add_argument("-o", "--output", help="write to FILE (default: stdout)")
+    p.add_argument(
+        "--writer",
+        choices=["auto", "rules", "llm"],
+        default="auto",
+        help="who writes the questions: auto uses the LLM when IA_LLM_BASE_URL is set",
+    )
+    from assistant.records import FindingType
+
+    p = sub.add_parser(
+        "findings",
+        help="recommendations (with timescales), areas for improvement, judgments, case studies...",
+    )
+    p.add_argument("--doc", action="append", help="only this document (repeatable)")
+    p.add_argument(
+        "--type",
+        action="append",
+        choices=[t.value for t in FindingType],
+        metavar="TYPE",
+        help="only this type (repeatable): " + ", ".join(t.value for t in FindingType),
+    )
+    p.add_argument("--topic", help="only findings about this topic (matched by meaning)")
+    p.add_argument("-k", type=int, help="at most this many")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--csv", action="store_true")
+
+    p = sub.add_parser(
+        "compare", help="one topic in two reports side by side, cited, with what changed"
+    )
+    p.add_argument("doc_a", help="the earlier report's document id")
+    p.add_argument("doc_b", help="the later report's document id")
+    p.add_argument("--topic", required=True, help='e.g. "missing children"')
+    p.add_argument("--json", action="store_true")
     return parser
 
 

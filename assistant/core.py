@@ -7,12 +7,14 @@ import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.pipeline import AskPipeline
 from assistant.answer.rewrite import Turn
 from assistant.embeddings import Embedder
+from assistant.findings import Comparison, FindingQueries, ScoredFinding
 from assistant.records import Answer, Document, ScoredChunk, SearchFilters, Section
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieve.sentences import SentenceVectors
@@ -20,9 +22,13 @@ from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import Database
 from assistant.store.feedback import AuditLog, FeedbackStore
+from assistant.store.findings import FindingStore
 from assistant.store.jobs import JobStore
 from assistant.store.vectors import VectorStore
 from ingest.pipeline import Ingestor, IngestReport
+
+if TYPE_CHECKING:
+    from assistant.quiz.builder import QuizBuilder
 
 
 class Assistant:
@@ -67,6 +73,13 @@ class Assistant:
         return AuditLog(self.db)
 
     @cached_property
+    def quiz(self) -> QuizBuilder:
+        """Quizzes for trainers, built from the reports' own statements."""
+        from assistant.quiz.builder import QuizBuilder
+
+        return QuizBuilder(self)
+
+    @cached_property
     def llm(self) -> LLMAnswerer | None:
         """The LLM answerer when one is configured (IA_LLM_BASE_URL), else None."""
         if not self.settings.llm_base_url:
@@ -87,6 +100,13 @@ class Assistant:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.db, self.vectors, self.embedder, self.settings.chunk_chars)
+
+    @cached_property
+    def findings(self) -> FindingQueries:
+        """Recommendations, areas for improvement, judgments, case studies...: list, compare."""
+        return FindingQueries(
+            self.db, FindingStore(self.db), self.embedder, self.sentence_vectors, self.retriever
+        )
 
     # documents -----------------------------------------------------------------------
 
@@ -130,6 +150,18 @@ class Assistant:
         answerer: str | None = None,
     ) -> Answer:
         return self.asker.run(question, conversation_id, history, filters, answerer)
+
+    def list_findings(
+        self,
+        doc_ids: list[str] | None = None,
+        types: list[str] | None = None,
+        topic: str | None = None,
+        k: int | None = None,
+    ) -> list[ScoredFinding]:
+        return self.findings.list_findings(doc_ids, types, topic, k)
+
+    def compare(self, topic: str, doc_a: str, doc_b: str) -> Comparison:
+        return self.findings.compare(topic, doc_a, doc_b)
 
     def warm(self, progress: bool = False) -> int:
         """Load the model and encode every stored sentence not yet cached (done once per corpus

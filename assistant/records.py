@@ -87,6 +87,47 @@ class Section(BaseModel):
     page: int | None = None
 
 
+class FindingType(StrEnum):
+    """What a finding is: the things a lead reads a report for."""
+
+    RECOMMENDATION = "recommendation"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement"
+    JUDGMENT = "judgment"
+    CASE_STUDY = "case_study"
+    INNOVATIVE_PRACTICE = "innovative_practice"
+    HEADLINE_FIGURE = "headline_figure"
+
+
+Practice = Literal["good", "poor", "mixed"]
+
+
+class Finding(BaseModel):
+    """A recommendation, area for improvement, judgment, case study, innovative practice or
+    headline figure, extracted from a report's structure. `text` is exactly the document's
+    normalised text at `start:end`; `title` is a one-line label (a heading or lead sentence)."""
+
+    finding_id: str
+    doc_id: str
+    type: FindingType
+    title: str
+    text: str
+    section_id: str
+    section_path: list[str]
+    start: int
+    end: int
+    page: int | None = None
+    order: int = 0
+    timescale: str | None = None
+    """Recommendations: "immediately", "within three months", "by 31 March 2023"..."""
+    sub_points: list[str] = Field(default_factory=list)
+    grade: str | None = None
+    """Judgments: the grade given."""
+    practice: Practice | None = None
+    """Case studies: whether the wording describes good, poor or mixed practice."""
+    incidents: int | None = None
+    """Case studies: how many incidents the case study describes."""
+
+
 class Chunk(BaseModel):
     chunk_id: str
     doc_id: str

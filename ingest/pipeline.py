@@ -22,8 +22,10 @@ from tqdm import tqdm
 from assistant.embeddings import Embedder
 from assistant.records import Chunk
 from assistant.store.database import Database
+from assistant.store.findings import FindingStore
 from assistant.store.vectors import VectorStore
 from ingest.chunking import chunk_document
+from ingest.findings import extract_findings
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load
 from ingest.normalise import normalise
 from ingest.structure import PARSER_VERSION, ParsedDocument, parse
@@ -104,6 +106,7 @@ class Ingestor:
         self.embedder = embedder
         self.chunk_chars = chunk_chars
         self.echo = echo or (lambda line: print(line, file=sys.stderr))
+        self.findings = FindingStore(db)
 
     def fingerprint(self, sha256: str) -> str:
         return (
@@ -172,6 +175,10 @@ class Ingestor:
             )
         parsed, chunks = self.prepare(path, sha256)
         doc = parsed.document
+        try:
+            findings = extract_findings(parsed)
+        except Exception as error:  # a parser bug fails this file, not the whole run
+            raise IngestError(f"findings extraction failed: {error!r}") from error
         clash = self.db.find_by(doc_id=doc.doc_id)
         if clash and clash[1] != source:
             if not replace:
@@ -186,7 +193,15 @@ class Ingestor:
         if previous and previous[0] != doc.doc_id:
             stale |= self.vectors.ids_for_doc(previous[0])
         self.vectors.upsert(chunks, vectors, doc.label)
-        self.db.replace_document(doc, parsed.text, parsed.sections, chunks, source, fingerprint)
+        self.db.replace_document(
+            doc,
+            parsed.text,
+            parsed.sections,
+            chunks,
+            source,
+            fingerprint,
+            extra=lambda conn: self.findings.write(conn, doc.doc_id, findings),
+        )
         self.vectors.delete(sorted(stale - {c.chunk_id for c in chunks}))
 
         report.chunks_embedded += embedded

@@ -53,8 +53,9 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _SHORT_CASE_CHILD_WORDS = 8
 _CONTENTS_LOOKAHEAD = 3
 
-PARSER_VERSION = "2"
-"""Bump when parsing or chunking changes, so a re-ingest rebuilds unchanged files."""
+PARSER_VERSION = "3"
+"""Bump when parsing, chunking or findings extraction changes, so a re-ingest rebuilds unchanged
+files (3: findings)."""
 
 
 @dataclass

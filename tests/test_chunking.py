@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,9 @@ def test_every_body_block_is_in_exactly_one_chunk(
             assert holders[0].section_id == section_id
 
 
+TARGET_CHARS = inspect.signature(chunk_document).parameters["target_chars"].default
+
+
 @pytest.mark.parametrize("doc_id", DOCS)
 def test_chunk_sizes(
     parsed: dict[str, ParsedDocument], chunks: dict[str, list[Chunk]], doc_id: str
@@ -89,7 +93,7 @@ def test_chunk_sizes(
     """Chunks are packed up to the target; only an unbreakable unit (a list with its
     introduction, a table) may exceed it."""
     for chunk in chunks[doc_id]:
-        if len(chunk.text) > 900:
+        if len(chunk.text) > TARGET_CHARS:
             assert "\n- " in chunk.text or "\t" in chunk.text or "\n  - " in chunk.text
     assert sum(len(c.text) for c in chunks[doc_id]) / len(chunks[doc_id]) > 300
 

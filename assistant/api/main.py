@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from assistant.api.errors import install_error_handlers
 from assistant.api.limits import BodyLimit
 from assistant.api.routes import admin, ask, conversations, documents, feedback, health, search
+from assistant.api.routes import findings as findings_routes
+from assistant.api.routes import quiz as quiz_routes
 from assistant.core import Assistant
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -59,7 +61,17 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit_for=body_limit)
 
-    for module in (health, ask, search, conversations, documents, feedback, admin):
+    for module in (
+        health,
+        ask,
+        search,
+        conversations,
+        documents,
+        feedback,
+        admin,
+        quiz_routes,
+        findings_routes,
+    ):
         app.include_router(module.router)
 
     if with_ui:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,9 +88,11 @@ class Database:
         chunks: list[Chunk],
         source_path: str,
         fingerprint: str,
+        extra: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
         """Store a document with its sections and chunks, replacing any earlier version, in one
-        transaction."""
+        transaction. `extra` writes records of other stores (a document's findings) inside that
+        same transaction, so they are replaced, or kept, together with the document."""
         with self.transaction() as conn:
             conn.execute(
                 "DELETE FROM documents WHERE doc_id = ? OR source_path = ?",
@@ -119,6 +121,8 @@ class Database:
                 "INSERT INTO chunks VALUES (?, ?, ?, ?)",
                 [(c.chunk_id, c.doc_id, c.order, c.model_dump_json()) for c in chunks],
             )
+            if extra is not None:
+                extra(conn)
             self.generation += 1
 
     def delete_document(self, doc_id: str) -> bool:

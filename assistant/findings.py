@@ -1,0 +1,550 @@
+"""Queries over findings: list them (by document, type and a topic matched by meaning), and
+compare two reports on one topic, side by side, with a cited "what changed" list.
+
+Topic matching embeds the topic once and scores each finding by cosine similarity between the
+topic and the finding's title and text (finding vectors come from the persistent sentence cache,
+so each is encoded once, ever), plus a small bonus for the topic's own words; findings below a
+similarity floor are not returned.
+
+"What changed" pairs the findings and key passages of the two reports by similarity and reads
+the wording on each side (issue or strength). It is a reading aid, not a verdict: every item
+says "appears to" and carries its evidence, cited on both sides. Same store, same answer.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.answer.extractive import citation_for
+from assistant.embeddings import Embedder
+from assistant.records import (
+    Chunk,
+    Citation,
+    Document,
+    Finding,
+    FindingType,
+    Practice,
+    ScoredChunk,
+    SearchFilters,
+)
+from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.sentences import SentenceVectors, sentence_spans
+from assistant.retrieve.text import tokens
+from assistant.store.database import Database
+from assistant.store.findings import FindingStore
+from ingest.findings import polarity
+
+FINDING_TYPES = [t.value for t in FindingType]
+SIMILARITY_FLOOR = 0.35
+"""A finding is about the topic when its score (similarity + keyword bonus) reaches this..."""
+RELATIVE_FLOOR = 0.6
+"""...and at least this share of the best finding's score (no long tail of loosely related
+ones when some findings are plainly about the topic)."""
+WHOLE_WEIGHT = 0.6
+"""Similarity = this share of the best of (title, title and text) + the rest of its best
+sentence: a heading says what a finding is about, a sentence can say it in other words."""
+KEYWORD_WEIGHT = 0.15
+_SENTENCES_PER_FINDING = 8
+PAIR_SIMILARITY = 0.5
+"""Two items (one per report) are about the same thing when their similarity reaches this."""
+FINDINGS_PER_SIDE = 5
+PASSAGES_PER_SIDE = 3
+_EMBED_CHARS = 1000
+_QUOTE_CHARS = 300
+_GRADE_POLARITY: dict[str, Practice] = {
+    "outstanding": "good",
+    "good": "good",
+    "adequate": "mixed",
+    "requires improvement": "poor",
+    "inadequate": "poor",
+}
+_COUNT = re.compile(r"^(\d[\d,]*)\s+(.*)$")
+
+ChangeStatus = Literal["recurs", "improved", "worsened", "new", "not_found"]
+_STATUS_ORDER: list[str] = ["recurs", "improved", "worsened", "new", "not_found"]
+
+
+class FindingsError(ValueError):
+    """A request names an unknown finding type or document, or is empty."""
+
+
+class ScoredFinding(BaseModel):
+    finding: Finding
+    score: float | None = None
+    """Topic score (similarity plus keyword bonus); None when no topic was given."""
+    doc_label: str = ""
+
+
+class CitedFinding(BaseModel):
+    finding: Finding
+    score: float
+    citation: Citation
+
+
+class ComparisonSide(BaseModel):
+    doc_id: str
+    doc_label: str
+    doc_title: str
+    findings: list[CitedFinding] = Field(default_factory=list)
+    passages: list[Citation] = Field(default_factory=list)
+
+
+class Change(BaseModel):
+    status: ChangeStatus
+    statement: str
+    """One sentence, worded as a reading ("appears to..."), with [n] markers pointing at
+    `Comparison.citations`."""
+    similarity: float | None = None
+    """The closest similarity between the paired items (None: nothing close on the other side)."""
+    a: list[Citation] = Field(default_factory=list)
+    """Evidence in report A."""
+    b: list[Citation] = Field(default_factory=list)
+    """Evidence in report B."""
+    a_reading: Practice | None = None
+    b_reading: Practice | None = None
+
+
+class Comparison(BaseModel):
+    topic: str
+    a: ComparisonSide
+    b: ComparisonSide
+    changes: list[Change] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    """Every citation, numbered 1..n: report A's findings and passages, then report B's."""
+
+
+def embed_text(finding: Finding) -> str:
+    """What a finding is matched on: its title and its text (or its figures)."""
+    flat = " ".join(finding.text.split())
+    if finding.type is FindingType.HEADLINE_FIGURE:
+        body = "; ".join(finding.sub_points)
+    elif flat.startswith(finding.title):
+        body = flat[len(finding.title) :]
+    else:
+        body = flat
+    return f"{finding.title}. {body}".strip()[:_EMBED_CHARS]
+
+
+def finding_reading(finding: Finding) -> Practice | None:
+    """Whether a finding reads as an issue (poor), a strength (good) or mixed."""
+    kind = finding.type
+    if kind in (FindingType.RECOMMENDATION, FindingType.AREA_FOR_IMPROVEMENT):
+        return "poor"
+    if kind is FindingType.INNOVATIVE_PRACTICE:
+        return "good"
+    if kind is FindingType.JUDGMENT:
+        return _GRADE_POLARITY.get((finding.grade or "").lower())
+    if kind is FindingType.CASE_STUDY:
+        return finding.practice
+    good = bad = 0
+    for point in finding.sub_points:  # headline figures: graded counts, when they are
+        match = _COUNT.match(point)
+        if match:
+            n = int(match.group(1).replace(",", ""))
+            grade = match.group(2).lower()
+            if grade.startswith(("good", "outstanding")):
+                good += n
+            elif grade.startswith(("require", "inadequate")):
+                bad += n
+    if good or bad:
+        return "poor" if bad > good else "good"
+    return None
+
+
+@dataclass
+class _Index:
+    generation: int
+    findings: list[Finding]
+    titles: np.ndarray
+    wholes: np.ndarray
+    sentences: np.ndarray
+    owners: np.ndarray
+    """The finding each row of `sentences` belongs to."""
+    tokens: list[set[str]]
+
+    def similarities(self, vector: np.ndarray) -> np.ndarray:
+        whole = np.maximum(self.titles @ vector, self.wholes @ vector)
+        best_sentence = whole.copy()
+        if len(self.owners):
+            np.maximum.at(best_sentence, self.owners, self.sentences @ vector)
+        return WHOLE_WEIGHT * whole + (1 - WHOLE_WEIGHT) * best_sentence
+
+
+@dataclass
+class _Item:
+    """One side's finding or passage, as a candidate for "what changed"."""
+
+    citation: Citation
+    text: str
+    """What it is paired on: a finding's gist, a passage's quote."""
+    reading: Practice | None
+    head: str
+    kind: str
+    """The finding type, or "passage"."""
+
+    @property
+    def structural(self) -> bool:
+        """Judgments and figures compare only with their own kind, and are never "new"."""
+        return self.kind in (FindingType.JUDGMENT.value, FindingType.HEADLINE_FIGURE.value)
+
+
+class FindingQueries:
+    def __init__(
+        self,
+        db: Database,
+        store: FindingStore,
+        embedder: Embedder,
+        sentence_vectors: SentenceVectors,
+        retriever: HybridRetriever,
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.embedder = embedder
+        self.sentence_vectors = sentence_vectors
+        self.retriever = retriever
+        self._index: _Index | None = None
+        self._lock = threading.Lock()
+
+    # the index -----------------------------------------------------------------------
+
+    def index(self) -> _Index:
+        """Every finding with its vector, rebuilt when the database changes."""
+        with self._lock:
+            if self._index is None or self._index.generation != self.db.generation:
+                generation = self.db.generation
+                findings = self.store.findings()
+                texts = [embed_text(f) for f in findings]
+                sentences: list[str] = []
+                owners: list[int] = []
+                for i, finding in enumerate(findings):
+                    spans = sentence_spans(finding.text)[:_SENTENCES_PER_FINDING]
+                    sentences.extend(finding.text[s:e] for s, e in spans)
+                    owners.extend([i] * len(spans))
+                self._index = _Index(
+                    generation,
+                    findings,
+                    self._vectors([f.title for f in findings]),
+                    self._vectors(texts),
+                    self._vectors(sentences),
+                    np.array(owners, dtype=np.int64),
+                    [set(tokens(t)) for t in texts],
+                )
+            return self._index
+
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return self.sentence_vectors.get(texts)
+
+    def _documents(self, doc_ids: Iterable[str] | None) -> dict[str, Document]:
+        documents = {d.doc_id: d for d in self.db.documents()}
+        unknown = [d for d in doc_ids or [] if d not in documents]
+        if unknown:
+            raise FindingsError(
+                f"unknown document {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(documents)) or 'none'}"
+            )
+        return documents
+
+    # listing -------------------------------------------------------------------------
+
+    def list_findings(
+        self,
+        doc_ids: list[str] | None = None,
+        types: list[str] | None = None,
+        topic: str | None = None,
+        k: int | None = None,
+        topic_vector: np.ndarray | None = None,
+    ) -> list[ScoredFinding]:
+        """Findings of these documents and types (none given: all). With a topic, only those
+        about it, best first; without, in document order. At most `k` when given."""
+        bad = [t for t in types or [] if t not in FINDING_TYPES]
+        if bad:
+            raise FindingsError(
+                f"unknown finding type {', '.join(map(repr, bad))}; "
+                f"use one of: {', '.join(FINDING_TYPES)}"
+            )
+        documents = self._documents(doc_ids)
+        labels = {doc_id: d.label for doc_id, d in documents.items()}
+        topic = " ".join((topic or "").split())
+        if not topic:
+            found = self.store.findings(doc_ids, types)
+            out = [ScoredFinding(finding=f, doc_label=labels.get(f.doc_id, "")) for f in found]
+            return out[:k] if k else out
+        index = self.index()
+        vector = topic_vector if topic_vector is not None else self.embedder.encode_one(topic)
+        wanted = set(tokens(topic))
+        similarities = index.similarities(vector) if index.findings else np.zeros(0)
+        scored: list[tuple[float, int]] = []
+        for i, finding in enumerate(index.findings):
+            if (doc_ids and finding.doc_id not in doc_ids) or (
+                types and finding.type.value not in types
+            ):
+                continue
+            bonus = len(wanted & index.tokens[i]) / len(wanted) if wanted else 0.0
+            score = round(float(similarities[i]) + KEYWORD_WEIGHT * bonus, 4)
+            if score >= SIMILARITY_FLOOR:
+                scored.append((score, i))
+        best = max((score for score, _ in scored), default=0.0)
+        scored = [(score, i) for score, i in scored if score >= best * RELATIVE_FLOOR]
+        scored.sort(key=lambda s: (-s[0], index.findings[s[1]].doc_id, index.findings[s[1]].order))
+        out = [
+            ScoredFinding(
+                finding=index.findings[i],
+                score=score,
+                doc_label=labels.get(index.findings[i].doc_id, ""),
+            )
+            for score, i in scored
+        ]
+        return out[:k] if k else out
+
+    # comparing -----------------------------------------------------------------------
+
+    def compare(self, topic: str, doc_a: str, doc_b: str) -> Comparison:
+        """One topic in two reports: each report's matching findings and key passages, cited,
+        then what appears to have changed between them."""
+        topic = " ".join(topic.split())
+        if not topic:
+            raise FindingsError("the topic is empty")
+        if doc_a == doc_b:
+            raise FindingsError("compare needs two different documents")
+        documents = self._documents([doc_a, doc_b])
+        vector = self.embedder.encode_one(topic)
+        citations: list[Citation] = []
+        sides: list[ComparisonSide] = []
+        items: list[list[_Item]] = []
+        for doc_id in (doc_a, doc_b):
+            side, side_items = self._side(topic, vector, documents[doc_id], citations)
+            sides.append(side)
+            items.append(side_items)
+        changes = self._changes(items[0], items[1], sides[0].doc_label, sides[1].doc_label)
+        return Comparison(topic=topic, a=sides[0], b=sides[1], changes=changes, citations=citations)
+
+    def _side(
+        self, topic: str, vector: np.ndarray, document: Document, citations: list[Citation]
+    ) -> tuple[ComparisonSide, list[_Item]]:
+        doc_id = document.doc_id
+        label = document.label
+        chunks = self.db.chunks(doc_id)
+        side = ComparisonSide(doc_id=doc_id, doc_label=label, doc_title=document.title)
+        items: list[_Item] = []
+        found = self.list_findings([doc_id], topic=topic, k=FINDINGS_PER_SIDE, topic_vector=vector)
+        for scored in found:
+            finding = scored.finding
+            citation = self._finding_citation(
+                len(citations) + 1, finding, chunks, label, document, scored.score or 0.0
+            )
+            if citation is None:
+                continue
+            citations.append(citation)
+            side.findings.append(
+                CitedFinding(finding=finding, score=scored.score or 0.0, citation=citation)
+            )
+            items.append(
+                _Item(
+                    citation,
+                    gist(finding, document.force),
+                    finding_reading(finding),
+                    finding.title,
+                    finding.type.value,
+                )
+            )
+        hits = self.retriever.run(
+            topic,
+            k=PASSAGES_PER_SIDE,
+            filters=SearchFilters(doc_ids=[doc_id]),
+            query_vector=vector,
+        )
+        for hit in hits:
+            start, end = self._best_sentences(hit.chunk.text, vector)
+            citation = citation_for(len(citations) + 1, hit, start, end, document)
+            citations.append(citation)
+            side.passages.append(citation)
+            covered = any(
+                f.finding.start < citation.end and citation.start < f.finding.end
+                for f in side.findings
+            )
+            reading = polarity(citation.quote)
+            if not covered and reading != "mixed":  # only a clear issue or strength compares
+                items.append(_Item(citation, citation.quote, reading, citation.quote, "passage"))
+        return side, items
+
+    def _finding_citation(
+        self,
+        n: int,
+        finding: Finding,
+        chunks: list[Chunk],
+        label: str,
+        document: Document,
+        score: float,
+    ) -> Citation | None:
+        """A citation of the finding's opening (its first sentences, within one chunk)."""
+        chunk = next((c for c in chunks if c.start <= finding.start < c.end), None)
+        chunk = chunk or next(
+            (c for c in chunks if c.start < finding.end and finding.start < c.end), None
+        )
+        if chunk is None:
+            return None
+        lo = max(finding.start, chunk.start) - chunk.start
+        hi = min(finding.end, chunk.end) - chunk.start
+        end: int | None = None
+        for _, e in sentence_spans(chunk.text[lo:hi]):
+            if end is not None and e > _QUOTE_CHARS:
+                break
+            end = lo + e
+        end = end or hi
+        hit = ScoredChunk(chunk=chunk, score=round(score, 4), doc_label=label)
+        return citation_for(n, hit, lo, end, document)
+
+    def _best_sentences(self, text: str, vector: np.ndarray) -> tuple[int, int]:
+        """The chunk's sentence most like the topic (with the next one, when it is short)."""
+        spans = sentence_spans(text)
+        if not spans:
+            return 0, len(text)
+        sims = self.sentence_vectors.get([text[s:e] for s, e in spans]) @ vector
+        best = int(np.argmax(sims))
+        start, end = spans[best]
+        if end - start < 80 and best + 1 < len(spans):
+            following = spans[best + 1]
+            if "\n\n" not in text[end : following[0]]:  # the same paragraph or list
+                end = following[1]
+        return start, end
+
+    def _changes(self, a: list[_Item], b: list[_Item], la: str, lb: str) -> list[Change]:
+        """Pair items across the reports by similarity, grouped by report B's item: a B issue
+        with A issues close to it appears to recur; a B strength close to A issues appears to
+        be an improvement; a B issue close only to A strengths appears to be a decline; a B
+        item close to nothing in A is new; an A issue close to nothing in B is not matched."""
+        a = [x for x in a if x.reading]
+        b = [y for y in b if y.reading]
+        if not a and not b:
+            return []
+        sims = np.zeros((len(a), len(b)), dtype=np.float32)
+        if a and b:
+            sims = self.sentence_vectors.get([x.text for x in a]) @ (
+                self.sentence_vectors.get([y.text for y in b]).T
+            )
+        close = [
+            [
+                i
+                for i, x in enumerate(a)
+                if sims[i, j] >= PAIR_SIMILARITY
+                and (x.kind == y.kind if x.structural or y.structural else True)
+            ]
+            for j, y in enumerate(b)
+        ]
+        changes: list[Change] = []
+        paired_a: set[int] = set()
+        for j, y in enumerate(b):
+            issues = [i for i in close[j] if a[i].reading in ("poor", "mixed")]
+            strengths = [i for i in close[j] if a[i].reading == "good"]
+            if y.reading in ("poor", "mixed") and issues:
+                status: ChangeStatus = "recurs"
+                group = issues
+                statement = (
+                    f"Appears to recur: {lb} {_said(y)} [{y.citation.n}]; {la} raised "
+                    f"{_listed(a[i] for i in group)}."
+                )
+            elif y.reading == "good" and issues:
+                status, group = "improved", issues
+                statement = (
+                    f"Appears to have improved: {la} raised {_listed(a[i] for i in group)}; "
+                    f"{lb} reports {_said(y)} [{y.citation.n}]."
+                )
+            elif y.reading in ("poor", "mixed") and strengths:
+                status, group = "worsened", strengths
+                statement = (
+                    f"Appears to have got worse: {la} reported "
+                    f"{_listed(a[i] for i in group)}; {lb} {_said(y)} [{y.citation.n}]."
+                )
+            elif not close[j] and not y.structural:
+                what = {"poor": "an issue", "good": "a strength", "mixed": "mixed practice"}
+                changes.append(
+                    Change(
+                        status="new",
+                        statement=(
+                            f"New in {lb} ({what[y.reading or 'mixed']}): {_said(y)} "
+                            f"[{y.citation.n}]; nothing close among {la}'s findings and "
+                            "passages on this topic."
+                        ),
+                        b=[y.citation],
+                        b_reading=y.reading,
+                    )
+                )
+                continue
+            else:
+                continue
+            group = sorted(group, key=lambda i: (-float(sims[i, j]), a[i].citation.n))
+            paired_a.update(group)
+            changes.append(
+                Change(
+                    status=status,
+                    statement=statement,
+                    similarity=round(max(float(sims[i, j]) for i in group), 4),
+                    a=[a[i].citation for i in group],
+                    b=[y.citation],
+                    a_reading=a[group[0]].reading,
+                    b_reading=y.reading,
+                )
+            )
+        for i, x in enumerate(a):
+            has_close = any(i in c for c in close)
+            if x.structural or i in paired_a or has_close or x.reading not in ("poor", "mixed"):
+                continue
+            changes.append(
+                Change(
+                    status="not_found",
+                    statement=(
+                        f"Not matched in {lb}: {la} raised {_said(x)} [{x.citation.n}]; nothing "
+                        f"close among {lb}'s findings and passages on this topic (it may have "
+                        "been resolved, or not been covered)."
+                    ),
+                    a=[x.citation],
+                    a_reading=x.reading,
+                )
+            )
+        changes.sort(key=lambda c: (_STATUS_ORDER.index(c.status), -(c.similarity or 0.0)))
+        return changes
+
+
+def _said(item: _Item) -> str:
+    head = " ".join(item.head.split())
+    if len(head) > 140:
+        head = head[:139].rsplit(" ", 1)[0] + "…"
+    return f'"{head}"'
+
+
+def _listed(items: Iterable[_Item]) -> str:
+    return "; ".join(f"{_said(x)} [{x.citation.n}]" for x in items)
+
+
+_RECOMMEND_LEAD = re.compile(r"^\s*(?:we|hmicfrs|the inspectorate)\s+recommends?\s+that\s+", re.I)
+
+
+_FORCE_LEAD = re.compile(
+    r"^\s*(?:the force|[A-Z][\w&'’ -]*?\b(?:Police|Constabulary)(?: Service)?)\s+"
+)
+
+
+def gist(finding: Finding, force: str | None = None) -> str:
+    """A finding's point without the boilerplate around it ("We recommend that <force>
+    immediately ..."), for pairing findings across reports."""
+    title = finding.title
+    if finding.type is not FindingType.RECOMMENDATION:
+        return title
+    title = _RECOMMEND_LEAD.sub("", title)
+    if finding.timescale:
+        words = r"\s+".join(map(re.escape, finding.timescale.split()))
+        title = re.sub(rf"\b{words}\b", "", title, count=1, flags=re.I)
+        title = re.sub(r"\bimmediately\b", "", title, count=1, flags=re.I)
+    if force:
+        title = re.sub(re.escape(force), "", title, count=1, flags=re.I)
+    title = _FORCE_LEAD.sub("", title)
+    return " ".join(title.split()) or finding.title
