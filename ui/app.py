@@ -87,7 +87,7 @@ def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/") -> FastAPI:
     """Mount the UI on a FastAPI app with the system-font theme and the upload size limit."""
     limit = f"{assistant.settings.max_upload_mb}mb"
     return gr.mount_gradio_app(
-        app, build_ui(assistant), path=path, theme=THEME, max_file_size=limit
+        app, build_ui(assistant), path=path, theme=THEME, max_file_size=limit, footer_links=[]
     )
 
 
@@ -171,7 +171,7 @@ def _ask(assistant: Assistant):
             _message("user", question),
             _message("assistant", '<span class="ia-thinking">Searching the reports…</span>'),
         ]
-        yield history, "", conversation_id, answers, None, gr.update()
+        yield history, "", conversation_id, answers, None, ""
         last = None
         try:
             filters = _filters(doc_ids, kinds)
@@ -224,7 +224,7 @@ def _feedback(assistant: Assistant, rating: int):
         except Exception as error:
             log.exception("saving feedback failed")
             return f"Could not save the feedback: {error}", gr.update()
-        thanks = "👍 Thanks, noted." if rating > 0 else "👎 Thanks, we'll look at this answer."
+        thanks = "Thanks: marked as helpful." if rating > 0 else "Thanks: marked as not helpful."
         return thanks, ""
 
     return send
@@ -274,14 +274,19 @@ def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
                     info="e.g. only recommendations or case studies.",
                 )
             with gr.Row(equal_height=True, elem_id="feedback-row"):
-                new = gr.Button("New conversation", size="sm", variant="secondary")
-                up = gr.Button("👍 Helpful", size="sm", elem_id="thumbs-up")
-                down = gr.Button("👎 Not helpful", size="sm", elem_id="thumbs-down")
+                new = gr.Button(
+                    "New conversation", size="sm", variant="secondary", min_width=130, scale=0
+                )
                 comment = gr.Textbox(
                     placeholder="Optional comment on the last answer",
                     show_label=False,
                     lines=1,
                     scale=3,
+                    container=False,
+                )
+                up = gr.Button("Helpful", size="sm", elem_id="thumbs-up", min_width=90, scale=0)
+                down = gr.Button(
+                    "Not helpful", size="sm", elem_id="thumbs-down", min_width=110, scale=0
                 )
             feedback_status = gr.Markdown("", elem_id="feedback-status")
         with gr.Column(scale=2, min_width=320):
@@ -326,7 +331,7 @@ def _ingest(assistant: Assistant):
             yield (gr.update(),) * 5
             return
         file = Path(path)
-        yield (f"⏳ Ingesting **{file.name}**…", *(gr.update(),) * 4)
+        yield (f"Ingesting **{file.name}**… (parsing, chunking, embedding)", *(gr.update(),) * 4)
         try:
             report = assistant.ingest([file], progress=False)
             status = render.ingest_summary(
@@ -334,7 +339,7 @@ def _ingest(assistant: Assistant):
             )
         except Exception as error:
             log.exception("ingest failed")
-            status = f"❌ **{file.name}** was not added: {error}"
+            status = f"**{file.name}** was not added: {error}"
         choices = _doc_choices(assistant)
         yield (
             status,
@@ -410,7 +415,9 @@ def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dic
             tree = gr.HTML(render.render_placeholder("Pick a report."), elem_id="section-tree")
         with gr.Column(scale=3):
             section = gr.Dropdown(choices=[], label="Section", value=None)
-            text = gr.HTML(render.render_placeholder("Pick a section to read it."))
+            text = gr.HTML(
+                render.render_placeholder("Pick a section to read it."), elem_id="section-text"
+            )
 
     upload.upload(
         _ingest(assistant),

@@ -201,11 +201,11 @@ def ingest_summary(
     """A Markdown line on what happened to an uploaded file."""
     if failed:
         reasons = "; ".join(reason for _, reason in failed)
-        return f"❌ **{name}** was not added: {reasons}"
+        return f"**Failed:** {name} was not added: {reasons}"
     if added:
-        return f"✅ **{name}** added as `{', '.join(added)}`."
+        return f"**{name}** added as `{', '.join(added)}`."
     if updated:
-        return f"✅ **{name}** updated `{', '.join(updated)}`."
+        return f"**{name}** updated `{', '.join(updated)}`."
     if unchanged:
-        return f"ℹ️ **{name}** is already in the library (`{', '.join(unchanged)}`), unchanged."
-    return f"ℹ️ **{name}**: nothing to ingest."
+        return f"**{name}** is already in the library (`{', '.join(unchanged)}`), unchanged."
+    return f"**{name}**: nothing to ingest."

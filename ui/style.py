@@ -1,6 +1,16 @@
 """The page's stylesheet (injected by the source panel, so it applies however the UI is mounted)."""
 
 CSS = """
+:root, .dark {
+  --color-accent: #1d4ed8; --color-accent-soft: #dbeafe; --border-color-accent: #93c5fd;
+  --button-primary-background-fill: #1d4ed8; --button-primary-background-fill-hover: #1e40af;
+  --button-primary-border-color: #1d4ed8; --button-primary-border-color-hover: #1e40af;
+  --button-primary-text-color: #ffffff; --loader-color: #1d4ed8;
+  --checkbox-background-color-selected: #1d4ed8; --checkbox-border-color-selected: #1d4ed8;
+}
+#documents-table table, #documents-table td, #documents-table th, #documents-table span {
+  font-family: var(--font) !important; }
+#feedback-row { align-items: center; }
 #app-header { border-bottom: 1px solid var(--border-color-primary); margin-bottom: 4px; }
 #app-header h2 { margin: 0 0 2px 0; font-weight: 650; letter-spacing: -0.01em; }
 #app-header p { margin: 0 0 8px 0; color: var(--body-text-color-subdued); }
@@ -16,11 +26,11 @@ a.cite:hover, a.cite.active { background: #1a56db; color: #fff !important; }
 .ia-answer .ia-rewrite { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .ia-answer .ia-refused { background: #fff4e5; border-left: 3px solid #f59e0b; padding: 6px 10px;
   border-radius: 4px; }
-.ia-answer .ia-note { margin-top: 10px; font-size: 0.85em; font-weight: 600;
-  color: var(--body-text-color-subdued); text-transform: uppercase; letter-spacing: 0.03em; }
+.ia-answer .ia-note { margin: 12px 0 4px 0; font-size: 0.85em; font-weight: 600;
+  color: #475569; }
 ol.ia-sources { list-style: none; padding-left: 0; margin: 0; font-size: 0.88em; }
 ol.ia-sources li { margin: 3px 0; }
-ol.ia-sources .src-where { color: var(--body-text-color-subdued); }
+ol.ia-sources .src-where { color: #475569; }
 .ia-error { background: #fdecec; border-left: 3px solid #dc2626; padding: 6px 10px;
   border-radius: 4px; }
 .ia-thinking { color: var(--body-text-color-subdued); font-style: italic; }

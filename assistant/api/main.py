@@ -75,9 +75,7 @@ def create_app(
         app.include_router(module.router)
 
     if with_ui:
-        import gradio as gr
+        from ui.app import mount_ui
 
-        from ui.app import build_ui
-
-        app = gr.mount_gradio_app(app, build_ui(assistant), path="/")
+        app = mount_ui(app, assistant)
     return app
