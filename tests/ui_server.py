@@ -1,4 +1,4 @@
-"""Serve the Gradio UI the way the API does (a FastAPI app with `build_ui` mounted at "/") with
+"""Serve the product's own app (`create_app`: the API with the Gradio UI mounted at "/") with
 uvicorn in a background thread on 127.0.0.1 and a free port, for browser tests."""
 
 from __future__ import annotations
@@ -7,13 +7,11 @@ import socket
 import threading
 import time
 
-import gradio as gr
 import httpx
 import uvicorn
-from fastapi import FastAPI
 
+from assistant.api.main import create_app
 from assistant.core import Assistant
-from ui.app import build_ui
 
 
 def free_port() -> int:
@@ -34,7 +32,7 @@ class UIServer:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self, timeout_s: float = 60.0) -> None:
-        app = gr.mount_gradio_app(FastAPI(), build_ui(self.assistant), path="/")
+        app = create_app(self.assistant, with_ui=True, warm=False)
         self.port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
