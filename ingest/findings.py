@@ -15,28 +15,14 @@ import re
 from collections import Counter
 
 from assistant.records import Finding, FindingType, Judgment, Practice, Section, SectionKind
+from assistant.retrieve.text import NUMBER_WORDS
 from ingest.blocks import Block, BlockType
 from ingest.structure import ParsedDocument
 
 T = FindingType
 K = SectionKind
 
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_NUMBER_WORDS = {"a": 1, "an": 1, **NUMBER_WORDS}
 _WORD_FOR = {n: w for w, n in _NUMBER_WORDS.items() if len(w) > 2}
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _TIMESCALE = re.compile(

@@ -28,8 +28,9 @@ from assistant.quiz.builder import QuizError, quotas
 from assistant.quiz.exporters import export, to_gift
 from assistant.quiz.gift import escape, parse_gift
 from assistant.quiz.records import QuizQuestion, QuizResult
-from assistant.quiz.statements import GRADES, contains
+from assistant.quiz.statements import contains
 from assistant.settings import REPO_ROOT, Settings
+from ingest.blocks import GRADES
 
 TOPIC = "police detention"
 ALL_TYPES = ["mcq", "true_false", "short"]

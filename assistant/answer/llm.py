@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from assistant.answer.citations import renumber, sentences_citing, strip_invalid
@@ -30,6 +31,23 @@ class LLMError(RuntimeError):
     """The model server failed, timed out or answered with nothing usable."""
 
 
+def chat_model(settings: Settings) -> BaseChatModel:
+    """The configured chat model: any OpenAI-compatible endpoint, deterministic, no retries
+    (a failure falls back to the offline path at once)."""
+    from langchain_openai import ChatOpenAI
+
+    if not settings.llm_base_url:
+        raise LLMError("no LLM configured: set IA_LLM_BASE_URL (and IA_LLM_MODEL)")
+    return ChatOpenAI(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key,  # type: ignore[arg-type]
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+        temperature=0,
+    )
+
+
 def format_passages(passages: Sequence[ScoredChunk]) -> str:
     blocks = []
     for n, hit in enumerate(passages, start=1):
@@ -42,20 +60,9 @@ class LLMAnswerer:
     name = "llm"
 
     def __init__(self, settings: Settings, embedder: Embedder, sentence_vectors: SentenceVectors):
-        from langchain_openai import ChatOpenAI
-
-        if not settings.llm_base_url:
-            raise LLMError("no LLM configured: set IA_LLM_BASE_URL (and IA_LLM_MODEL)")
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors
-        self.model = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key,  # type: ignore[arg-type]
-            timeout=settings.llm_timeout_s,
-            max_retries=0,
-            temperature=0,
-        )
+        self.model = chat_model(settings)
 
     def messages(self, question: str, passages: Sequence[ScoredChunk]) -> list[BaseMessage]:
         user = load_prompt("answer_user").format(

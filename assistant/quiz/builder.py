@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.answer.extractive import citation_for
-from assistant.answer.llm import LLMError, format_passages
+from assistant.answer.llm import LLMError, chat_model, format_passages
 from assistant.answer.prompts import load_prompt
 from assistant.quiz.questions import QuestionWriter, problems, question_id
 from assistant.quiz.records import QUESTION_TYPES, QuestionType, QuizQuestion, QuizResult
@@ -227,18 +227,7 @@ class LLMQuestionWriter:
     pass the same checks as rule-built ones against their cited passage."""
 
     def __init__(self, settings: Settings) -> None:
-        from langchain_openai import ChatOpenAI
-
-        if not settings.llm_base_url:
-            raise LLMError("no LLM configured: set IA_LLM_BASE_URL (and IA_LLM_MODEL)")
-        self.model = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key,  # type: ignore[arg-type]
-            timeout=settings.llm_timeout_s,
-            max_retries=0,
-            temperature=0,
-        )
+        self.model = chat_model(settings)
 
     def generate(
         self, passages: Sequence[ScoredChunk], types: Sequence[str], n: int, seed: int

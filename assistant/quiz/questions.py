@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.quiz.records import QuestionType, QuizQuestion
-from assistant.quiz.statements import GRADES, Statement, contains, flat, number_value
+from assistant.quiz.statements import Statement, contains, flat, number_value
 from assistant.records import Citation
+from ingest.blocks import GRADES
 
 BLANK = "_____"
 _OPTIONS = 4

@@ -24,29 +24,12 @@ from dataclasses import dataclass, field
 from assistant.answer.extractive import citation_for
 from assistant.answer.units import answer_units
 from assistant.records import Chunk, Citation, Document, ScoredChunk, SectionKind
+from assistant.retrieve.text import NUMBER_WORDS
 
-GRADES = ("Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate")
 _SKIP_KINDS = {SectionKind.FRONT_MATTER, SectionKind.CONTENTS}
 _MAX_STATEMENT_CHARS = 420
 
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-}
+_NUMBER_WORDS = NUMBER_WORDS
 _NUM = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS)
 _UNITS = (
     r"per ?cent|working days|hours?|days?|weeks?|months?|years?|minutes?|children|cases|"
