@@ -1,6 +1,7 @@
 """The web UI in a real browser: headless Chromium (Debian's, via Playwright) against the Gradio
 UI served like the API serves it. Ask a question, click citation [1], read the marked passage;
-browse the documents; upload a good and a bad file into an empty library."""
+browse the documents; upload a good and a bad file into an empty library; filter the findings,
+read their charts and compare two reports; build a quiz and download it as GIFT."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ui_server import UIServer
 
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
+from assistant.quiz.gift import parse_gift
 from assistant.settings import REPO_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,6 +34,9 @@ CHROMIUM_ARGS = [
 QUESTION = "What did inspectors find about officers recording the voice of the child?"
 SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-ask.png"
 DOCS_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
+FINDINGS_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-findings.png"
+COMPARE_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-compare.png"
+QUIZ_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-quiz.png"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 
@@ -169,4 +174,121 @@ def test_empty_library_and_uploads(empty_server: UIServer, page: Page, tmp_path:
     expect(page.locator("#documents-table")).to_contain_text("guidance", timeout=15_000)
     page.get_by_role("tab", name="Ask").click()
     expect(page.locator("#empty-state")).to_be_hidden()
+    assert page.outside == []  # type: ignore[attr-defined]
+
+
+def _pick(page: Page, elem_id: str, option: str) -> None:
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _settled(page: Page, elem_id: str) -> None:
+    """Wait until the component's pending (dimmed) state is over."""
+    expect(page.locator(f"#{elem_id} .pending")).to_have_count(0, timeout=30_000)
+    expect(page.locator(f"#{elem_id}")).not_to_have_class("pending", timeout=30_000)
+
+
+def test_findings_table_charts_and_compare(ui_server: UIServer, page: Page) -> None:
+    page.set_viewport_size({"width": 1440, "height": 1150})
+    page.goto(ui_server.url)
+    page.get_by_role("tab", name="Findings").click()
+
+    # every report's findings to start with, and both charts drawn as inline SVG bars
+    summary = page.locator("#findings-summary")
+    expect(summary).to_contain_text("findings (Staffordshire 2021", timeout=30_000)
+    grades = page.locator("#chart-grades svg rect")
+    expect(grades).to_have_count(5)  # the five graded areas of the 2025 report
+    expect(page.locator("#chart-grades")).to_contain_text("Requires improvement")
+    timescales = page.locator("#chart-timescales svg rect")
+    expect(timescales).to_have_count(3)
+    expect(page.locator("#chart-timescales")).to_contain_text("7 recommendations")
+    _settled(page, "findings-table")
+    page.wait_for_timeout(300)
+    FINDINGS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(FINDINGS_SCREENSHOT))
+
+    _pick(page, "findings-docs", "Staffordshire 2021")
+    _pick(page, "findings-types", "Recommendation")
+    page.locator("#findings-apply").click()
+    expect(summary).to_contain_text("15 findings (Staffordshire 2021: 15)", timeout=30_000)
+    table = page.locator("#findings-table")
+    expect(table.locator("[role=grid]")).to_have_attribute("aria-rowcount", "16")  # + header
+    expect(table).to_contain_text("within three months")
+    expect(table).not_to_contain_text("Staffordshire 2025")
+    expect(table).not_to_contain_text("Case study")
+    expect(timescales).to_have_count(3)
+    expect(page.locator("#chart-grades")).to_contain_text("No graded judgments in")
+
+    page.locator("#findings-topic textarea").fill("lunar eclipses over the sea")
+    page.locator("#findings-apply").click()
+    expect(summary).to_contain_text("No findings about", timeout=30_000)
+
+    page.locator("#compare-topic textarea").fill("missing children")
+    page.locator("#compare-go").click()
+    view = page.locator("#compare-view")
+    expect(view.locator(".cmp-changes")).to_be_visible(timeout=60_000)
+    sides = view.locator(".cmp-side")
+    expect(sides).to_have_count(2)
+    expect(sides.nth(0)).to_contain_text("Staffordshire 2021")
+    expect(sides.nth(1)).to_contain_text("Staffordshire 2025")
+    for i in range(2):
+        assert sides.nth(i).locator(".cmp-item .cmp-n").count() >= 2
+        assert sides.nth(i).locator("blockquote").count() >= 2
+    assert sides.nth(0).locator(".cmp-n").first.inner_text() == "[1]"
+    changes = view.locator(".cmp-changes")
+    expect(changes).to_contain_text("What changed")
+    assert changes.locator("li.chg").count() >= 1
+    assert changes.locator(".chg-evidence a.cmp-ref").count() >= 1
+    expect(view).not_to_contain_text("Traceback")
+    page.locator("#compare-form").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#compare-form').scrollIntoView()")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(COMPARE_SCREENSHOT))
+    assert page.outside == []  # type: ignore[attr-defined]
+
+
+def test_quiz_preview_and_gift_download(ui_server: UIServer, page: Page, tmp_path: Path) -> None:
+    page.goto(ui_server.url)
+    page.get_by_role("tab", name="Quiz").click()
+    preview = page.locator("#quiz-preview")
+
+    page.locator("#quiz-section textarea").fill("no such heading anywhere")
+    page.locator("#quiz-build").click()
+    expect(preview.locator(".ia-error")).to_contain_text("no quizzable statements", timeout=30_000)
+    expect(page.locator("#quiz-download-gift")).to_be_hidden()
+
+    page.locator("#quiz-section textarea").fill("")
+    page.locator("#quiz-topic textarea").fill("police detention")
+    page.locator("#quiz-n input").fill("5")
+    page.locator("#quiz-build").click()
+    questions = preview.locator(".quiz-q")
+    expect(questions).to_have_count(5, timeout=60_000)
+    stems = []
+    for i in range(5):
+        q = questions.nth(i)
+        expect(q.locator(".q-where")).to_contain_text("Source: Staffordshire")
+        assert q.locator(".q-source blockquote").inner_text().strip(" “”")
+        assert q.locator(".opt.correct, .q-answer").count() == 1
+        stems.append(" ".join(q.locator(".q-stem").inner_text().split()))
+    _settled(page, "quiz-preview")
+    page.wait_for_timeout(300)
+    QUIZ_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(QUIZ_SCREENSHOT))
+
+    with page.expect_download() as info:
+        page.locator("#quiz-download-gift").click()
+    download = info.value
+    assert download.suggested_filename == "quiz-police-detention.gift"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    parsed = parse_gift(saved.read_text(encoding="utf-8"))
+    assert len(parsed) == 5
+    assert [" ".join(q["stem"].split()) for q in parsed] == stems
+    for fmt, name in [
+        ("moodle-xml", "quiz-police-detention.xml"),
+        ("md", "quiz-police-detention.md"),
+    ]:
+        with page.expect_download() as info:
+            page.locator(f"#quiz-download-{fmt}").click()
+        assert info.value.suggested_filename == name
     assert page.outside == []  # type: ignore[attr-defined]

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from assistant.records import Answer, Citation, Document, Judgment, Section, SectionKind
+import re
+
+from assistant.findings import Change, CitedFinding, Comparison, ComparisonSide, ScoredFinding
+from assistant.quiz.records import QuizQuestion, QuizResult
+from assistant.records import (
+    Answer,
+    Citation,
+    Document,
+    Finding,
+    FindingType,
+    Judgment,
+    Section,
+    SectionKind,
+)
 from ui import render
 
 
@@ -165,3 +178,241 @@ def test_section_text_and_choice() -> None:
     sec = section(start=2, end=7, level=3)
     assert "&lt;b&gt;" in render.render_section_text(sec, "xx<b>yyzz")
     assert render.section_choice(sec) == "\u2003\u2003Voice & child  (p. 14)"
+
+
+# --- findings, charts, compare, quiz -------------------------------------------------------
+
+
+def finding(kind: FindingType = FindingType.RECOMMENDATION, **kw: object) -> Finding:
+    fields: dict[str, object] = {
+        "finding_id": "f1",
+        "doc_id": "force-2021",
+        "type": kind,
+        "title": "We recommend <that> the force improves",
+        "text": "We recommend <that> the force improves.",
+        "section_id": "s001",
+        "section_path": ["5. Initial contact", "Recommendations"],
+        "start": 0,
+        "end": 40,
+        "page": 18,
+    }
+    fields.update(kw)
+    return Finding.model_validate(fields)
+
+
+def scored(f: Finding, label: str = "Force 2021") -> ScoredFinding:
+    return ScoredFinding(finding=f, doc_label=label)
+
+
+def test_finding_detail_per_type() -> None:
+    assert render.finding_detail(finding(timescale="within three months")) == "within three months"
+    assert render.finding_detail(finding()) == "—"
+    judgment = finding(FindingType.JUDGMENT, grade="Requires improvement")
+    assert render.finding_detail(judgment) == "Requires improvement"
+    case = finding(FindingType.CASE_STUDY, practice="poor", incidents=2)
+    assert render.finding_detail(case) == "poor practice (2 incidents)"
+    figure = finding(FindingType.HEADLINE_FIGURE, sub_points=["2 good", "5  inadequate"])
+    assert render.finding_detail(figure) == "2 good; 5 inadequate"
+    assert render.finding_detail(finding(FindingType.INNOVATIVE_PRACTICE)) == "—"
+
+
+def test_finding_rows_match_the_headers() -> None:
+    rows = render.finding_rows([scored(finding(timescale="immediately"))])
+    assert rows == [
+        [
+            "Recommendation",
+            "Force 2021",
+            "immediately",
+            "We recommend <that> the force improves",
+            "5. Initial contact › Recommendations",
+            "18",
+        ]
+    ]
+    assert len(rows[0]) == len(render.FINDING_HEADERS)
+    assert render.finding_rows([scored(finding(page=None))])[0][-1] == "—"
+
+
+def test_findings_summary_counts_and_empty_state() -> None:
+    found = [scored(finding()), scored(finding()), scored(finding(), "Force 2025")]
+    line = render.findings_summary(found)
+    assert line.startswith("**3 findings**") and "Force 2021: 2; Force 2025: 1" in line
+    assert 'about "detention"' in render.findings_summary(found[:1], "detention")
+    assert "1 finding**" in render.findings_summary(found[:1])
+    empty = render.findings_summary([], "moon landings")
+    assert 'No findings about "moon landings"' in empty
+
+
+def test_timescale_order() -> None:
+    timescales = ["by 31 March 2023", "within six months", "immediately", "within 3 months"]
+    assert sorted(timescales, key=render.timescale_key) == [
+        "immediately",
+        "within 3 months",
+        "within six months",
+        "by 31 March 2023",
+    ]
+
+
+def _bars(svg: str) -> list[float]:
+    return [float(w) for w in re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)"', svg)]
+
+
+def test_timescales_chart_counts_per_report() -> None:
+    recs = [
+        scored(finding(timescale="immediately")),
+        scored(finding(timescale="Immediately")),
+        scored(finding(timescale="within three months")),
+        scored(finding(timescale=None)),
+        scored(finding(FindingType.AREA_FOR_IMPROVEMENT)),  # not a recommendation: ignored
+    ]
+    svg = render.render_timescales_chart(recs, ["Force 2021", "Force <2025>"])
+    assert svg.count("<svg") == 1 and "<script" not in svg
+    assert len(_bars(svg)) == 3
+    assert "2 recommendations" in svg and "1 recommendation<" in svg
+    labels = re.findall(r'class="chart-label"[^>]*>([^<]+)<', svg)
+    assert labels == ["Immediately", "Within three months", "No timescale"]
+    widths = _bars(svg)
+    assert widths[0] > widths[1] == widths[2]
+    assert "No recommendations in: Force &lt;2025&gt;." in svg
+
+
+def test_grades_chart_bars_follow_the_grade_scale() -> None:
+    judgments = [
+        scored(finding(FindingType.JUDGMENT, title="Leadership", grade="Good"), "F 2025"),
+        scored(finding(FindingType.JUDGMENT, title="A & B", grade="Inadequate"), "F 2025"),
+    ]
+    svg = render.render_grades_chart(judgments, ["F 2021", "F 2025"])
+    good, inadequate = _bars(svg)
+    assert good == 4 * inadequate
+    assert "A &amp; B" in svg and "Good" in svg and "#dc2626" in svg
+    assert "No graded judgments in: F 2021." in svg
+
+
+def test_charts_empty_states() -> None:
+    assert "<svg" not in render.render_grades_chart([], [])
+    assert "No graded judgments in these reports." in render.render_grades_chart([], [])
+    assert "No recommendations in: X." in render.render_timescales_chart([], ["X"])
+
+
+def cite(n: int, label: str = "Force 2021", quote: str = "a <quote>") -> Citation:
+    return citation(n, doc_label=label, quote=quote)
+
+
+def comparison(changes: list[Change]) -> Comparison:
+    side_a = ComparisonSide(
+        doc_id="force-2021",
+        doc_label="Force 2021",
+        doc_title="Inspection <2021>",
+        findings=[
+            CitedFinding(
+                finding=finding(FindingType.CASE_STUDY, title="Poor <response>", practice="poor"),
+                score=0.8,
+                citation=cite(1),
+            )
+        ],
+        passages=[cite(2, quote="missing & found")],
+    )
+    side_b = ComparisonSide(
+        doc_id="force-2025",
+        doc_label="Force 2025",
+        doc_title="Inspection 2025",
+        findings=[
+            CitedFinding(
+                finding=finding(FindingType.JUDGMENT, title="Responding", grade="Good"),
+                score=0.7,
+                citation=cite(3, "Force 2025"),
+            )
+        ],
+    )
+    return Comparison(
+        topic="missing <children>",
+        a=side_a,
+        b=side_b,
+        changes=changes,
+        citations=[cite(1), cite(2), cite(3, "Force 2025")],
+    )
+
+
+def test_render_comparison_columns_changes_and_evidence() -> None:
+    change = Change(
+        status="improved",
+        statement='Appears to have improved: Force 2021 raised "Poor <response>" [1]; '
+        'Force 2025 reports "Responding" [3]; see [9].',
+        a=[cite(1)],
+        b=[cite(3, "Force 2025")],
+    )
+    out = render.render_comparison(comparison([change]))
+    assert "missing &lt;children&gt;" in out and "<children>" not in out
+    assert out.count('class="cmp-side"') == 2
+    assert 'id="cmp-1"' in out and 'id="cmp-2"' in out and 'id="cmp-3"' in out
+    assert "Poor &lt;response&gt;" in out and "“missing &amp; found”" in out
+    assert "poor practice" in out and "grade-good" in out
+    assert "No passages on this topic." in out  # report B has none
+    assert "What changed" in out and "Appears to have improved" in out
+    assert 'class="chg-text">Force 2021 raised' in out  # the label is not repeated
+    assert out.count('href="#cmp-1"') == 2 and out.count('href="#cmp-3"') == 2
+    assert "[9]" in out and "#cmp-9" not in out
+    assert "Evidence: " in out and "“a &lt;quote&gt;”" in out
+
+
+def test_render_comparison_without_changes() -> None:
+    out = render.render_comparison(comparison([]))
+    assert "What changed" in out and "Nothing to pair" in out
+
+
+def test_slug_and_quiz_filename() -> None:
+    assert render.slug("Police detention!") == "police-detention"
+    assert render.slug("  ") == "quiz"
+    assert render.slug("x" * 80) == "x" * 48
+    assert render.quiz_filename("Voice of the child", "gift") == "quiz-voice-of-the-child.gift"
+    assert render.quiz_filename("s012", "xml") == "quiz-s012.xml"
+
+
+def question(**kw: object) -> QuizQuestion:
+    fields: dict[str, object] = {
+        "id": "q1",
+        "type": "mcq",
+        "stem": "Which <timescale>?",
+        "options": ["immediately", "within three months", "within six months"],
+        "answer": 1,
+        "explanation": "The report says so.",
+        "feedback": ["Not <this> one.", "", "Nor this."],
+        "citation": citation(quote="We recommend that within three months…"),
+        "kind": "timescale",
+    }
+    fields.update(kw)
+    return QuizQuestion.model_validate(fields)
+
+
+def test_render_question_marks_the_answer_with_feedback_and_source() -> None:
+    out = render.render_question(question(), 1)
+    assert "Which &lt;timescale&gt;?" in out
+    correct = re.findall(r'<li class="opt correct">(.*?)</li>', out)
+    assert len(correct) == 1 and "within three months" in correct[0] and "✓ correct" in correct[0]
+    assert "Not &lt;this&gt; one." in out and "Nor this." in out
+    assert "Source: Force 2025 › Findings › Voice &amp; child (p. 14)" in out
+    assert "“We recommend that within three months…”" in out
+    assert "Multiple choice" in out and ">timescale<" in out
+
+
+def test_render_question_true_false_and_short() -> None:
+    tf = render.render_question(
+        question(type="true_false", options=["True", "False"], answer=1, feedback=["No.", ""]), 2
+    )
+    assert "True or false" in tf and re.search(r'class="opt correct">.*False', tf)
+    short = render.render_question(
+        question(type="short", options=[], answer="24 hours", alternatives=["24"], feedback=[]), 3
+    )
+    assert "✓ Answer</span> 24 hours" in short and "also accepted: 24" in short
+
+
+def test_render_quiz_summary_and_empty_state() -> None:
+    result = QuizResult(
+        questions=[question(), question(id="q2")], requested=2, available=4, doc_ids=["force-2025"]
+    )
+    out = render.render_quiz(result)
+    assert out.count('class="quiz-q') == 2
+    assert "2 questions (2 multiple choice) from Force 2025" in out
+    short = result.model_copy(update={"requested": 5})
+    assert render.quiz_summary(short).endswith("(asked for 5; only 2 available)")
+    empty = QuizResult(questions=[], requested=2, available=0, doc_ids=[])
+    assert "No questions" in render.render_quiz(empty)

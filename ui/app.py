@@ -26,7 +26,8 @@ from assistant.answer.pipeline import QuestionError
 from assistant.core import Assistant
 from assistant.records import Answer, Citation, SearchFilters, SectionKind
 from assistant.retrieve.hybrid import FilterError
-from ui import render
+from ui import findings_tab, render
+from ui.quiz_tab import build_quiz_tab
 from ui.style import CSS
 
 log = logging.getLogger(__name__)
@@ -419,7 +420,7 @@ def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dic
                 render.render_placeholder("Pick a section to read it."), elem_id="section-text"
             )
 
-    upload.upload(
+    uploaded = upload.upload(
         _ingest(assistant),
         [upload],
         [status, table, picker, ask_parts["docs"], ask_parts["empty"]],
@@ -427,7 +428,7 @@ def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dic
     )
     picker.change(_pick_document(assistant), [picker], [tree, section, text])
     section.change(_pick_section(assistant), [picker, section], [text])
-    return {"table": table, "picker": picker}
+    return {"table": table, "picker": picker, "uploaded": uploaded}
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
@@ -441,21 +442,41 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 ask_parts = _build_ask_tab(assistant)
+            with gr.Tab("Findings", id="findings"):
+                findings_parts = findings_tab.build_findings_tab(assistant)
+            with gr.Tab("Quiz", id="quiz"):
+                quiz_parts = build_quiz_tab(assistant, findings_tab.doc_choices(assistant))
             with gr.Tab("Documents", id="documents"):
                 doc_parts = _build_documents_tab(assistant, ask_parts)
 
         def refresh() -> tuple[Any, ...]:
             choices = _doc_choices(assistant)
+            short = findings_tab.doc_choices(assistant)
+            first, last = findings_tab.compare_defaults(assistant)
             return (
                 gr.update(visible=not choices),
                 gr.update(choices=choices),
                 _documents_frame(assistant),
                 gr.update(choices=choices),
+                gr.update(choices=short),
+                gr.update(choices=short, value=first),
+                gr.update(choices=short, value=last),
+                gr.update(choices=short),
             )
 
-        demo.load(
-            refresh,
-            None,
-            [ask_parts["empty"], ask_parts["docs"], doc_parts["table"], doc_parts["picker"]],
+        refresh_outputs = [
+            ask_parts["empty"],
+            ask_parts["docs"],
+            doc_parts["table"],
+            doc_parts["picker"],
+            findings_parts["docs"],
+            findings_parts["compare_a"],
+            findings_parts["compare_b"],
+            quiz_parts["docs"],
+        ]
+        # on load, then the findings table and charts (every report's findings to start with)
+        demo.load(refresh, None, refresh_outputs).then(
+            findings_parts["show"], findings_parts["filters"], findings_parts["outputs"]
         )
+        doc_parts["uploaded"].then(refresh, None, refresh_outputs)
     return demo

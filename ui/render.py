@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
-from assistant.records import Answer, Citation, Document, Section
+from assistant.findings import Change, Comparison, ComparisonSide, ScoredFinding
+from assistant.quiz.records import QuizQuestion, QuizResult
+from assistant.records import Answer, Citation, Document, Finding, FindingType, Section
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _PATH_SEP = " › "
@@ -209,3 +212,476 @@ def ingest_summary(
     if unchanged:
         return f"**{name}** is already in the library (`{', '.join(unchanged)}`), unchanged."
     return f"**{name}**: nothing to ingest."
+
+
+# --- findings (the Findings tab) --------------------------------------------------------------
+
+FINDING_TYPE_LABELS = {
+    FindingType.RECOMMENDATION: "Recommendation",
+    FindingType.AREA_FOR_IMPROVEMENT: "Area for improvement",
+    FindingType.JUDGMENT: "Judgment",
+    FindingType.CASE_STUDY: "Case study",
+    FindingType.INNOVATIVE_PRACTICE: "Innovative practice",
+    FindingType.HEADLINE_FIGURE: "Headline figure",
+}
+FINDING_HEADERS = ["Type", "Report", "Timescale / grade / practice", "Title", "Section", "Page"]
+
+
+def finding_type_label(kind: FindingType | str) -> str:
+    return FINDING_TYPE_LABELS.get(FindingType(kind), str(kind))
+
+
+def finding_detail(finding: Finding) -> str:
+    """What a lead scans for: a recommendation's timescale, a judgment's grade, a case study's
+    practice (and incidents), a headline figure's counts."""
+    kind = finding.type
+    if kind is FindingType.RECOMMENDATION:
+        return finding.timescale or "—"
+    if kind is FindingType.JUDGMENT:
+        return finding.grade or "—"
+    if kind is FindingType.CASE_STUDY:
+        detail = f"{finding.practice} practice" if finding.practice else "—"
+        if finding.incidents:
+            detail += f" ({finding.incidents} incident{'s' * (finding.incidents != 1)})"
+        return detail
+    if kind is FindingType.HEADLINE_FIGURE and finding.sub_points:
+        return "; ".join(" ".join(p.split()) for p in finding.sub_points)
+    return "—"
+
+
+def finding_rows(found: Sequence[ScoredFinding]) -> list[list[str]]:
+    """One table row per finding, in FINDING_HEADERS order."""
+    return [
+        [
+            finding_type_label(s.finding.type),
+            s.doc_label or s.finding.doc_id,
+            finding_detail(s.finding),
+            " ".join(s.finding.title.split()),
+            _PATH_SEP.join(s.finding.section_path),
+            str(s.finding.page) if s.finding.page is not None else "—",
+        ]
+        for s in found
+    ]
+
+
+def findings_summary(found: Sequence[ScoredFinding], topic: str = "") -> str:
+    """A Markdown line above the table: how many findings, of which types, in which reports."""
+    if not found:
+        about = f' about "{topic}"' if topic else ""
+        return f"**No findings{about}** match these filters. Try a broader topic or another type."
+    reports: dict[str, int] = {}
+    for s in found:
+        label = s.doc_label or s.finding.doc_id
+        reports[label] = reports.get(label, 0) + 1
+    per_report = "; ".join(f"{label}: {n}" for label, n in reports.items())
+    about = f' about "{topic}", best match first' if topic else ""
+    total = len(found)
+    return f"**{total} finding{'s' * (total != 1)}**{about} ({per_report})."
+
+
+# --- charts: small inline SVGs, drawn here (no script, nothing fetched) -----------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str
+    """Shown after the bar (a count, a grade)."""
+    color: str
+
+
+GRADE_SCALE = ["Inadequate", "Requires improvement", "Adequate", "Good", "Outstanding"]
+GRADE_COLORS = {
+    "outstanding": "#15803d",
+    "good": "#22c55e",
+    "adequate": "#eab308",
+    "requires improvement": "#f97316",
+    "inadequate": "#dc2626",
+}
+TIMESCALE_COLORS = ["#b91c1c", "#ea580c", "#ca8a04", "#2563eb", "#7c3aed", "#64748b"]
+_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
+_WITHIN = re.compile(r"^within\s+(\w+)\s+(day|week|month|year)s?$")
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+_CHART_WIDTH = 560
+_LABEL_H = 16
+_BAR_H = 14
+_ROW_H = 40
+_GROUP_H = 26
+_VALUE_ROOM = 150
+
+
+def _svg_text(x: float, y: float, text: str, cls: str, anchor: str = "start") -> str:
+    return f'<text x="{x:g}" y="{y:g}" class="{cls}" text-anchor="{anchor}">{escape(text)}</text>'
+
+
+def render_bar_chart(
+    title: str, groups: Sequence[tuple[str, Sequence[Bar]]], scale_max: float, note: str = ""
+) -> str:
+    """A horizontal bar chart as inline SVG: one heading per group (a report), one labelled bar
+    per row, its value written after it. `scale_max` is a full-width bar's value."""
+    rows = [(group, bars) for group, bars in groups if bars]
+    caption = f"<figcaption>{escape(title)}</figcaption>"
+    foot = f'<p class="chart-note">{escape(note)}</p>' if note else ""
+    if not rows:
+        return f'<figure class="ia-chart">{caption}{foot}</figure>'
+    parts: list[str] = []
+    y = 0.0
+    room = _CHART_WIDTH - _VALUE_ROOM
+    for group, bars in rows:
+        y += _GROUP_H
+        parts.append(_svg_text(0, y - 8, group, "chart-group"))
+        for bar in bars:
+            width = max(2.0, room * min(bar.value, scale_max) / scale_max) if scale_max else 2.0
+            parts.append(
+                f'<g class="chart-bar"><title>{escape(f"{group}: {bar.label} — {bar.text}")}'
+                "</title>"
+                + _svg_text(0, y + _LABEL_H - 4, _clip(bar.label, 84), "chart-label")
+                + f'<rect x="0" y="{y + _LABEL_H:g}" width="{width:.1f}" height="{_BAR_H}" '
+                f'rx="3" fill="{bar.color}"/>'
+                + _svg_text(width + 6, y + _LABEL_H + _BAR_H - 3, bar.text, "chart-value")
+                + "</g>"
+            )
+            y += _ROW_H
+    height = y + 4
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_CHART_WIDTH} {height:g}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" '
+        'font-family="system-ui, sans-serif" font-size="12">'
+        f"{''.join(parts)}</svg>"
+    )
+    return f'<figure class="ia-chart">{caption}{svg}{foot}</figure>'
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _missing_note(reports: Sequence[str], covered: set[str], what: str) -> str:
+    missing = [r for r in reports if r not in covered]
+    return f"{what}: {', '.join(missing)}." if missing else ""
+
+
+def render_grades_chart(judgments: Sequence[ScoredFinding], reports: Sequence[str]) -> str:
+    """Each report's graded areas, the bar's length its grade (Inadequate … Outstanding)."""
+    groups: dict[str, list[Bar]] = {}
+    for s in judgments:
+        grade = (s.finding.grade or "").strip()
+        if s.finding.type is not FindingType.JUDGMENT or not grade:
+            continue
+        level = next((i + 1 for i, g in enumerate(GRADE_SCALE) if g.lower() == grade.lower()), 0)
+        color = GRADE_COLORS.get(grade.lower(), "#64748b")
+        bar = Bar(" ".join(s.finding.title.split()), level or 0.5, grade, color)
+        groups.setdefault(s.doc_label or s.finding.doc_id, []).append(bar)
+    note = _missing_note(reports, set(groups), "No graded judgments in")
+    if not groups:
+        note = note or "No graded judgments in these reports."
+    return render_bar_chart(
+        "Graded judgments per report", list(groups.items()), len(GRADE_SCALE), note
+    )
+
+
+def timescale_key(timescale: str) -> tuple[int, float, str]:
+    """Order timescales: immediately, then "within N days/weeks/months" by length, then dated
+    or other wording, then none."""
+    text = " ".join(timescale.lower().split())
+    if text == "immediately":
+        return (0, 0.0, text)
+    match = _WITHIN.match(text)
+    if match:
+        count = match.group(1)
+        n = int(count) if count.isdigit() else _NUMBERS.get(count)
+        if n is not None:
+            return (1, n * _UNIT_DAYS[match.group(2)], text)
+    if text == "no timescale":
+        return (3, 0.0, text)
+    return (2, 0.0, text)
+
+
+def render_timescales_chart(
+    recommendations: Sequence[ScoredFinding], reports: Sequence[str]
+) -> str:
+    """How many recommendations each report gives per timescale."""
+    counts: dict[str, dict[str, int]] = {}
+    for s in recommendations:
+        if s.finding.type is not FindingType.RECOMMENDATION:
+            continue
+        timescale = " ".join((s.finding.timescale or "no timescale").split()).lower()
+        per = counts.setdefault(s.doc_label or s.finding.doc_id, {})
+        per[timescale] = per.get(timescale, 0) + 1
+    order = sorted({t for per in counts.values() for t in per}, key=timescale_key)
+    colors = {t: TIMESCALE_COLORS[min(i, len(TIMESCALE_COLORS) - 1)] for i, t in enumerate(order)}
+    top = max((n for per in counts.values() for n in per.values()), default=0)
+    groups = [
+        (
+            report,
+            [
+                Bar(
+                    t.capitalize(),
+                    per[t],
+                    f"{per[t]} recommendation{'s' * (per[t] != 1)}",
+                    colors[t],
+                )
+                for t in order
+                if t in per
+            ],
+        )
+        for report, per in counts.items()
+    ]
+    note = _missing_note(reports, set(counts), "No recommendations in")
+    if not counts:
+        note = note or "No recommendations in these reports."
+    return render_bar_chart("Recommendations by timescale", groups, top, note)
+
+
+# --- compare two reports -------------------------------------------------------------------
+
+CHANGE_LABELS = {
+    "recurs": "Appears to recur",
+    "improved": "Appears to have improved",
+    "worsened": "Appears to have got worse",
+    "new": "New",
+    "not_found": "Not matched",
+}
+
+
+def compare_ref(n: int) -> str:
+    return f'<a class="cmp-ref" href="#cmp-{n}" title="Jump to [{n}]">[{n}]</a>'
+
+
+def link_compare_refs(text: str, numbers: Iterable[int]) -> str:
+    """Escape `text` and turn each known `[n]` into a link to that item in the columns."""
+    known = set(numbers)
+    out, last = [], 0
+    for match in _MARKER.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        n = int(match.group(1))
+        out.append(compare_ref(n) if n in known else f"[{n}]")
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def _where_short(citation: Citation) -> str:
+    place = _PATH_SEP.join(citation.section_path)
+    return f"{place} (p. {citation.page})" if citation.page is not None else place
+
+
+def _finding_tag(finding: Finding) -> str:
+    tag = (
+        f'<span class="ftype ftype-{finding.type.value}">{finding_type_label(finding.type)}</span>'
+    )
+    if finding.type is FindingType.JUDGMENT:
+        return tag + grade_badge(finding.grade)
+    detail = finding_detail(finding)
+    if detail != "—" and finding.type is not FindingType.HEADLINE_FIGURE:
+        practice = f" practice-{finding.practice}" if finding.practice else ""
+        tag += f'<span class="fdetail{practice}">{escape(detail)}</span>'
+    return tag
+
+
+def _cited_item(citation: Citation, head: str) -> str:
+    return (
+        f'<li id="cmp-{citation.n}" class="cmp-item">'
+        f'<span class="cmp-n">[{citation.n}]</span><div class="cmp-body">{head}'
+        f"<blockquote>“{escape(' '.join(citation.quote.split()))}”</blockquote>"
+        f'<div class="cmp-where">{escape(_where_short(citation))}</div></div></li>'
+    )
+
+
+def render_compare_side(side: ComparisonSide) -> str:
+    parts = [
+        '<section class="cmp-side">',
+        f'<h3>{escape(side.doc_label)} <span class="cmp-id">{escape(side.doc_id)}</span></h3>',
+        f'<div class="cmp-doc-title">{escape(side.doc_title)}</div>',
+        "<h4>Findings</h4>",
+    ]
+    if side.findings:
+        items = "".join(
+            _cited_item(
+                f.citation,
+                f'<div class="cmp-tags">{_finding_tag(f.finding)}</div>'
+                f'<div class="cmp-title">{escape(" ".join(f.finding.title.split()))}</div>',
+            )
+            for f in side.findings
+        )
+        parts.append(f'<ol class="cmp-list">{items}</ol>')
+    else:
+        parts.append('<p class="cmp-none">No findings on this topic.</p>')
+    parts.append("<h4>Key passages</h4>")
+    if side.passages:
+        items = "".join(_cited_item(c, "") for c in side.passages)
+        parts.append(f'<ol class="cmp-list">{items}</ol>')
+    else:
+        parts.append('<p class="cmp-none">No passages on this topic.</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _evidence(label: str, citations: Sequence[Citation]) -> str:
+    if not citations:
+        return ""
+    refs = " ".join(compare_ref(c.n) for c in citations)
+    return f'<span class="chg-side">{escape(label)} {refs}</span>'
+
+
+def render_change(change: Change, numbers: Iterable[int], label_a: str, label_b: str) -> str:
+    evidence = [*change.a, *change.b]
+    label = CHANGE_LABELS.get(change.status, change.status)
+    statement = change.statement.removeprefix(f"{label}: ")
+    quotes = "".join(
+        f"<li><strong>[{c.n}] {escape(c.doc_label)}</strong> · {escape(_where_short(c))}"
+        f"<blockquote>“{escape(' '.join(c.quote.split()))}”</blockquote></li>"
+        for c in evidence
+    )
+    sides = " · ".join(s for s in (_evidence(label_a, change.a), _evidence(label_b, change.b)) if s)
+    return (
+        f'<li class="chg chg-{escape(change.status)}">'
+        f'<span class="chg-status">{escape(label)}</span>'
+        f'<div class="chg-text">{link_compare_refs(statement, numbers)}</div>'
+        f'<div class="chg-evidence">Evidence: {sides}</div>'
+        f"<details><summary>Show the evidence quotes</summary><ul>{quotes}</ul></details></li>"
+    )
+
+
+def render_comparison(comparison: Comparison) -> str:
+    """Both reports side by side (findings and key passages, numbered [n] with their quotes),
+    then "What changed", each item linked to its evidence."""
+    numbers = [c.n for c in comparison.citations]
+    a, b = comparison.a, comparison.b
+    head = (
+        f'<div class="cmp-head">Comparing <strong>“{escape(comparison.topic)}”</strong> in '
+        f"{escape(a.doc_label)} and {escape(b.doc_label)}</div>"
+    )
+    columns = f'<div class="cmp-cols">{render_compare_side(a)}{render_compare_side(b)}</div>'
+    if comparison.changes:
+        items = "".join(
+            render_change(c, numbers, a.doc_label, b.doc_label) for c in comparison.changes
+        )
+        changes = f'<ul class="chg-list">{items}</ul>'
+    else:
+        changes = (
+            '<p class="cmp-none">Nothing to pair between the two reports on this topic: read '
+            "the columns above.</p>"
+        )
+    what = (
+        '<section class="cmp-changes"><h3>What changed</h3>'
+        '<p class="cmp-caveat">A reading of the wording, not a verdict: check the sources.</p>'
+        f"{changes}</section>"
+    )
+    return f'<div class="ia-compare">{head}{columns}{what}</div>'
+
+
+# --- quizzes -------------------------------------------------------------------------------
+
+QUESTION_TYPE_LABELS = {
+    "mcq": "Multiple choice",
+    "true_false": "True or false",
+    "short": "Short answer",
+}
+_LETTERS = "abcdefghij"
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A file-name-safe slug: "Police detention!" → "police-detention" ("quiz" when empty)."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    value = value[:limit].rstrip("-")
+    return value or "quiz"
+
+
+def quiz_filename(what: str, extension: str) -> str:
+    return f"quiz-{slug(what)}.{extension}"
+
+
+def render_question(question: QuizQuestion, number: int) -> str:
+    kind = f'<span class="q-kind">{escape(question.kind)}</span>' if question.kind else ""
+    parts = [
+        f'<li class="quiz-q q-{escape(question.type)}">',
+        f'<div class="q-head"><span class="q-n">{number}</span>'
+        f'<span class="q-type">{escape(QUESTION_TYPE_LABELS.get(question.type, question.type))}'
+        f"</span>{kind}</div>",
+        f'<p class="q-stem">{escape(question.stem)}</p>',
+    ]
+    if question.type == "short" or not isinstance(question.answer, int):
+        accepted = ""
+        if question.alternatives:
+            accepted = (
+                ' <span class="q-alt">(also accepted: '
+                f"{escape(', '.join(question.alternatives))})</span>"
+            )
+        parts.append(
+            f'<p class="q-answer"><span class="q-correct">✓ Answer</span> '
+            f"{escape(question.answer_text)}{accepted}</p>"
+        )
+    else:
+        options = []
+        for i, option in enumerate(question.options):
+            letter = _LETTERS[i] if i < len(_LETTERS) else str(i + 1)
+            feedback = question.feedback[i] if i < len(question.feedback) else ""
+            if i == question.answer:
+                options.append(
+                    f'<li class="opt correct"><span class="opt-letter">{letter})</span> '
+                    f'{escape(option)} <span class="q-correct">✓ correct</span></li>'
+                )
+            else:
+                note = f'<div class="opt-feedback">{escape(feedback)}</div>' if feedback else ""
+                options.append(
+                    f'<li class="opt"><span class="opt-letter">{letter})</span> '
+                    f"{escape(option)}{note}</li>"
+                )
+        parts.append(f'<ul class="q-options">{"".join(options)}</ul>')
+    parts.append(f'<p class="q-expl"><strong>Why:</strong> {escape(question.explanation)}</p>')
+    quote = " ".join(question.citation.quote.split())
+    parts.append(
+        f'<div class="q-source"><div class="q-where">Source: {escape(question.source)}</div>'
+        f"<blockquote>“{escape(quote)}”</blockquote></div></li>"
+    )
+    return "".join(parts)
+
+
+def quiz_summary(result: QuizResult) -> str:
+    """ "5 questions (3 multiple choice, 2 true or false) from Staffordshire 2021"."""
+    counts: dict[str, int] = {}
+    for q in result.questions:
+        label = QUESTION_TYPE_LABELS.get(q.type, q.type).lower()
+        counts[label] = counts.get(label, 0) + 1
+    total = len(result.questions)
+    parts = ", ".join(f"{n} {label}" for label, n in counts.items())
+    reports = sorted({q.citation.doc_label for q in result.questions})
+    line = f"{total} question{'s' * (total != 1)} ({parts}) from {' and '.join(reports)}"
+    if total < result.requested:
+        line += f" (asked for {result.requested}; only {total} available)"
+    return line
+
+
+def render_quiz(result: QuizResult) -> str:
+    """The quiz preview: each question with its options, the right one marked, why the others
+    are wrong, and the passage it rests on."""
+    if not result.questions:
+        return render_placeholder("No questions could be built from these passages.")
+    items = "".join(render_question(q, i) for i, q in enumerate(result.questions, start=1))
+    return (
+        f'<div class="ia-quiz"><div class="quiz-summary">{escape(quiz_summary(result))}</div>'
+        f'<ol class="quiz-list">{items}</ol></div>'
+    )

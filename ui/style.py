@@ -64,4 +64,110 @@ ul.ia-tree .tree-page { font-size: 0.8em; color: var(--body-text-color-subdued);
 .grade-outstanding, .grade-good { background: #dcfce7; color: #166534; }
 .grade-adequate { background: #fef9c3; color: #854d0e; }
 .grade-requires-improvement, .grade-inadequate { background: #fee2e2; color: #991b1b; }
+
+/* the Findings tab */
+#findings-table table, #findings-table td, #findings-table th, #findings-table span {
+  font-family: var(--font) !important; }
+#findings-summary p { margin: 4px 0; }
+#findings-filters, #compare-form { align-items: flex-end; }
+#findings-filters > button, #compare-form > button { margin-bottom: 6px; }
+.section-title { margin-top: 18px; padding-top: 12px;
+  border-top: 1px solid var(--border-color-primary); }
+.section-title h3 { margin: 0; }
+.ia-chart { margin: 0; padding: 12px 14px 8px; border: 1px solid var(--border-color-primary);
+  border-radius: 8px; background: var(--background-fill-primary); height: 100%;
+  box-sizing: border-box; }
+.ia-chart figcaption { font-weight: 650; margin-bottom: 2px; }
+.ia-chart svg { display: block; max-width: 640px; }
+.ia-chart .chart-group { font-weight: 650; font-size: 12.5px; fill: var(--body-text-color); }
+.ia-chart .chart-label { fill: var(--body-text-color); }
+.ia-chart .chart-value { fill: var(--body-text-color-subdued); font-weight: 600; }
+.ia-chart .chart-note { margin: 6px 0 0; font-size: 0.85em;
+  color: var(--body-text-color-subdued); }
+
+.ia-compare .cmp-head { margin: 4px 0 10px; }
+.ia-compare .cmp-cols { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+@media (max-width: 900px) { .ia-compare .cmp-cols { grid-template-columns: 1fr; } }
+.ia-compare .cmp-side { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 10px 14px; background: var(--background-fill-primary); }
+.ia-compare h3 { margin: 0; font-size: 1.08em; }
+.ia-compare h4 { margin: 12px 0 4px; font-size: 0.8em; text-transform: uppercase;
+  letter-spacing: 0.05em; color: var(--body-text-color-subdued); }
+.ia-compare .cmp-id { font-weight: 400; font-size: 0.8em; color: var(--body-text-color-subdued); }
+.ia-compare .cmp-doc-title { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.ia-compare ol.cmp-list { list-style: none; padding: 0; margin: 0; }
+.ia-compare .cmp-item { display: flex; gap: 8px; padding: 7px 6px; border-radius: 6px;
+  border-bottom: 1px solid var(--border-color-primary); }
+.ia-compare .cmp-item:last-child { border-bottom: none; }
+.ia-compare .cmp-item:target { background: #fef9c3; }
+.ia-compare .cmp-n { font-weight: 650; color: #1a56db; font-size: 0.85em; min-width: 26px;
+  padding-top: 2px; }
+.ia-compare .cmp-body { flex: 1; min-width: 0; }
+.ia-compare .cmp-tags { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 2px; }
+.ia-compare .cmp-title { font-weight: 600; }
+.ia-compare blockquote, .ia-quiz blockquote { margin: 4px 0; padding: 2px 0 2px 10px;
+  border-left: 3px solid #cbd5e1; color: #334155; font-size: 0.9em; }
+.ia-compare .cmp-where { font-size: 0.8em; color: var(--body-text-color-subdued); }
+.ia-compare .cmp-none { color: var(--body-text-color-subdued); font-style: italic; }
+.ftype, .fdetail { font-size: 0.72em; padding: 1px 7px; border-radius: 10px; font-weight: 600;
+  background: #e0e7ff; color: #3730a3; white-space: nowrap; }
+.fdetail { background: #eef2f7; color: #334155; }
+.fdetail.practice-good { background: #dcfce7; color: #166534; }
+.fdetail.practice-poor { background: #fee2e2; color: #991b1b; }
+.fdetail.practice-mixed { background: #fef9c3; color: #854d0e; }
+.ia-compare .cmp-changes { margin-top: 16px; }
+.ia-compare .cmp-caveat { margin: 2px 0 8px; font-size: 0.85em;
+  color: var(--body-text-color-subdued); }
+.ia-compare ul.chg-list { list-style: none; padding: 0; margin: 0; }
+.ia-compare .chg { border-left: 4px solid #94a3b8; padding: 6px 12px; margin-bottom: 8px;
+  background: var(--background-fill-secondary); border-radius: 0 6px 6px 0; }
+.ia-compare .chg-status { display: inline-block; font-size: 0.75em; font-weight: 700;
+  text-transform: uppercase; letter-spacing: 0.04em; color: #475569; }
+.ia-compare .chg-recurs { border-left-color: #f59e0b; }
+.ia-compare .chg-recurs .chg-status { color: #b45309; }
+.ia-compare .chg-improved { border-left-color: #16a34a; }
+.ia-compare .chg-improved .chg-status { color: #15803d; }
+.ia-compare .chg-worsened { border-left-color: #dc2626; }
+.ia-compare .chg-worsened .chg-status { color: #b91c1c; }
+.ia-compare .chg-new { border-left-color: #2563eb; }
+.ia-compare .chg-new .chg-status { color: #1d4ed8; }
+.ia-compare .chg-text { margin: 2px 0; }
+.ia-compare .chg-evidence { font-size: 0.85em; color: var(--body-text-color-subdued); }
+.ia-compare .chg-side { margin-right: 4px; }
+.ia-compare details { font-size: 0.85em; margin-top: 2px; }
+.ia-compare details summary { cursor: pointer; color: #1a56db; }
+.ia-compare details ul { margin: 4px 0; padding-left: 16px; }
+a.cmp-ref { color: #1a56db !important; font-weight: 600; text-decoration: none !important;
+  padding: 0 2px; border-radius: 3px; background: #e8f0fe; font-size: 0.9em; }
+a.cmp-ref:hover { background: #1a56db; color: #fff !important; }
+
+/* the Quiz tab */
+#quiz-downloads { flex-wrap: wrap; gap: 6px; }
+#quiz-downloads button { background: #ffffff; color: #1d4ed8; font-weight: 600;
+  border: 1px solid #93c5fd; }
+#quiz-downloads button:hover { background: #eff6ff; }
+.ia-quiz .quiz-summary { font-weight: 600; margin-bottom: 8px; }
+.ia-quiz ol.quiz-list { list-style: none; padding: 0; margin: 0; }
+.ia-quiz .quiz-q { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 10px 14px; margin-bottom: 10px; background: var(--background-fill-primary); }
+.ia-quiz .q-head { display: flex; gap: 8px; align-items: center; margin-bottom: 4px; }
+.ia-quiz .q-n { display: inline-flex; align-items: center; justify-content: center;
+  width: 22px; height: 22px; border-radius: 11px; background: #1d4ed8; color: #fff;
+  font-size: 0.8em; font-weight: 700; }
+.ia-quiz .q-type { font-size: 0.75em; font-weight: 650; text-transform: uppercase;
+  letter-spacing: 0.04em; color: #475569; }
+.ia-quiz .q-kind { font-size: 0.72em; padding: 1px 7px; border-radius: 10px;
+  background: #eef2f7; color: #334155; }
+.ia-quiz .q-stem { margin: 4px 0 6px; font-weight: 550; }
+.ia-quiz ul.q-options { list-style: none; padding: 0; margin: 0 0 6px; }
+.ia-quiz .opt { padding: 4px 8px; border-radius: 6px; margin: 2px 0;
+  border: 1px solid var(--border-color-primary); }
+.ia-quiz .opt.correct { background: #ecfdf5; border-color: #86efac; }
+.ia-quiz .opt-letter { font-weight: 650; color: #475569; margin-right: 2px; }
+.ia-quiz .q-correct { font-size: 0.78em; font-weight: 700; color: #15803d; margin-left: 4px; }
+.ia-quiz .opt-feedback { font-size: 0.82em; color: #64748b; margin: 2px 0 0 18px; }
+.ia-quiz .q-answer { margin: 4px 0; }
+.ia-quiz .q-expl { margin: 6px 0 4px; font-size: 0.9em; }
+.ia-quiz .q-source { font-size: 0.88em; }
+.ia-quiz .q-where { color: #1a56db; font-weight: 600; font-size: 0.92em; }
 """
