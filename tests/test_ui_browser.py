@@ -5,7 +5,6 @@ read their charts and compare two reports; build a quiz and download it as GIFT.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +32,6 @@ CHROMIUM_ARGS = [
 ]
 QUESTION = "What did inspectors find about officers recording the voice of the child?"
 SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-ask.png"
-DOCS_SCREENSHOT = REPO_ROOT / "docs" / "screenshot.png"
 FINDINGS_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-findings.png"
 COMPARE_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-compare.png"
 QUIZ_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-quiz.png"
@@ -102,8 +100,6 @@ def test_ask_and_open_a_citation(ui_server: UIServer, page: Page) -> None:
     page.wait_for_timeout(600)  # let the panel finish scrolling to the mark
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
-    DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(SCREENSHOT, DOCS_SCREENSHOT)
 
     page.get_by_role("tab", name="Documents").click()
     table = page.locator("#documents-table")
