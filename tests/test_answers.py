@@ -4,18 +4,15 @@ issue's done-when questions, citation integrity, conversations, bad input and th
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
+from cli_runner import run_cli
 
 from assistant.answer.pipeline import QuestionError
 from assistant.core import Assistant
 from assistant.records import Answer, SearchFilters
 from assistant.retrieve.hybrid import FilterError
-from assistant.settings import REPO_ROOT
 
 PROTECTION_Q = "what should officers record when they use police protection powers?"
 MISSING_2021_Q = "How did the force respond to missing children in 2021?"
@@ -201,17 +198,7 @@ def test_llm_answerer_without_an_llm_names_the_setting(sample_assistant: Assista
 
 
 def _cli(sample_assistant: Assistant, *args: str, stdin: str | None = None) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IA_")}
-    env["IA_DATA_DIR"] = str(sample_assistant.settings.data_dir)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    done = run_cli(sample_assistant.settings.data_dir, *args, stdin=stdin)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 

@@ -5,16 +5,14 @@ comparison of two reports, the CLI and the API."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from cli_runner import run_cli
 from test_api import LiveServer, assert_error
 
 from assistant.api.main import create_app
@@ -367,16 +365,7 @@ def test_compare_rejects_bad_input(sample_assistant: Assistant) -> None:
 
 
 def _cli(assistant: Assistant, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IA_")}
-    env["IA_DATA_DIR"] = str(assistant.settings.data_dir)
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    done = run_cli(assistant.settings.data_dir, *args)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 

@@ -4,16 +4,14 @@ pruning, the Chroma server path and the CLI."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_cli
 from fixtures_builders import Section, build_docx, build_pdf, pdf_safe
 from pypdf import PdfReader, PdfWriter
 
@@ -437,23 +435,10 @@ def test_sample_search_finds_the_detention_delay(sample_assistant: Assistant) ->
 # --- the CLI --------------------------------------------------------------------------------
 
 
-def run_cli(data_dir: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IA_")}
-    env["IA_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=180,
-    )
-
-
 def test_cli_docs_show_and_errors(sample_assistant: Assistant, tmp_path: Path) -> None:
     """Commands that need no model: listing, the section tree, an unknown --doc filter."""
     data_dir = sample_assistant.settings.data_dir
-    docs = run_cli(data_dir, tmp_path, "docs")
+    docs = run_cli(data_dir, "docs", cwd=tmp_path)
     assert docs.returncode == 0, docs.stderr
     assert "staffordshire-2021  National Child Protection Inspections: Staffordshire Police" in (
         docs.stdout
@@ -462,24 +447,30 @@ def test_cli_docs_show_and_errors(sample_assistant: Assistant, tmp_path: Path) -
     assert "Responding to children at risk of harm: Requires improvement" in docs.stdout
     assert "guidance: Working together to safeguard children 2018" in docs.stdout
 
-    show = run_cli(data_dir, tmp_path, "show", "staffordshire-2025")
+    show = run_cli(data_dir, "show", "staffordshire-2025", cwd=tmp_path)
     assert show.returncode == 0, show.stderr
     line = next(x for x in show.stdout.splitlines() if "Working with safeguarding partners" in x)
     assert "judgment_area" in line and "grade: Good" in line
     assert show.stdout.count("grade: ") == 5
 
-    nope = run_cli(data_dir, tmp_path, "search", "appropriate adult", "--doc", "nope")
+    nope = run_cli(data_dir, "search", "appropriate adult", "--doc", "nope", cwd=tmp_path)
     assert nope.returncode == 2
     assert "unknown document 'nope'" in nope.stderr
     assert nope.stdout == ""
 
-    missing = run_cli(data_dir, tmp_path, "show", "nope")
+    missing = run_cli(data_dir, "show", "nope", cwd=tmp_path)
     assert missing.returncode == 2 and "unknown document 'nope'" in missing.stderr
 
 
 def test_cli_search_json(sample_assistant: Assistant, tmp_path: Path) -> None:
     result = run_cli(
-        sample_assistant.settings.data_dir, tmp_path, "search", DETENTION_QUERY, "-k", "3", "--json"
+        sample_assistant.settings.data_dir,
+        "search",
+        DETENTION_QUERY,
+        "-k",
+        "3",
+        "--json",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)

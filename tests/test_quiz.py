@@ -8,16 +8,15 @@ import csv
 import html
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from cli_runner import run_cli
 from fake_llm import FakeLLM
 from test_api import LiveServer
 
@@ -29,7 +28,7 @@ from assistant.quiz.exporters import export, to_gift
 from assistant.quiz.gift import escape, parse_gift
 from assistant.quiz.records import QuizQuestion, QuizResult
 from assistant.quiz.statements import contains
-from assistant.settings import REPO_ROOT, Settings
+from assistant.settings import Settings
 from ingest.blocks import GRADES
 
 TOPIC = "police detention"
@@ -37,16 +36,7 @@ ALL_TYPES = ["mcq", "true_false", "short"]
 
 
 def _cli(assistant: Assistant, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IA_")}
-    env["IA_DATA_DIR"] = str(assistant.settings.data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    return run_cli(assistant.settings.data_dir, *args)
 
 
 def assert_sound(assistant: Assistant, q: QuizQuestion) -> None:
