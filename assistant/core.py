@@ -16,7 +16,9 @@ from assistant.answer.rewrite import Turn
 from assistant.embeddings import Embedder
 from assistant.findings import Comparison, FindingQueries, ScoredFinding
 from assistant.records import Answer, Document, ScoredChunk, SearchFilters, Section
+from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
+from assistant.retrieve.langchain import InspectionRetriever
 from assistant.retrieve.sentences import SentenceVectors
 from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
@@ -52,9 +54,21 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> HybridRetriever:
+        reranker = self.settings.reranker_model
         return HybridRetriever(
-            self.db, self.vectors, self.embedder, self.sentence_vectors, RetrievalConfig()
+            self.db,
+            self.vectors,
+            self.embedder,
+            self.sentence_vectors,
+            RetrievalConfig(),
+            CrossEncoderReranker(reranker) if reranker else None,
         )
+
+    def langchain_retriever(
+        self, k: int = 6, filters: SearchFilters | None = None
+    ) -> InspectionRetriever:
+        """The same retrieval as a LangChain `BaseRetriever`, for use in any LangChain chain."""
+        return InspectionRetriever(hybrid=self.retriever, k=k, filters=filters)
 
     @cached_property
     def conversations(self) -> ConversationStore:

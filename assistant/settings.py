@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = 32
     torch_threads: int | None = Field(None, description="encoder CPU threads (default: torch's)")
+    reranker_model: str | None = Field(
+        None, description="local path of a sentence-transformers CrossEncoder to rerank with"
+    )
     chunk_chars: int = Field(1200, description="target chunk size in characters")
 
     answerer: str = Field("extractive", description="extractive | llm")

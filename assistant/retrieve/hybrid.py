@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.records import Chunk, Document, ScoredChunk, SearchFilters
+from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import BM25Retriever
@@ -63,12 +64,14 @@ class HybridRetriever:
         embedder: Embedder,
         sentence_vectors: SentenceVectors,
         config: RetrievalConfig | None = None,
+        cross_encoder: CrossEncoderReranker | None = None,
     ) -> None:
         self.db = db
         self.vectors = vectors
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors
         self.config = config or RetrievalConfig()
+        self.cross_encoder = cross_encoder
         self._corpus: _Corpus | None = None
         self._lock = threading.Lock()
 
@@ -206,9 +209,17 @@ class HybridRetriever:
         fused: dict[str, float],
     ) -> dict[str, float]:
         """Score = sentence evidence (best sentence's similarity) + chunk similarity + share of
-        the question's words the chunk contains."""
+        the question's words the chunk contains; or, with a cross-encoder configured, its
+        score. Either way the section-kind intent adds its lift."""
         corpus = self.corpus()
         cfg = self.config
+        kinds = wanted_kinds(query)
+        if self.cross_encoder is not None:
+            judged = self.cross_encoder.score(query, [corpus.chunks[cid].text for cid in pool])
+            return {
+                cid: float(s) + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
+                for cid, s in zip(pool, judged, strict=True)
+            }
         missing = [cid for cid in pool if cid not in dense]
         if missing:
             stored = self.vectors.get_embeddings(missing)
@@ -226,7 +237,6 @@ class HybridRetriever:
             for cid, sim in zip(owners, sims, strict=True):
                 best[cid] = max(best[cid], float(sim))
         wanted = set(tokens(query))
-        kinds = wanted_kinds(query)
         scores = {}
         for cid in pool:
             coverage = weighted_coverage(wanted, corpus.tokens[cid], corpus.idf)
