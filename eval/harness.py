@@ -66,18 +66,19 @@ def gold_spans(question: GoldQuestion, texts: dict[str, str]) -> list[Span]:
 
 
 def document_texts(assistant: Assistant, questions: Sequence[GoldQuestion]) -> dict[str, str]:
-    needed = sorted({s.doc_id for q in questions for s in q.sources})
-    texts = {doc_id: assistant.db.text(doc_id) for doc_id in needed}
-    missing = [doc_id for doc_id, text in texts.items() if text is None]
+    """Every stored document's text, read once; raises if the gold file names a document the
+    store does not hold."""
+    texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
+    missing = sorted({s.doc_id for q in questions for s in q.sources} - set(texts))
     if missing:
         raise EvalError(
             f"the gold file refers to documents not in the store: {', '.join(missing)}; "
             "ingest them first (inspection-assistant ingest PATH)"
         )
-    return {k: v for k, v in texts.items() if v is not None}
+    return texts
 
 
-def valid_markers(answer: Answer, texts: dict[str, str | None]) -> int:
+def valid_markers(answer: Answer, texts: dict[str, str]) -> int:
     """Markers that resolve to a passage given to the answerer and whose quote is verbatim in
     that passage's document."""
     given = {p.chunk.chunk_id for p in answer.passages}
@@ -100,9 +101,6 @@ def run_ours(
     progress: bool = True,
 ) -> list[QuestionResult]:
     texts = document_texts(assistant, questions)
-    all_texts: dict[str, str | None] = {
-        d.doc_id: assistant.db.text(d.doc_id) for d in assistant.documents()
-    }
     results = []
     for question in tqdm(questions, desc="eval (ours)", unit="q", disable=not progress):
         history = [dict(t) for t in question.history or []]
@@ -124,7 +122,7 @@ def run_ours(
                 answer=answer.text,
                 refused=answer.refused,
                 markers=count_markers(answer.text),
-                valid_markers=valid_markers(answer, all_texts),
+                valid_markers=valid_markers(answer, texts),
                 latency_ms=latency,
                 expected=question.answer,
                 details={
@@ -149,8 +147,7 @@ def run_baseline(
     assistant: Assistant, questions: Sequence[GoldQuestion], progress: bool = True
 ) -> list[QuestionResult]:
     texts = document_texts(assistant, questions)
-    every = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
-    baseline = TutorialBaseline(every, assistant.embedder)
+    baseline = TutorialBaseline(texts, assistant.embedder)
     results = []
     for question in tqdm(questions, desc="eval (baseline)", unit="q", disable=not progress):
         started = time.perf_counter()

@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 from cli_runner import run_cli
-from test_api import LiveServer, assert_error
+from live_server import LiveServer
+from test_api import assert_error
 
 from assistant.api.main import create_app
 from assistant.cli import format_comparison

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from cli_runner import run_cli
 from fake_llm import FakeLLM
-from test_api import LiveServer
+from live_server import LiveServer
 
 from assistant.api.main import create_app
 from assistant.core import Assistant

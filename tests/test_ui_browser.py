@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from fixtures_builders import build_pdf
+from live_server import LiveServer
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader, PdfWriter
-from ui_server import UIServer
 
+from assistant.api.main import create_app
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
 from assistant.quiz.gift import parse_gift
@@ -39,13 +40,9 @@ LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="session")
-def ui_server(sample_assistant: Assistant) -> Iterator[UIServer]:
-    server = UIServer(sample_assistant)
-    server.start()
-    try:
+def ui_server(sample_assistant: Assistant) -> Iterator[LiveServer]:
+    with LiveServer(create_app(sample_assistant, with_ui=True, warm=False)) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +73,7 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def test_ask_and_open_a_citation(ui_server: UIServer, page: Page) -> None:
+def test_ask_and_open_a_citation(ui_server: LiveServer, page: Page) -> None:
     page.goto(ui_server.url)
     page.locator("#question textarea").fill(QUESTION)
     page.locator("#ask").click()
@@ -108,7 +105,7 @@ def test_ask_and_open_a_citation(ui_server: UIServer, page: Page) -> None:
     assert page.outside == []  # type: ignore[attr-defined]
 
 
-def test_too_long_question_is_a_message(ui_server: UIServer, page: Page) -> None:
+def test_too_long_question_is_a_message(ui_server: LiveServer, page: Page) -> None:
     page.goto(ui_server.url)
     page.locator("#question textarea").fill("x" * 2100)
     page.locator("#ask").click()
@@ -118,7 +115,7 @@ def test_too_long_question_is_a_message(ui_server: UIServer, page: Page) -> None
     expect(page.locator("#chat")).not_to_contain_text("Traceback")
 
 
-def test_document_browser_shows_tree_and_section(ui_server: UIServer, page: Page) -> None:
+def test_document_browser_shows_tree_and_section(ui_server: LiveServer, page: Page) -> None:
     page.goto(ui_server.url)
     page.get_by_role("tab", name="Documents").click()
     page.get_by_label("Report", exact=True).click()
@@ -132,15 +129,13 @@ def test_document_browser_shows_tree_and_section(ui_server: UIServer, page: Page
 
 
 @pytest.fixture
-def empty_server(tmp_path: Path, embedder: Embedder) -> Iterator[UIServer]:
+def empty_server(tmp_path: Path, embedder: Embedder) -> Iterator[LiveServer]:
     """A UI over an empty library of its own (uploads must not touch the shared store)."""
     assistant = Assistant(Settings(data_dir=tmp_path / "store"), embedder=embedder)
-    server = UIServer(assistant)
-    server.start()
     try:
-        yield server
+        with LiveServer(create_app(assistant, with_ui=True, warm=False)) as server:
+            yield server
     finally:
-        server.stop()
         assistant.close()
 
 
@@ -153,7 +148,7 @@ def _encrypted_pdf(folder: Path) -> Path:
     return locked
 
 
-def test_empty_library_and_uploads(empty_server: UIServer, page: Page, tmp_path: Path) -> None:
+def test_empty_library_and_uploads(empty_server: LiveServer, page: Page, tmp_path: Path) -> None:
     page.goto(empty_server.url)
     expect(page.locator("#empty-state")).to_contain_text("No reports are loaded yet")
 
@@ -184,7 +179,7 @@ def _settled(page: Page, elem_id: str) -> None:
     expect(page.locator(f"#{elem_id}")).not_to_have_class("pending", timeout=30_000)
 
 
-def test_findings_table_charts_and_compare(ui_server: UIServer, page: Page) -> None:
+def test_findings_table_charts_and_compare(ui_server: LiveServer, page: Page) -> None:
     page.set_viewport_size({"width": 1440, "height": 1150})
     page.goto(ui_server.url)
     page.get_by_role("tab", name="Findings").click()
@@ -243,7 +238,7 @@ def test_findings_table_charts_and_compare(ui_server: UIServer, page: Page) -> N
     assert page.outside == []  # type: ignore[attr-defined]
 
 
-def test_quiz_preview_and_gift_download(ui_server: UIServer, page: Page, tmp_path: Path) -> None:
+def test_quiz_preview_and_gift_download(ui_server: LiveServer, page: Page, tmp_path: Path) -> None:
     page.goto(ui_server.url)
     page.get_by_role("tab", name="Quiz").click()
     preview = page.locator("#quiz-preview")
