@@ -1,8 +1,8 @@
 """Inspection Assistant: answers questions over inspection reports with cited passages.
 
 The public surface is small: build an `Assistant` (optionally from `Settings`) and call
-`ingest`, `search`, `ask`; the records it returns are defined in `assistant.records`.
-Names are imported on first use, so importing a submodule (say `assistant.records` from the
+`ingest`, `search`, `ask`; the records it returns are defined in `assistant.domain.records`.
+Names are imported on first use, so importing a submodule (say `assistant.domain.records` from the
 ingest code) never drags in the whole stack.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
-    from assistant.records import (
+    from assistant.domain.records import (
         Answer,
         Chunk,
         Citation,
@@ -29,7 +29,7 @@ _WHERE = {
     "Settings": "assistant.settings",
     "get_settings": "assistant.settings",
     **{
-        name: "assistant.records"
+        name: "assistant.domain.records"
         for name in (
             "Answer",
             "Chunk",

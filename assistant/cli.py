@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from assistant.records import Answer, ScoredChunk, SearchFilters, SectionKind
+from assistant.domain.records import Answer, ScoredChunk, SearchFilters, SectionKind, place
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
@@ -27,12 +27,6 @@ def _assistant():
     from assistant.core import Assistant
 
     return Assistant()
-
-
-def where(hit_label: str, path: Sequence[str], page: int | None) -> str:
-    """ "Staffordshire 2021 › 11. Police detention › ... (p. 52)"."""
-    place = " › ".join([hit_label, *path])
-    return f"{place} (p. {page})" if page else place
 
 
 def snippet(text: str, width: int = 300) -> str:
@@ -134,7 +128,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def print_hits(hits: list[ScoredChunk]) -> None:
     for rank, hit in enumerate(hits, start=1):
         chunk = hit.chunk
-        print(f"{rank}. [{hit.score:.3f}] {where(hit.doc_label, chunk.section_path, chunk.page)}")
+        print(f"{rank}. [{hit.score:.3f}] {place(hit.doc_label, chunk.section_path, chunk.page)}")
         print(
             textwrap.fill(
                 snippet(chunk.text), 100, initial_indent="     ", subsequent_indent="     "
@@ -170,7 +164,7 @@ def format_answer(answer: Answer, show_rewrite: bool = True) -> str:
         lines.append("\nNearest passages:" if answer.refused else "\nSources:")
         for c in answer.citations:
             quote = snippet(c.quote, 400)
-            lines.append(f'[{c.n}] {where(c.doc_label, c.section_path, c.page)} — "{quote}"')
+            lines.append(f'[{c.n}] {c.where} — "{quote}"')
     return "\n".join(lines)
 
 
@@ -368,7 +362,7 @@ def cmd_findings(args: argparse.Namespace) -> int:
             f"  {score}{finding.type.value.replace('_', ' '):<21}"
             f"{_finding_detail(finding):<{_DETAIL_WIDTH}} {_finding_head(finding)}"
         )
-        print(f"      {where(label, finding.section_path, finding.page).lstrip(' ›')}")
+        print(f"      {place(label, finding.section_path, finding.page)}")
     return 0
 
 
@@ -396,9 +390,7 @@ def format_comparison(comparison) -> str:
         )
     lines.append("\nSources:")
     for c in comparison.citations:
-        lines.append(
-            f'[{c.n}] {where(c.doc_label, c.section_path, c.page)} — "{snippet(c.quote, 300)}"'
-        )
+        lines.append(f'[{c.n}] {c.where} — "{snippet(c.quote, 300)}"')
     return "\n".join(lines)
 
 
@@ -492,7 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="who writes the questions: auto uses the LLM when IA_LLM_BASE_URL is set",
     )
-    from assistant.records import FindingType
+    from assistant.domain.records import FindingType
 
     p = sub.add_parser(
         "findings",

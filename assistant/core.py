@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.pipeline import AskPipeline
-from assistant.answer.rewrite import Turn
+from assistant.domain.records import Answer, Document, ScoredChunk, SearchFilters, Section, Turn
 from assistant.embeddings import Embedder
 from assistant.findings import Comparison, FindingQueries, ScoredFinding
-from assistant.records import Answer, Document, ScoredChunk, SearchFilters, Section
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieve.langchain import InspectionRetriever

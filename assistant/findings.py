@@ -23,8 +23,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answer.extractive import citation_for
-from assistant.embeddings import Embedder
-from assistant.records import (
+from assistant.domain.records import (
     Chunk,
     Citation,
     Document,
@@ -34,9 +33,10 @@ from assistant.records import (
     ScoredChunk,
     SearchFilters,
 )
+from assistant.domain.text import tokens
+from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.text import tokens
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
 from ingest.findings import polarity

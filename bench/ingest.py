@@ -31,8 +31,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import assistant  # noqa: F401  (first: `ingest` modules import `assistant` records)
 from assistant.core import Assistant
+from assistant.domain.records import Chunk
 from assistant.embeddings import Embedder
-from assistant.records import Chunk
 from assistant.settings import Settings
 from ingest.chunking import chunk_document
 from ingest.loaders import load

@@ -12,7 +12,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.core import Assistant
-from assistant.records import Answer
+from assistant.domain.records import Answer
 from eval.baseline import TutorialBaseline
 from eval.gold import GoldQuestion, locate
 from eval.metrics import QuestionResult, Span, aggregate, by_category, count_markers, failures

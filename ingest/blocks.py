@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant.domain.words import Grade
+
 
 class BlockType(StrEnum):
     PARAGRAPH = "paragraph"
@@ -20,8 +22,6 @@ class BlockType(StrEnum):
     BOILERPLATE = "boilerplate"
 
 
-GRADES = ("Outstanding", "Good", "Adequate", "Requires improvement", "Inadequate")
-_GRADE_SET = {g.lower() for g in GRADES}
 _LIST_ITEM = re.compile(r"^\s*(?:-|\d{1,2}\.(?=\s+[a-z(])|[a-z]\))\s+")
 _MNEMONIC = re.compile(r"^[A-Z] [–-] \S")
 _BOILERPLATE = re.compile(r"©|^(?:www\.|https?://)\S+$|^\S+\.(?:gov|org|co)\.uk\S*$", re.I)
@@ -43,10 +43,8 @@ class Block:
     @property
     def grade(self) -> str | None:
         """The grade this block states, when the block is nothing but a grade."""
-        words = self.one_line
-        if words.lower() in _GRADE_SET:
-            return next(g for g in GRADES if g.lower() == words.lower())
-        return None
+        grade = Grade.parse(self.one_line)
+        return grade.value if grade else None
 
     @property
     def is_mnemonic_item(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from assistant.records import Chunk, SectionKind
+from assistant.domain.records import Chunk, SectionKind
 from ingest.blocks import Block, BlockType
 from ingest.structure import ParsedDocument
 

@@ -14,25 +14,14 @@ import hashlib
 import re
 from collections import Counter
 
-from assistant.records import Finding, FindingType, Judgment, Practice, Section, SectionKind
-from assistant.retrieve.text import NUMBER_WORDS
+from assistant.domain.records import Finding, FindingType, Judgment, Practice, Section, SectionKind
+from assistant.domain.words import parse_number, parse_timescale
 from ingest.blocks import Block, BlockType
 from ingest.structure import ParsedDocument
 
 T = FindingType
 K = SectionKind
 
-_NUMBER_WORDS = {"a": 1, "an": 1, **NUMBER_WORDS}
-_WORD_FOR = {n: w for w, n in _NUMBER_WORDS.items() if len(w) > 2}
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_TIMESCALE = re.compile(
-    r"\b(?P<now>immediately)\b"
-    r"|\bwithin\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")\s+"
-    r"(?P<unit>day|week|month|year)s?\b"
-    r"|\bby\s+(?P<date>(?:the\s+end\s+of\s+)?(?:\d{1,2}\s+)?(?:" + _MONTHS + r")(?:\s+\d{4})?"
-    r"|\d{1,2}/\d{1,2}/\d{2,4}|(?:the\s+end\s+of\s+)?\d{4}\b)",
-    re.I,
-)
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:-|\d{1,2}\.|[a-z]\))\s+")
 _COUNT_ITEM = re.compile(r"^\d[\d,]*(?:\.\d+)?%?\s+\S")
 _CASE_STUDY = re.compile(r"^case stud(?:y|ies)\b\s*[:–-]?\s*", re.I)
@@ -151,22 +140,6 @@ def classify_practice(heading: str, body: str = "") -> Practice | None:
 
 
 # --- timescales ---------------------------------------------------------------------------------
-
-
-def parse_timescale(text: str) -> str | None:
-    """The first timescale a recommendation states: "immediately", "within three months"
-    (numbers as words up to twelve, units pluralised as needed), "by 31 March 2023"."""
-    match = _TIMESCALE.search(text)
-    if match is None:
-        return None
-    if match.group("now"):
-        return "immediately"
-    if match.group("date"):
-        return "by " + " ".join(match.group("date").split())
-    raw = match.group("n").lower()
-    n = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-    unit = match.group("unit").lower() + ("s" if n != 1 else "")
-    return f"within {_WORD_FOR.get(n, str(n))} {unit}"
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -401,7 +374,7 @@ class _Extractor:
         stated = _CASE_COUNT.match(section.heading)
         if stated:
             word = stated.group("n").lower()
-            n = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 0)
+            n = parse_number(word) or 0
             if n > 1:
                 return n
         repeats = Counter(c.heading.lower() for c in self.children.get(section.section_id, []))

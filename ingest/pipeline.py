@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from assistant.domain.records import Chunk
 from assistant.embeddings import Embedder
-from assistant.records import Chunk
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
 from assistant.store.vectors import VectorStore

@@ -12,8 +12,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.records import Document, GuidanceRef, Judgment, Section, SectionKind
-from ingest.blocks import GRADES, Block, BlockType, split_blocks, table_rows
+from assistant.domain.records import Document, GuidanceRef, Judgment, Section, SectionKind
+from assistant.domain.words import GRADES
+from ingest.blocks import Block, BlockType, split_blocks, table_rows
 from ingest.normalise import NormalisedText
 
 K = SectionKind

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.citations import cited_numbers, renumber, sentences_citing, strip_invalid
-from assistant.answer.rewrite import Turn, rewrite_followup
+from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
-from assistant.records import Document
+from assistant.domain.records import Document, Turn
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.scope import question_scope
 

@@ -11,7 +11,7 @@ from cli_runner import run_cli
 
 from assistant.answer.pipeline import QuestionError
 from assistant.core import Assistant
-from assistant.records import Answer, SearchFilters
+from assistant.domain.records import Answer, SearchFilters
 from assistant.retrieve.hybrid import FilterError
 
 PROTECTION_Q = "what should officers record when they use police protection powers?"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.records import Chunk, SectionKind
+from assistant.domain.records import Chunk, SectionKind
 from assistant.settings import REPO_ROOT
 from ingest.blocks import BlockType
 from ingest.chunking import chunk_document

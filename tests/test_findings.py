@@ -19,10 +19,10 @@ from test_api import assert_error
 from assistant.api.main import create_app
 from assistant.cli import format_comparison
 from assistant.core import Assistant
+from assistant.domain.records import Citation, Finding, FindingType
+from assistant.domain.text import tokens
 from assistant.embeddings import Embedder
 from assistant.findings import Comparison, FindingsError
-from assistant.records import Citation, Finding, FindingType
-from assistant.retrieve.text import tokens
 from assistant.settings import REPO_ROOT, Settings
 from assistant.store.findings import FindingStore
 from ingest.findings import classify_practice, extract_findings, parse_timescale, polarity

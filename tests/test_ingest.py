@@ -16,8 +16,8 @@ from fixtures_builders import Section, build_docx, build_pdf, pdf_safe
 from pypdf import PdfReader, PdfWriter
 
 from assistant.core import Assistant
+from assistant.domain.records import SectionKind
 from assistant.embeddings import Embedder
-from assistant.records import SectionKind
 from assistant.settings import REPO_ROOT, Settings
 from assistant.store.database import Database
 from ingest.blocks import BlockType, split_blocks

@@ -12,8 +12,8 @@ import pytest
 from fake_llm import Fail, FakeLLM, Sleep
 
 from assistant.core import Assistant
+from assistant.domain.records import Answer
 from assistant.embeddings import Embedder
-from assistant.records import Answer
 from assistant.retrieve.sentences import sentence_spans
 from assistant.settings import Settings
 

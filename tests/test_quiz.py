@@ -22,6 +22,7 @@ from live_server import LiveServer
 
 from assistant.api.main import create_app
 from assistant.core import Assistant
+from assistant.domain.words import GRADES
 from assistant.embeddings import Embedder
 from assistant.quiz.builder import QuizError, quotas
 from assistant.quiz.exporters import export, to_gift
@@ -29,7 +30,6 @@ from assistant.quiz.gift import escape, parse_gift
 from assistant.quiz.records import QuizQuestion, QuizResult
 from assistant.quiz.statements import contains
 from assistant.settings import Settings
-from ingest.blocks import GRADES
 
 TOPIC = "police detention"
 ALL_TYPES = ["mcq", "true_false", "short"]

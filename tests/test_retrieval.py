@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.core import Assistant
+from assistant.domain.records import SearchFilters, SectionKind
 from assistant.embeddings import packaged_model_path
-from assistant.records import SearchFilters, SectionKind
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.hybrid import HybridRetriever
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.records import Judgment, Section, SectionKind
+from assistant.domain.records import Judgment, Section, SectionKind
 from assistant.settings import REPO_ROOT
 from ingest.blocks import Block, BlockType, split_blocks
 from ingest.chunking import chunk_document

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.findings import Change, CitedFinding, Comparison, ComparisonSide, ScoredFinding
-from assistant.quiz.records import QuizQuestion, QuizResult
-from assistant.records import (
+from assistant.domain.records import (
     Answer,
     Citation,
     Document,
@@ -16,6 +14,8 @@ from assistant.records import (
     Section,
     SectionKind,
 )
+from assistant.findings import Change, CitedFinding, Comparison, ComparisonSide, ScoredFinding
+from assistant.quiz.records import QuizQuestion, QuizResult
 from ui import render
 
 

@@ -15,8 +15,8 @@ import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.utils import embedding_functions
 
+from assistant.domain.records import Chunk, SectionKind
 from assistant.embeddings import Embedder
-from assistant.records import Chunk, SectionKind
 from assistant.settings import Settings
 from assistant.store.vectors import LocalEmbeddingFunction, VectorStore
 

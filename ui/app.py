@@ -24,7 +24,7 @@ from fastapi import FastAPI
 
 from assistant.answer.pipeline import QuestionError
 from assistant.core import Assistant
-from assistant.records import Answer, Citation, SearchFilters, SectionKind
+from assistant.domain.records import Answer, Citation, SearchFilters, SectionKind
 from assistant.retrieve.hybrid import FilterError
 from ui import findings_tab, render
 from ui.quiz_tab import build_quiz_tab

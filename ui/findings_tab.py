@@ -11,8 +11,8 @@ import gradio as gr
 import pandas as pd
 
 from assistant.core import Assistant
+from assistant.domain.records import FindingType
 from assistant.findings import FINDING_TYPES, FindingsError
-from assistant.records import FindingType
 from ui import render
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from assistant.domain.records import (
+    PATH_SEP,
+    Answer,
+    Citation,
+    Document,
+    Finding,
+    FindingType,
+    Section,
+    place,
+)
+from assistant.domain.words import GRADES, Grade, timescale_key
 from assistant.findings import Change, Comparison, ComparisonSide, ScoredFinding
 from assistant.quiz.records import QuizQuestion, QuizResult
-from assistant.records import Answer, Citation, Document, Finding, FindingType, Section
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_PATH_SEP = " › "
 
 
 def cite_link(turn: int, n: int, known: bool = True) -> str:
@@ -46,8 +55,7 @@ def link_citations(text: str, turn: int, numbers: Iterable[int]) -> str:
 
 def where(citation: Citation) -> str:
     """Where a citation points, as plain text: `Staffordshire 2025 › Area › Heading (p. 14)`."""
-    place = _PATH_SEP.join([citation.doc_label, *citation.section_path])
-    return f"{place} (p. {citation.page})" if citation.page is not None else place
+    return citation.where
 
 
 def render_sources(citations: Sequence[Citation], turn: int) -> str:
@@ -110,7 +118,7 @@ def render_source(citation: Citation, section: Section | None, doc_text: str | N
         '<div class="src-head">'
         f'<div class="src-label">[{citation.n}] {escape(citation.doc_label)}'
         f' <span class="src-page">{page}</span></div>'
-        f'<div class="src-path">{escape(_PATH_SEP.join(citation.section_path))}</div>'
+        f'<div class="src-path">{escape(PATH_SEP.join(citation.section_path))}</div>'
         f'<div class="src-title">{escape(citation.doc_title)}</div>'
         "</div>"
     )
@@ -153,7 +161,7 @@ def render_section_text(section: Section, doc_text: str) -> str:
     page = f" · page {section.page}" if section.page is not None else ""
     return (
         '<div class="ia-source"><div class="src-head">'
-        f'<div class="src-path">{escape(_PATH_SEP.join(section.path))}{page}</div>'
+        f'<div class="src-path">{escape(PATH_SEP.join(section.path))}{page}</div>'
         f"</div>"
         f'<div class="src-body">{escape(doc_text[section.start : section.end])}</div></div>'
     )
@@ -257,7 +265,7 @@ def finding_rows(found: Sequence[ScoredFinding]) -> list[list[str]]:
             s.doc_label or s.finding.doc_id,
             finding_detail(s.finding),
             " ".join(s.finding.title.split()),
-            _PATH_SEP.join(s.finding.section_path),
+            PATH_SEP.join(s.finding.section_path),
             str(s.finding.page) if s.finding.page is not None else "—",
         ]
         for s in found
@@ -291,37 +299,15 @@ class Bar:
     color: str
 
 
-GRADE_SCALE = ["Inadequate", "Requires improvement", "Adequate", "Good", "Outstanding"]
+GRADE_SCALE = [g.value for g in reversed(GRADES)]
 GRADE_COLORS = {
-    "outstanding": "#15803d",
-    "good": "#22c55e",
-    "adequate": "#eab308",
-    "requires improvement": "#f97316",
-    "inadequate": "#dc2626",
+    Grade.OUTSTANDING: "#15803d",
+    Grade.GOOD: "#22c55e",
+    Grade.ADEQUATE: "#eab308",
+    Grade.REQUIRES_IMPROVEMENT: "#f97316",
+    Grade.INADEQUATE: "#dc2626",
 }
 TIMESCALE_COLORS = ["#b91c1c", "#ea580c", "#ca8a04", "#2563eb", "#7c3aed", "#64748b"]
-_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-}
-_WITHIN = re.compile(r"^within\s+(\w+)\s+(day|week|month|year)s?$")
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 _CHART_WIDTH = 560
 _LABEL_H = 16
@@ -391,7 +377,8 @@ def render_grades_chart(judgments: Sequence[ScoredFinding], reports: Sequence[st
         if s.finding.type is not FindingType.JUDGMENT or not grade:
             continue
         level = next((i + 1 for i, g in enumerate(GRADE_SCALE) if g.lower() == grade.lower()), 0)
-        color = GRADE_COLORS.get(grade.lower(), "#64748b")
+        parsed = Grade.parse(grade)
+        color = GRADE_COLORS[parsed] if parsed else "#64748b"
         bar = Bar(" ".join(s.finding.title.split()), level or 0.5, grade, color)
         groups.setdefault(s.doc_label or s.finding.doc_id, []).append(bar)
     note = _missing_note(reports, set(groups), "No graded judgments in")
@@ -400,23 +387,6 @@ def render_grades_chart(judgments: Sequence[ScoredFinding], reports: Sequence[st
     return render_bar_chart(
         "Graded judgments per report", list(groups.items()), len(GRADE_SCALE), note
     )
-
-
-def timescale_key(timescale: str) -> tuple[int, float, str]:
-    """Order timescales: immediately, then "within N days/weeks/months" by length, then dated
-    or other wording, then none."""
-    text = " ".join(timescale.lower().split())
-    if text == "immediately":
-        return (0, 0.0, text)
-    match = _WITHIN.match(text)
-    if match:
-        count = match.group(1)
-        n = int(count) if count.isdigit() else _NUMBERS.get(count)
-        if n is not None:
-            return (1, n * _UNIT_DAYS[match.group(2)], text)
-    if text == "no timescale":
-        return (3, 0.0, text)
-    return (2, 0.0, text)
 
 
 def render_timescales_chart(
@@ -484,8 +454,7 @@ def link_compare_refs(text: str, numbers: Iterable[int]) -> str:
 
 
 def _where_short(citation: Citation) -> str:
-    place = _PATH_SEP.join(citation.section_path)
-    return f"{place} (p. {citation.page})" if citation.page is not None else place
+    return place("", citation.section_path, citation.page)
 
 
 def _finding_tag(finding: Finding) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.units import Unit, answer_units, render_unit
-from assistant.records import Citation, Document, ScoredChunk, SectionKind
+from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind
+from assistant.domain.text import tokens, weighted_coverage
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.text import tokens, weighted_coverage
 
 _MIN_WORDS = 4
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")

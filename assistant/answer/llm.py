@@ -18,9 +18,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from assistant.answer.citations import renumber, sentences_citing, strip_invalid
 from assistant.answer.extractive import Draft, citation_for
 from assistant.answer.prompts import load_prompt
-from assistant.answer.rewrite import Turn
+from assistant.domain.records import Document, ScoredChunk, Turn, place
 from assistant.embeddings import Embedder
-from assistant.records import Document, ScoredChunk
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.settings import Settings
 
@@ -51,7 +50,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
 def format_passages(passages: Sequence[ScoredChunk]) -> str:
     blocks = []
     for n, hit in enumerate(passages, start=1):
-        where = " › ".join([hit.doc_label, *hit.chunk.section_path])
+        where = place(hit.doc_label, hit.chunk.section_path)
         blocks.append(f'<passage n="{n}" source="{where}">\n{hit.chunk.text}\n</passage>')
     return "\n\n".join(blocks)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from assistant.answer.extractive import Draft, ExtractiveAnswerer
 from assistant.answer.llm import LLMAnswerer, LLMError
-from assistant.answer.rewrite import Turn, rewrite_followup
-from assistant.records import Answer, ScoredChunk, SearchFilters
+from assistant.answer.rewrite import rewrite_followup
+from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.store.conversations import ConversationStore
 

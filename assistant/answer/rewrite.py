@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TypedDict
 
-from assistant.retrieve.text import tokens
+from assistant.domain.records import Turn
+from assistant.domain.text import tokens
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _ABOUT = re.compile(r" \(about: .*\)$")
@@ -20,11 +20,6 @@ _LEANING = re.compile(
     r"there|he|she|his|her|the same|such)\b",
     re.I,
 )
-
-
-class Turn(TypedDict):
-    role: str
-    content: str
 
 
 def needs_context(question: str) -> bool:

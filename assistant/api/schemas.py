@@ -1,5 +1,5 @@
 """Request and response bodies of the HTTP API (the records themselves come from
-`assistant.records`)."""
+`assistant.domain.records`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from assistant.records import Answer, Document, ScoredChunk, SearchFilters, Section
+from assistant.domain.records import Answer, Document, ScoredChunk, SearchFilters, Section
 
 
 class _Request(BaseModel):

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from assistant.answer.extractive import citation_for
 from assistant.answer.llm import LLMError, chat_model, format_passages
 from assistant.answer.prompts import load_prompt
+from assistant.domain.records import Chunk, ScoredChunk, SearchFilters
+from assistant.domain.text import tokens
 from assistant.quiz.questions import QuestionWriter, problems, question_id
 from assistant.quiz.records import QUESTION_TYPES, QuestionType, QuizQuestion, QuizResult
 from assistant.quiz.statements import Statement, extract, flat
-from assistant.records import Chunk, ScoredChunk, SearchFilters
-from assistant.retrieve.text import tokens
 from assistant.settings import Settings
 
 if TYPE_CHECKING:

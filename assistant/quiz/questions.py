@@ -13,10 +13,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.domain.records import Citation
+from assistant.domain.words import GRADES, timescale_key
 from assistant.quiz.records import QuestionType, QuizQuestion
 from assistant.quiz.statements import Statement, contains, flat, number_value
-from assistant.records import Citation
-from ingest.blocks import GRADES
 
 BLANK = "_____"
 _OPTIONS = 4
@@ -71,14 +71,6 @@ def _common(name: str) -> str:
     if len(words) > 1 and all(w[:1].islower() for w in words[1:]):
         return name[:1].lower() + name[1:]
     return name
-
-
-def _timescale_rank(text: str) -> float:
-    if text == "immediately":
-        return 0.0
-    value = number_value(text.removeprefix("within ")) or 0.0
-    unit = text.rsplit(" ", 1)[-1]
-    return value * {"days": 1, "weeks": 7, "months": 30}.get(unit, 1)
 
 
 class QuestionWriter:
@@ -181,9 +173,9 @@ class QuestionWriter:
         for o in self.by_category["timescale"]:
             if o.key != s.key:
                 examples[o.key].append(o)
-        keys = sorted(examples, key=_timescale_rank)
+        keys = sorted(examples, key=timescale_key)
         if len(keys) > k:
-            keys = sorted(rng.sample(keys, k), key=_timescale_rank)
+            keys = sorted(rng.sample(keys, k), key=timescale_key)
         out = []
         for key in keys:
             example = rng.choice(examples[key])
@@ -296,7 +288,7 @@ class QuestionWriter:
             order = sorted(
                 range(len(options)),
                 key=lambda i: (
-                    GRADES.index(options[i]) if s.kind == "grade" else _timescale_rank(options[i])
+                    GRADES.index(options[i]) if s.kind == "grade" else timescale_key(options[i])
                 ),
             )
         else:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.records import Citation
+from assistant.domain.records import Citation
 
 QuestionType = Literal["mcq", "true_false", "short"]
 QUESTION_TYPES: tuple[QuestionType, ...] = ("mcq", "true_false", "short")
@@ -39,8 +39,7 @@ class QuizQuestion(BaseModel):
     @property
     def source(self) -> str:
         """ "Staffordshire 2021 › 11. Police detention › ... (p. 52)"."""
-        place = " › ".join([self.citation.doc_label, *self.citation.section_path])
-        return f"{place} (p. {self.citation.page})" if self.citation.page else place
+        return self.citation.where
 
 
 class QuizResult(BaseModel):

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from assistant.answer.extractive import citation_for
 from assistant.answer.units import answer_units
-from assistant.records import Chunk, Citation, Document, ScoredChunk, SectionKind
-from assistant.retrieve.text import NUMBER_WORDS
+from assistant.domain.records import Chunk, Citation, Document, ScoredChunk, SectionKind
+from assistant.domain.words import NUMBER_WORDS
 
 _SKIP_KINDS = {SectionKind.FRONT_MATTER, SectionKind.CONTENTS}
 _MAX_STATEMENT_CHARS = 420

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters
+from assistant.domain.text import inverse_document_frequencies, tokens, weighted_coverage
 from assistant.embeddings import Embedder
-from assistant.records import Chunk, Document, ScoredChunk, SearchFilters
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import BM25Retriever
 from assistant.retrieve.scope import Scope, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.text import inverse_document_frequencies, tokens, weighted_coverage
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 

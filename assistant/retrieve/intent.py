@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.records import SectionKind as K
+from assistant.domain.records import SectionKind as K
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (re.compile(r"\brecommend\w*", re.I), {K.RECOMMENDATIONS}),

@@ -7,7 +7,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from assistant.records import ScoredChunk, SearchFilters
+from assistant.domain.records import ScoredChunk, SearchFilters
 from assistant.retrieve.hybrid import HybridRetriever
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rank_bm25 import BM25Okapi
 
-from assistant.records import Chunk
-from assistant.retrieve.text import tokens
+from assistant.domain.records import Chunk
+from assistant.domain.text import tokens
 
 
 class BM25Retriever:

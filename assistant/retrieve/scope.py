@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.records import Document
+from assistant.domain.records import Document
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COMPARISON = re.compile(

@@ -6,8 +6,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from assistant.answer.rewrite import Turn
-from assistant.records import Answer
+from assistant.domain.records import Answer, Turn
 from assistant.store.database import Database
 
 _SCHEMA = """

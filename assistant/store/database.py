@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assistant.records import Chunk, Document, Section
+from assistant.domain.records import Chunk, Document, Section
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

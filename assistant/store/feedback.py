@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.records import Answer, ScoredChunk
+from assistant.domain.records import Answer, ScoredChunk
 from assistant.store.database import Database
 
 _SCHEMA = """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from assistant.records import Finding
+from assistant.domain.records import Finding
 from assistant.store.database import Database
 
 _SCHEMA = """

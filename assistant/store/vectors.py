@@ -15,11 +15,10 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from assistant.domain.records import PATH_SEP, Chunk
 from assistant.embeddings import Embedder
-from assistant.records import Chunk
 from assistant.settings import Settings
 
-PATH_SEP = " › "
 MAX_BATCH = 1000
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 

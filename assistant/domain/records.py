@@ -8,33 +8,46 @@ highlighted again.
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DocumentKind = Literal["inspection_report", "guidance", "other"]
+from assistant.domain.words import FindingType, SectionKind
+
+__all__ = [
+    "Answer",
+    "Chunk",
+    "Citation",
+    "Document",
+    "DocumentKind",
+    "Finding",
+    "FindingType",
+    "GuidanceRef",
+    "Judgment",
+    "Practice",
+    "ScoredChunk",
+    "SearchFilters",
+    "Section",
+    "SectionKind",
+    "Turn",
+    "place",
+]
+
+DocumentKind = Literal["inspection_report", "guidance", "letter", "other"]
+PATH_SEP = " › "
 
 
-class SectionKind(StrEnum):
-    """What a section is for. Child sections inherit their parent's kind unless their heading
-    names a kind of its own (a case study inside "Main findings" is a `case_study`)."""
+def place(doc_label: str, section_path: list[str], page: int | None = None) -> str:
+    """Where a passage is, as people read it: "Staffordshire 2021 › 11. Police detention (p. 52)"."""
+    where = PATH_SEP.join([p for p in (doc_label, *section_path) if p])
+    return f"{where} (p. {page})" if page is not None else where
 
-    FRONT_MATTER = "front_matter"
-    CONTENTS = "contents"
-    FOREWORD = "foreword"
-    SUMMARY = "summary"
-    INTRODUCTION = "introduction"
-    CHAPTER = "chapter"
-    JUDGMENT_AREA = "judgment_area"
-    MAIN_FINDINGS = "main_findings"
-    AREAS_FOR_IMPROVEMENT = "areas_for_improvement"
-    RECOMMENDATIONS = "recommendations"
-    CASE_STUDY = "case_study"
-    INNOVATIVE_PRACTICE = "innovative_practice"
-    CONCLUSION = "conclusion"
-    NEXT_STEPS = "next_steps"
-    ANNEX = "annex"
+
+class Turn(TypedDict):
+    """One turn of a conversation, as the chat faces and the follow-up rewrite see it."""
+
+    role: str
+    content: str
 
 
 class GuidanceRef(BaseModel):
@@ -87,17 +100,6 @@ class Section(BaseModel):
     page: int | None = None
 
 
-class FindingType(StrEnum):
-    """What a finding is: the things a lead reads a report for."""
-
-    RECOMMENDATION = "recommendation"
-    AREA_FOR_IMPROVEMENT = "area_for_improvement"
-    JUDGMENT = "judgment"
-    CASE_STUDY = "case_study"
-    INNOVATIVE_PRACTICE = "innovative_practice"
-    HEADLINE_FIGURE = "headline_figure"
-
-
 Practice = Literal["good", "poor", "mixed"]
 
 
@@ -142,8 +144,7 @@ class Chunk(BaseModel):
 
     def embed_text(self, doc_label: str = "") -> str:
         """What is embedded: where the chunk lives (document, heading path) plus its text."""
-        where = " › ".join([doc_label, *self.section_path] if doc_label else self.section_path)
-        return f"{where}\n{self.text}"
+        return f"{place(doc_label, self.section_path)}\n{self.text}"
 
 
 class SearchFilters(BaseModel):
@@ -180,6 +181,10 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+
+    @property
+    def where(self) -> str:
+        return place(self.doc_label, self.section_path, self.page)
 
 
 class Answer(BaseModel):
