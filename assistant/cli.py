@@ -9,7 +9,17 @@ import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from assistant.domain.errors import (
+    AssistantError,
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    TooLarge,
+    Unavailable,
+)
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, SectionKind, place
+from assistant.settings import SettingsError
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Handler] = {}
@@ -61,6 +71,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = assistant.ingest(
         [Path(p) for p in paths], prune=args.prune, progress=not args.quiet, replace=args.replace
     )
+    for file, doc_id in report.chose:
+        print(f"{file} → {doc_id}")
     print(report.summary())
     if report.interrupted:
         return 130
@@ -77,7 +89,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
     if not documents:
         print("No documents yet. Run `inspection-assistant ingest PATH` (or `make run`).")
         return 0
-    counts = assistant.db.chunk_counts()
+    counts = assistant.library.chunk_counts()
     for doc in documents:
         sections = assistant.sections(doc.doc_id)
         grades = ", ".join(f"{j.area}: {j.grade}" for j in doc.judgments) or "ungraded"
@@ -101,10 +113,6 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     assistant = _assistant()
     doc = assistant.document(args.doc_id)
-    if doc is None:
-        known = ", ".join(d.doc_id for d in assistant.documents()) or "none"
-        print(f"error: unknown document '{args.doc_id}' (known: {known})", file=sys.stderr)
-        return 2
     sections = assistant.sections(doc.doc_id)
     if args.json:
         print(
@@ -138,14 +146,7 @@ def print_hits(hits: list[ScoredChunk]) -> None:
 
 @command("search")
 def cmd_search(args: argparse.Namespace) -> int:
-    from assistant.retrieve.hybrid import FilterError
-
-    assistant = _assistant()
-    try:
-        hits = assistant.search(args.query, k=args.k, filters=_filters(args))
-    except FilterError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    hits = _assistant().search(args.query, k=args.k, filters=_filters(args))
     if args.json:
         print(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
     elif not hits:
@@ -168,21 +169,9 @@ def format_answer(answer: Answer, show_rewrite: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _ask_errors() -> tuple[type[Exception], ...]:
-    from assistant.answer.pipeline import QuestionError
-    from assistant.retrieve.hybrid import FilterError
-
-    return (QuestionError, FilterError)
-
-
 @command("ask")
 def cmd_ask(args: argparse.Namespace) -> int:
-    assistant = _assistant()
-    try:
-        answer = assistant.ask(args.question, filters=_filters(args), answerer=args.answerer)
-    except _ask_errors() as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    answer = _assistant().ask(args.question, filters=_filters(args), answerer=args.answerer)
     if args.json:
         print(answer.model_dump_json(indent=2, exclude={"passages"}))
     else:
@@ -217,7 +206,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             last = assistant.ask(
                 line, conversation_id=conversation, filters=_filters(args), answerer=args.answerer
             )
-        except _ask_errors() as error:
+        except AssistantError as error:
             print(f"error: {error}")
             continue
         print(format_answer(last))
@@ -237,7 +226,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assistant = _assistant()
     try:
         run = evaluate(assistant, questions, args.answerer, args.baseline, progress=not args.quiet)
-    except (EvalError, *_ask_errors()) as error:
+    except EvalError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(table(run))
@@ -254,12 +243,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from assistant.api.main import create_app
+    from assistant.server import create_server
 
     assistant = _assistant()
     host = args.host or assistant.settings.host
     port = args.port or assistant.settings.port
-    app = create_app(assistant, with_ui=not args.no_ui)
+    app = create_server(assistant, with_ui=not args.no_ui)
     print(f"Inspection Assistant on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
@@ -267,24 +256,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 @command("quiz")
 def cmd_quiz(args: argparse.Namespace) -> int:
-    from assistant.quiz.builder import QuizError
     from assistant.quiz.exporters import export
 
-    assistant = _assistant()
-    try:
-        result = assistant.quiz.run(
-            topic=args.topic,
-            section=args.section,
-            doc_ids=args.doc or [],
-            n=args.n,
-            types=args.types,
-            seed=args.seed,
-            writer=args.writer,
-        )
-    except QuizError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    title = f"Quiz: {args.topic or args.section}"
+    result = _assistant().quiz.run(
+        topic=args.topic,
+        section=args.section,
+        doc_ids=args.doc or [],
+        chapters=args.chapter or [],
+        n=args.n,
+        types=args.types,
+        kinds=args.kinds,
+        difficulty=args.difficulty,
+        seed=args.seed,
+        writer=args.writer,
+    )
+    title = f"Quiz: {args.topic or args.section or ', '.join(args.chapter or args.doc or [])}"
     text = export(result.questions, args.format, title)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +279,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     for reason in result.rejected:
         print(f"note: {reason}", file=sys.stderr)
-    print(result.summary(args.output or None), file=sys.stderr)
+    print(result.report() if args.report else result.summary(args.output or None), file=sys.stderr)
     return 0
 
 
@@ -311,7 +297,7 @@ def _finding_detail(finding) -> str:
 
 
 def _finding_head(finding, width: int = 70) -> str:
-    from assistant.findings import gist
+    from assistant.services.findings import gist
 
     head = gist(finding)
     head = head[:1].upper() + head[1:]
@@ -324,14 +310,7 @@ def _finding_head(finding, width: int = 70) -> str:
 def cmd_findings(args: argparse.Namespace) -> int:
     import csv
 
-    from assistant.findings import FindingsError
-
-    assistant = _assistant()
-    try:
-        found = assistant.list_findings(args.doc, args.type, args.topic, args.k)
-    except FindingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    found = _assistant().findings.list_findings(args.doc, args.type, args.topic, args.k)
     if args.json:
         print(json.dumps([f.model_dump(mode="json") for f in found], indent=2))
         return 0
@@ -396,14 +375,7 @@ def format_comparison(comparison) -> str:
 
 @command("compare")
 def cmd_compare(args: argparse.Namespace) -> int:
-    from assistant.findings import FindingsError
-
-    assistant = _assistant()
-    try:
-        comparison = assistant.compare(args.topic, args.doc_a, args.doc_b)
-    except FindingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    comparison = _assistant().findings.compare(args.topic, args.doc_a, args.doc_b)
     if args.json:
         print(comparison.model_dump_json(indent=2))
     else:
@@ -467,13 +439,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_args(p)
 
     p = sub.add_parser("quiz", help="build a quiz for trainers (GIFT, Moodle XML, CSV, Markdown)")
-    what = p.add_mutually_exclusive_group(required=True)
+    what = p.add_mutually_exclusive_group()
     what.add_argument("--topic", help="quiz on the passages a search for TEXT finds")
     what.add_argument("--section", help="quiz on a section: its id (s012) or part of its heading")
     p.add_argument("--doc", action="append", help="restrict to a document id (repeatable)")
+    p.add_argument(
+        "--chapter", action="append", help="restrict to a chapter: its heading or part of it"
+    )
     p.add_argument("--n", type=int, default=10, help="number of questions (default 10)")
     p.add_argument(
-        "--types", default="mcq,true_false", help="mcq,true_false,short (default mcq,true_false)"
+        "--types",
+        default="mcq,true_false,multi,ordering",
+        help="mcq,true_false,short,multi,ordering (default mcq,true_false,multi,ordering)",
+    )
+    p.add_argument(
+        "--kinds",
+        help="only these kinds: practice,scenario,finding,multi_select,ordering,figure,"
+        "timescale,term (default: the trainer's mix)",
+    )
+    p.add_argument(
+        "--difficulty",
+        choices=["easy", "hard"],
+        default="easy",
+        help="easy: distractors from other chapters; hard: from the same chapter",
+    )
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="print the kind mix, difficulty and what the item checks dropped",
     )
     p.add_argument("--seed", type=int, default=0, help="same seed, same quiz (default 0)")
     p.add_argument("--format", choices=["gift", "moodle-xml", "csv", "md"], default="gift")
@@ -514,10 +507,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_CODES: dict[type[AssistantError], int] = {
+    InvalidRequest: 2,
+    NotFound: 3,
+    Conflict: 4,
+    TooLarge: 5,
+    Forbidden: 6,
+    Unavailable: 7,
+}
+"""The one table from domain error to exit code (the most specific class wins)."""
+
+
+def exit_code(error: AssistantError) -> int:
+    return next((EXIT_CODES[c] for c in type(error).__mro__ if c in EXIT_CODES), 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return exit_code(error)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,9 +1,10 @@
-"""The composition root: one `Assistant` owns the store, the model and the components built on
-them, so the CLI, the API and the UI are thin faces over the same object."""
+"""The composition root: one `Assistant` builds the stores, the model and the services on them,
+each service given only the collaborators it needs. The CLI, the API and the UI are thin faces
+that call these services (`library`, `asker`, `findings`, `quiz`, the conversation, feedback and
+audit stores) and nothing below them."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -13,12 +14,14 @@ from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.llm import LLMAnswerer
 from assistant.answer.pipeline import AskPipeline
 from assistant.domain.records import Answer, Document, ScoredChunk, SearchFilters, Section, Turn
+from assistant.domain.text import clean_input
 from assistant.embeddings import Embedder
-from assistant.findings import Comparison, FindingQueries, ScoredFinding
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieve.langchain import InspectionRetriever
 from assistant.retrieve.sentences import SentenceVectors
+from assistant.services.findings import Comparison, FindingQueries, ScoredFinding
+from assistant.services.library import IngestReport, Library
 from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
 from assistant.store.database import Database
@@ -26,7 +29,6 @@ from assistant.store.feedback import AuditLog, FeedbackStore
 from assistant.store.findings import FindingStore
 from assistant.store.jobs import JobStore
 from assistant.store.vectors import VectorStore
-from ingest.pipeline import Ingestor, IngestReport
 
 if TYPE_CHECKING:
     from assistant.quiz.builder import QuizBuilder
@@ -41,7 +43,6 @@ class Assistant:
             self.settings.torch_threads,
         )
         self.db = Database(self.settings.sqlite_path)
-        self._ingest_lock = threading.Lock()
 
     @cached_property
     def vectors(self) -> VectorStore:
@@ -88,9 +89,16 @@ class Assistant:
     @cached_property
     def quiz(self) -> QuizBuilder:
         """Quizzes for trainers, built from the reports' own statements."""
+        from assistant.answer.llm import chat_model
         from assistant.quiz.builder import QuizBuilder
 
-        return QuizBuilder(self)
+        settings = self.settings
+        return QuizBuilder(
+            self.db,
+            FindingStore(self.db),
+            lambda topic, k, filters: self.retriever.run(topic, k=k, filters=filters),
+            (lambda: chat_model(settings)) if settings.llm_base_url else None,
+        )
 
     @cached_property
     def llm(self) -> LLMAnswerer | None:
@@ -108,17 +116,33 @@ class Assistant:
             llm=self.llm,
             default_answerer=self.settings.answerer,
             max_question_chars=self.settings.max_question_chars,
+            findings=self.findings,
         )
 
     @cached_property
-    def ingestor(self) -> Ingestor:
-        return Ingestor(self.db, self.vectors, self.embedder, self.settings.chunk_chars)
+    def library(self) -> Library:
+        """Ingest, upload, replace, remove and read documents: one path for every face."""
+        return Library(
+            self.db,
+            self.vectors,
+            self.embedder,
+            FindingStore(self.db),
+            self.jobs,
+            self.settings.data_dir / "uploads",
+            self.settings.chunk_chars,
+            self.settings.max_upload_mb,
+        )
 
     @cached_property
     def findings(self) -> FindingQueries:
         """Recommendations, areas for improvement, judgments, case studies...: list, compare."""
         return FindingQueries(
-            self.db, FindingStore(self.db), self.embedder, self.sentence_vectors, self.retriever
+            self.db,
+            FindingStore(self.db),
+            self.embedder,
+            self.sentence_vectors,
+            self.retriever,
+            self.settings.max_question_chars,
         )
 
     # documents -----------------------------------------------------------------------
@@ -131,27 +155,27 @@ class Assistant:
         replace: bool = False,
     ) -> IngestReport:
         """Ingest files or folders; one ingest at a time (uploads arrive concurrently)."""
-        with self._ingest_lock:
-            return self.ingestor.run(paths, prune=prune, progress=progress, replace=replace)
+        return self.library.ingest(paths, prune=prune, progress=progress, replace=replace)
 
     def documents(self) -> list[Document]:
-        return self.db.documents()
+        return self.library.documents()
 
-    def document(self, doc_id: str) -> Document | None:
-        return self.db.document(doc_id)
+    def document(self, doc_id: str) -> Document:
+        """The document; raises `NotFound` naming the known ones."""
+        return self.library.document(doc_id)
 
     def sections(self, doc_id: str) -> list[Section]:
-        return self.db.sections(doc_id)
+        return self.library.sections(doc_id)
 
-    def remove(self, doc_id: str) -> bool:
-        with self._ingest_lock:
-            return self.ingestor.remove(doc_id)
+    def remove(self, doc_id: str) -> None:
+        self.library.remove(doc_id)
 
     # retrieval -----------------------------------------------------------------------
 
     def search(
         self, query: str, k: int = 5, filters: SearchFilters | None = None
     ) -> list[ScoredChunk]:
+        query = clean_input(query, "query", self.settings.max_question_chars)
         return self.retriever.run(query, k=k, filters=filters)
 
     def ask(

@@ -1,55 +1,71 @@
-"""One typed settings object, read once from `IA_*` environment variables (and `.env`)."""
+"""One typed settings object, read once from `IA_*` environment variables (and `.env`).
+
+Invalid values fail at start with one line naming the variable (`SettingsError`), never with a
+traceback; list settings take the comma-separated form the README documents."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+_PREFIX = "IA_"
 
 
-def _split_keys(value: object) -> object:
-    if isinstance(value, str):
-        return [k.strip() for k in value.split(",") if k.strip()]
-    return value
+class SettingsError(Exception):
+    """A setting with an invalid value; the message names the variable and what it expects."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="IA_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=_PREFIX, env_file=".env", extra="ignore")
 
     data_dir: Path = Field(
-        REPO_ROOT / "data" / "store", description="Chroma files and SQLite state"
+        Path("data/store"),
+        description="Chroma files, SQLite state and uploads (relative to the working directory)",
     )
     sample_dir: Path = Field(REPO_ROOT / "data" / "sample", description="bundled sample corpus")
     chroma_host: str | None = Field(None, description="use a Chroma server instead of embedded")
-    chroma_port: int = 8000
+    chroma_port: int = Field(8000, ge=1, le=65535)
     collection: str = "chunks"
     embedding_model: str | None = Field(
         None, description="sentence-transformers name or path; default: the packaged MiniLM"
     )
-    embedding_batch_size: int = 32
-    torch_threads: int | None = Field(None, description="encoder CPU threads (default: torch's)")
+    embedding_batch_size: int = Field(32, ge=1)
+    torch_threads: int | None = Field(None, ge=1, description="encoder CPU threads")
     reranker_model: str | None = Field(
         None, description="local path of a sentence-transformers CrossEncoder to rerank with"
     )
-    chunk_chars: int = Field(1200, description="target chunk size in characters")
+    chunk_chars: int = Field(1200, ge=200, le=20000, description="target chunk size")
 
-    answerer: str = Field("extractive", description="extractive | llm")
+    answerer: Literal["extractive", "llm"] = "extractive"
     llm_base_url: str | None = None
     llm_model: str = "llama3.1"
     llm_api_key: str = "not-needed"
-    llm_timeout_s: float = 60.0
+    llm_timeout_s: float = Field(60.0, gt=0)
 
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     readonly_api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    max_question_chars: int = 2000
-    max_upload_mb: int = 50
+    max_question_chars: int = Field(2000, ge=1)
+    max_upload_mb: int = Field(50, ge=1)
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(8000, ge=1, le=65535)
+
+    @field_validator("api_keys", "readonly_api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        """`key1,key2` (the documented form) or a list; blanks and spaces dropped."""
+        if isinstance(value, str):
+            return [k.strip() for k in value.split(",") if k.strip()]
+        return value
+
+    @field_validator("llm_base_url", "chroma_host", "reranker_model", "embedding_model")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
 
     @property
     def sqlite_path(self) -> Path:
@@ -59,12 +75,21 @@ class Settings(BaseSettings):
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
 
-    def model_post_init(self, __context: object) -> None:
-        self.api_keys = _split_keys(self.api_keys)  # type: ignore[assignment]
-        self.readonly_api_keys = _split_keys(self.readonly_api_keys)  # type: ignore[assignment]
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and `overrides`); raises `SettingsError` with one line per
+    bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings takes kwargs
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{_PREFIX}{str(e['loc'][0]).upper()}: {e['msg']} (got {e.get('input')!r})"
+            for e in error.errors()
+        )
+        raise SettingsError(f"invalid setting: {problems}") from None
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
-    return Settings()
+    return load_settings()

@@ -12,7 +12,7 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.core import Assistant
-from assistant.domain.records import Answer
+from assistant.domain.records import Answer, ScoredChunk
 from eval.baseline import TutorialBaseline
 from eval.gold import GoldQuestion, locate
 from eval.metrics import QuestionResult, Span, aggregate, by_category, count_markers, failures
@@ -94,6 +94,18 @@ def valid_markers(answer: Answer, texts: dict[str, str]) -> int:
     return valid
 
 
+def ask_ranking(answer: Answer, retrieved: Sequence[ScoredChunk], depth: int = 10) -> list[Span]:
+    """What the ask path retrieved, best first: the passages it gave the answerer (findings'
+    passages lead when the question asked for findings), then the retriever's for depth."""
+    seen: set[str] = set()
+    spans: list[Span] = []
+    for hit in [*answer.passages, *retrieved]:
+        if hit.chunk.chunk_id not in seen:
+            seen.add(hit.chunk.chunk_id)
+            spans.append(Span(hit.chunk.doc_id, hit.chunk.start, hit.chunk.end))
+    return spans[:depth]
+
+
 def run_ours(
     assistant: Assistant,
     questions: Sequence[GoldQuestion],
@@ -107,7 +119,7 @@ def run_ours(
         started = time.perf_counter()
         answer = assistant.ask(question.question, history=history, answerer=answerer)  # type: ignore[arg-type]
         latency = (time.perf_counter() - started) * 1000
-        ranking = assistant.retriever.run(answer.standalone_question, k=10)
+        ranking = ask_ranking(answer, assistant.retriever.run(answer.standalone_question, k=10))
         chunks = {p.chunk.chunk_id: p.chunk for p in answer.passages}
         cited = [chunks[c.chunk_id] for c in answer.citations if c.chunk_id in chunks]
         results.append(
@@ -116,7 +128,7 @@ def run_ours(
                 category=question.category,
                 answerable=bool(question.sources),
                 gold=gold_spans(question, texts),
-                ranking=[Span(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in ranking],
+                ranking=ranking,
                 cited=[] if answer.refused else [Span(c.doc_id, c.start, c.end) for c in cited],
                 key_facts=question.key_facts,
                 answer=answer.text,

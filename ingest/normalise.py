@@ -22,6 +22,7 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": 
 _SPACES = re.compile(r"[ \u2009\u202f]+")
 _SUBITEM = re.compile(r"^[ \t]+([-•*]|\d+\.)\s+")
 _BULLET = re.compile(r"^[•*]\s+")
+_LIST_LINE = re.compile(r"^ *- \S")
 _TERMINAL = tuple(".:;!?)\"'")
 _SENTENCE_INSIDE = re.compile(r"[a-z]{3,}[.!?] +[A-Z]")
 
@@ -91,6 +92,15 @@ def _continues(previous: str, following: str) -> bool:
     )
 
 
+def _list_goes_on(previous: str, following: str) -> bool:
+    """A list broken by a page break: the page ended inside a list and the next page starts
+    with an item (a sub-point, or an item after one that does not end the list with ".")."""
+    last = previous.rstrip().splitlines()[-1] if previous.strip() else ""
+    if not _LIST_LINE.match(last) or not _LIST_LINE.match(following):
+        return False
+    return following.startswith("  ") or not last.endswith(".")
+
+
 def normalise(raw: str) -> NormalisedText:
     """Normalise a whole document. Blocks are joined by a blank line, lines within a block by a
     newline; a paragraph split by a page break is joined again."""
@@ -122,6 +132,8 @@ def normalise(raw: str) -> NormalisedText:
         text = "\n".join(lines)
         if merged and _continues(merged[-1][0], text):
             merged[-1] = (merged[-1][0] + " " + text, merged[-1][1])
+        elif merged and merged[-1][1] != block_page and _list_goes_on(merged[-1][0], text):
+            merged[-1] = (merged[-1][0] + "\n" + text, merged[-1][1])
         else:
             merged.append((text, block_page))
 

@@ -113,12 +113,36 @@ def _container_kind(heading: str) -> SectionKind | None:
 
 
 def _parse_contents(block: Block) -> list[tuple[str, int | None]]:
-    """Contents rows "heading<TAB>page"; front-matter pages in roman numerals have no number."""
+    """Contents rows "heading<TAB>page" (front-matter pages in roman numerals have no number),
+    or a web page's contents list ("- heading", no pages)."""
     entries: list[tuple[str, int | None]] = []
+    if block.type is BlockType.LIST:
+        items = (line.strip() for line in block.text.split("\n"))
+        return [(item[2:].strip(), None) for item in items if item.startswith("- ")]
     for row in table_rows(block):
         if len(row) == 2 and re.fullmatch(r"\d+|[ivxlc]+", row[1].strip(), re.I):
             page = row[1].strip()
             entries.append((row[0].strip(), int(page) if page.isdigit() else None))
+    return entries
+
+
+def _contents(blocks: list[Block]) -> list[tuple[str, int | None]]:
+    """The entries of the Contents: the tables or lists right after its heading (a printed
+    contents may run over a page break, so over several blocks)."""
+    start = next(
+        (
+            i
+            for i, b in enumerate(blocks)
+            if b.type is BlockType.HEADING and _top_kind(b.text) is K.CONTENTS
+        ),
+        None,
+    )
+    entries: list[tuple[str, int | None]] = []
+    for block in blocks[start + 1 :] if start is not None else []:
+        found = _parse_contents(block) if block.type in (BlockType.TABLE, BlockType.LIST) else []
+        if not found:
+            break
+        entries.extend(found)
     return entries
 
 
@@ -225,13 +249,7 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
     text = nt.text
     blocks = split_blocks(text)
 
-    contents: list[tuple[str, int | None]] = []
-    for i, block in enumerate(blocks):
-        if block.type is BlockType.HEADING and _top_kind(block.text) is K.CONTENTS:
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if nxt is not None and nxt.type is BlockType.TABLE:
-                contents = _parse_contents(nxt)
-            break
+    contents = _contents(blocks)
     contents_keys = {_key(t) for t, _ in contents}
     top_keys = {k for k in contents_keys if _top_kind(k) or _container_kind(k) is None}
     blocks = _demote_signatures(blocks, top_keys)

@@ -72,7 +72,7 @@ The constabulary should record return home interviews consistently.
 def api(sample_assistant: Assistant) -> Iterator[httpx.Client]:
     """A client of a server over the shared, read-only sample corpus (no API keys)."""
     with (
-        LiveServer(create_app(sample_assistant, with_ui=False, warm=False)) as server,
+        LiveServer(create_app(sample_assistant, warm=False)) as server,
         httpx.Client(base_url=server.url, timeout=60) as client,
     ):
         yield client
@@ -97,7 +97,7 @@ def secured_assistant(
 
 @pytest.fixture(scope="module")
 def secured_url(secured_assistant: Assistant) -> Iterator[str]:
-    with LiveServer(create_app(secured_assistant, with_ui=False, warm=False)) as server:
+    with LiveServer(create_app(secured_assistant, warm=False)) as server:
         yield server.url
 
 
@@ -190,7 +190,7 @@ def test_readyz_turns_ready_once_the_model_is_loaded(tmp_path: Path) -> None:
     fresh = Assistant(Settings(data_dir=tmp_path / "store"), embedder=Embedder())
     try:
         with (
-            LiveServer(create_app(fresh, with_ui=False, warm=False)) as server,
+            LiveServer(create_app(fresh, warm=False)) as server,
             httpx.Client(base_url=server.url, timeout=60) as client,
         ):
             r = client.get("/readyz")

@@ -22,7 +22,7 @@ from assistant.core import Assistant
 from assistant.domain.records import Citation, Finding, FindingType
 from assistant.domain.text import tokens
 from assistant.embeddings import Embedder
-from assistant.findings import Comparison, FindingsError
+from assistant.services.findings import Comparison, FindingsError
 from assistant.settings import REPO_ROOT, Settings
 from assistant.store.findings import FindingStore
 from ingest.findings import classify_practice, extract_findings, parse_timescale, polarity
@@ -399,7 +399,7 @@ def test_cli_compare_json_is_cited(sample_assistant: Assistant) -> None:
 @pytest.fixture(scope="module")
 def api(sample_assistant: Assistant) -> Iterator[httpx.Client]:
     with (
-        LiveServer(create_app(sample_assistant, with_ui=False, warm=False)) as server,
+        LiveServer(create_app(sample_assistant, warm=False)) as server,
         httpx.Client(base_url=server.url, timeout=120) as client,
     ):
         yield client

@@ -368,12 +368,12 @@ def test_prune_removes_documents_whose_files_are_gone(assistant: Assistant, tmp_
     drop.unlink()
 
     without = assistant.ingest([folder], progress=False)  # no prune: nothing is dropped
-    assert without.pruned == [] and assistant.document("custody-guidance-eta") is not None
+    assert without.pruned == [] and assistant.document("custody-guidance-eta").doc_id
 
     report = assistant.ingest([folder], prune=True, progress=False)
     assert report.pruned == ["custody-guidance-eta"]
     assert report.unchanged == ["custody-guidance-zeta"]
-    assert assistant.document("custody-guidance-eta") is None
+    assert "custody-guidance-eta" not in {d.doc_id for d in assistant.documents()}
     assert assistant.db.chunks("custody-guidance-eta") == []
     assert assistant.db.sections("custody-guidance-eta") == []
     assert assistant.vectors.ids_for_doc("custody-guidance-eta") == set()
@@ -459,7 +459,7 @@ def test_cli_docs_show_and_errors(sample_assistant: Assistant, tmp_path: Path) -
     assert nope.stdout == ""
 
     missing = run_cli(data_dir, "show", "nope", cwd=tmp_path)
-    assert missing.returncode == 2 and "unknown document 'nope'" in missing.stderr
+    assert missing.returncode == 3 and "unknown document 'nope'" in missing.stderr
 
 
 def test_cli_search_json(sample_assistant: Assistant, tmp_path: Path) -> None:

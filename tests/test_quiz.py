@@ -328,7 +328,7 @@ def test_llm_garbage_falls_back_to_rules(llm_assistant: Assistant, fake_llm: Fak
 @pytest.fixture(scope="module")
 def api(sample_assistant: Assistant) -> Iterator[httpx.Client]:
     with (
-        LiveServer(create_app(sample_assistant, with_ui=False, warm=False)) as server,
+        LiveServer(create_app(sample_assistant, warm=False)) as server,
         httpx.Client(base_url=server.url, timeout=120) as client,
     ):
         yield client

@@ -14,7 +14,7 @@ from live_server import LiveServer
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader, PdfWriter
 
-from assistant.api.main import create_app
+from assistant.server import create_server
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
 from assistant.quiz.gift import parse_gift
@@ -41,7 +41,7 @@ LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
 
 @pytest.fixture(scope="session")
 def ui_server(sample_assistant: Assistant) -> Iterator[LiveServer]:
-    with LiveServer(create_app(sample_assistant, with_ui=True, warm=False)) as server:
+    with LiveServer(create_server(sample_assistant, warm=False)) as server:
         yield server
 
 
@@ -133,7 +133,7 @@ def empty_server(tmp_path: Path, embedder: Embedder) -> Iterator[LiveServer]:
     """A UI over an empty library of its own (uploads must not touch the shared store)."""
     assistant = Assistant(Settings(data_dir=tmp_path / "store"), embedder=embedder)
     try:
-        with LiveServer(create_app(assistant, with_ui=True, warm=False)) as server:
+        with LiveServer(create_server(assistant, warm=False)) as server:
             yield server
     finally:
         assistant.close()

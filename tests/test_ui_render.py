@@ -14,8 +14,15 @@ from assistant.domain.records import (
     Section,
     SectionKind,
 )
-from assistant.findings import Change, CitedFinding, Comparison, ComparisonSide, ScoredFinding
 from assistant.quiz.records import QuizQuestion, QuizResult
+from assistant.services.findings import (
+    Change,
+    CitedFinding,
+    Comparison,
+    ComparisonSide,
+    ScoredFinding,
+)
+from assistant.store.jobs import Job
 from ui import render
 
 
@@ -167,11 +174,13 @@ def test_document_rows_and_grades_summary() -> None:
     assert render.grades_summary(doc.model_copy(update={"judgments": []})) == "—"
 
 
-def test_ingest_summary() -> None:
-    assert "added as `a`" in render.ingest_summary("a.txt", ["a"], [], [], [])
-    failed = render.ingest_summary("x.pdf", [], [], [], [("x.pdf", "encrypted PDF")])
-    assert "was not added: encrypted PDF" in failed
-    assert "already in the library" in render.ingest_summary("a.txt", [], [], ["a"], [])
+def test_job_summary() -> None:
+    done = Job(job_id="j", filename="a.txt", status="done", message="1 added", doc_id="a")
+    assert "stored as `a`" in render.job_summary(done)
+    failed = render.job_summary(
+        Job(job_id="j", filename="x.pdf", status="failed", message="encrypted PDF")
+    )
+    assert failed.startswith("**Failed:**") and "was not added: encrypted PDF" in failed
 
 
 def test_section_text_and_choice() -> None:

@@ -22,10 +22,9 @@ import gradio as gr
 import pandas as pd
 from fastapi import FastAPI
 
-from assistant.answer.pipeline import QuestionError
 from assistant.core import Assistant
+from assistant.domain.errors import AssistantError, InvalidRequest, NotFound
 from assistant.domain.records import Answer, Citation, SearchFilters, SectionKind
-from assistant.retrieve.hybrid import FilterError
 from ui import findings_tab, render
 from ui.quiz_tab import build_quiz_tab
 from ui.style import CSS
@@ -106,7 +105,7 @@ def _kind_choices() -> list[tuple[str, str]]:
 def _documents_frame(assistant: Assistant) -> pd.DataFrame:
     documents = assistant.documents()
     sections = {d.doc_id: len(assistant.sections(d.doc_id)) for d in documents}
-    rows = render.document_rows(documents, sections, assistant.db.chunk_counts())
+    rows = render.document_rows(documents, sections, assistant.library.chunk_counts())
     return pd.DataFrame(rows, columns=render.DOCUMENT_HEADERS)
 
 
@@ -116,12 +115,16 @@ def _filters(doc_ids: list[str] | None, kinds: list[str] | None) -> SearchFilter
             doc_ids=list(doc_ids or []), section_kinds=[SectionKind(k) for k in kinds or []]
         )
     except ValueError as error:
-        raise FilterError(f"invalid filter: {error}") from error
+        raise InvalidRequest(f"invalid filter: {error}") from error
 
 
 def _citation_source(assistant: Assistant, citation: Citation) -> str:
-    section = render.find_section(assistant.sections(citation.doc_id), citation.section_id)
-    return render.render_source(citation, section, assistant.db.text(citation.doc_id))
+    try:
+        section, _ = assistant.library.section(citation.doc_id, citation.section_id)
+        text = assistant.library.text(citation.doc_id)
+    except NotFound:
+        return render.render_placeholder("That report is no longer in the library.")
+    return render.render_source(citation, section, text)
 
 
 # --- the Ask tab ----------------------------------------------------------------------------
@@ -185,13 +188,10 @@ def _ask(assistant: Assistant):
                     answers[turn] = [c.model_dump() for c in answer.citations]
                     last = {"question": answer.question, "answer": answer.text}
                 yield history, "", conversation_id, answers, last, gr.update()
-        except (QuestionError, FilterError) as error:
-            history[-1] = _message("assistant", render.render_error(str(error)))
-            yield history, question, conversation_id, answers, None, gr.update()
         except Exception as error:  # never show a traceback in the chat
-            log.exception("answering failed")
-            message = f"something went wrong ({type(error).__name__}). Please try again."
-            history[-1] = _message("assistant", render.render_error(message))
+            if not isinstance(error, AssistantError):
+                log.exception("answering failed")
+            history[-1] = _message("assistant", render.render_error(render.error_message(error)))
             yield history, question, conversation_id, answers, None, gr.update()
 
     return ask
@@ -333,14 +333,12 @@ def _ingest(assistant: Assistant):
             return
         file = Path(path)
         yield (f"Ingesting **{file.name}**… (parsing, chunking, embedding)", *(gr.update(),) * 4)
+        library = assistant.library
         try:
-            report = assistant.ingest([file], progress=False)
-            status = render.ingest_summary(
-                file.name, report.added, report.updated, report.unchanged, report.failed
-            )
-        except Exception as error:
-            log.exception("ingest failed")
-            status = f"**{file.name}** was not added: {error}"
+            job = library.run_job(library.upload(file.name, file.read_bytes()).job_id)
+            status = render.job_summary(job)
+        except AssistantError as error:
+            status = render.render_error_md(f"{file.name} was not added: {error}")
         choices = _doc_choices(assistant)
         yield (
             status,
@@ -376,9 +374,10 @@ def _pick_section(assistant: Assistant):
     def pick(doc_id: str | None, section_id: str | None) -> str:
         if not doc_id or not section_id:
             return render.render_placeholder("Pick a section to read it.")
-        section = render.find_section(assistant.sections(doc_id), section_id)
-        text = assistant.db.text(doc_id)
-        if section is None or text is None:
+        try:
+            section, _ = assistant.library.section(doc_id, section_id)
+            text = assistant.library.text(doc_id)
+        except NotFound:
             return render.render_placeholder("That section is no longer available.")
         return render.render_section_text(section, text)
 

@@ -11,8 +11,9 @@ import gradio as gr
 import pandas as pd
 
 from assistant.core import Assistant
+from assistant.domain.errors import AssistantError
 from assistant.domain.records import FindingType
-from assistant.findings import FINDING_TYPES, FindingsError
+from assistant.services.findings import FINDING_TYPES
 from ui import render
 
 log = logging.getLogger(__name__)
@@ -55,21 +56,19 @@ def _labels(assistant: Assistant, doc_ids: list[str]) -> list[str]:
 def show_findings(assistant: Assistant):
     def show(doc_ids: list[str] | None, types: list[str] | None, topic: str | None) -> tuple:
         doc_ids = list(doc_ids or [])
-        topic = " ".join((topic or "").split())
-        limit = assistant.settings.max_question_chars
-        if len(topic) > limit:
-            return (f"The topic is too long (limit {limit} characters).", gr.update(), "", "")
         try:
             found = assistant.list_findings(doc_ids or None, list(types or []) or None, topic)
             judgments = assistant.list_findings(doc_ids or None, [FindingType.JUDGMENT.value])
             recommendations = assistant.list_findings(
                 doc_ids or None, [FindingType.RECOMMENDATION.value]
             )
-        except FindingsError as error:
-            return (f"**Could not list findings:** {error}", _frame([]), "", "")
         except Exception as error:
-            log.exception("listing findings failed")
-            return (f"**Could not list findings** ({type(error).__name__}).", _frame([]), "", "")
+            if not isinstance(error, AssistantError):
+                log.exception("listing findings failed")
+            message = render.render_error_md(
+                f"could not list findings: {render.error_message(error)}"
+            )
+            return (message, _frame([]), "", "")
         reports = _labels(assistant, doc_ids)
         return (
             render.findings_summary(found, topic),
@@ -90,16 +89,12 @@ def run_compare(assistant: Assistant):
             return render.render_placeholder("Pick two reports to compare.")
         if doc_a == doc_b:
             return render.render_placeholder("Pick two different reports.")
-        limit = assistant.settings.max_question_chars
-        if len(topic) > limit:
-            return render.render_error(f"the topic is too long (limit {limit} characters)")
         try:
-            return render.render_comparison(assistant.compare(topic, doc_a, doc_b))
-        except FindingsError as error:
-            return render.render_error(str(error))
+            return render.render_comparison(assistant.findings.compare(topic, doc_a, doc_b))
         except Exception as error:
-            log.exception("comparing failed")
-            return render.render_error(f"something went wrong ({type(error).__name__}).")
+            if not isinstance(error, AssistantError):
+                log.exception("comparing failed")
+            return render.render_error(render.error_message(error))
 
     return compare
 

@@ -1,6 +1,7 @@
-"""The Quiz tab, for trainers: build a quiz from a topic (or a section) of the reports, preview
-every question with its answer, feedback and source, and download it for Moodle (GIFT, XML),
-a spreadsheet (CSV) or a handout (Markdown)."""
+"""The Quiz tab, for trainers: build a quiz from a topic, a section, chapters or whole reports,
+with the mix of kinds and a difficulty; preview every question with its answer, feedback and
+source (or with the answers hidden, to project to a class); and download it for Moodle (GIFT,
+XML), a spreadsheet (CSV) or a handout (Markdown) from beside the preview."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from typing import Any
 import gradio as gr
 
 from assistant.core import Assistant
-from assistant.quiz.builder import MAX_QUESTIONS, QuizError
+from assistant.domain.errors import AssistantError
+from assistant.quiz.builder import MAX_QUESTIONS
 from assistant.quiz.exporters import EXTENSIONS, export
-from assistant.quiz.records import QuizResult
+from assistant.quiz.records import DEFAULT_TYPES, KINDS, QuizResult
 from ui import render
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,10 @@ EXPORTS = [
     ("md", "⬇ Markdown handout"),
 ]
 TYPE_CHOICES = [(label, key) for key, label in render.QUESTION_TYPE_LABELS.items()]
-QUIZ_HINT = "Give a topic (or a section), then press Build quiz to preview it here."
+KIND_CHOICES = [(render.KIND_LABELS[k], k) for k in KINDS]
+QUIZ_HINT = (
+    "Give a topic, a section, chapters or reports, then press Build quiz to preview it here."
+)
 EXPORT_ROOT = Path(tempfile.gettempdir()) / "ia-quiz-exports"
 KEEP_EXPORTS_S = 3600
 
@@ -60,59 +65,65 @@ def _hidden_downloads() -> list[Any]:
     return [gr.update(value=None, visible=False) for _ in EXPORTS]
 
 
+def _failed(html: str) -> tuple[Any, ...]:
+    return (None, html, *_hidden_downloads())
+
+
 def build_quiz(assistant: Assistant):
     def build(
         topic: str | None,
         section: str | None,
         doc_ids: list[str] | None,
+        chapters: list[str] | None,
         n: float | None,
         types: list[str] | None,
+        kinds: list[str] | None,
+        difficulty: str | None,
         seed: float | None,
+        hide_answers: bool,
     ) -> tuple[Any, ...]:
         topic = " ".join((topic or "").split())
         section = (section or "").strip()
-        if not topic and not section:
-            return (
-                "",
-                render.render_placeholder("Give a topic or a section to quiz on."),
-                *_hidden_downloads(),
-            )
-        if topic and section:
-            return (
-                "",
-                render.render_error("give a topic or a section, not both"),
-                *_hidden_downloads(),
+        if not (topic or section or chapters or doc_ids):
+            return _failed(
+                render.render_placeholder("Give a topic, a section, chapters or reports.")
             )
         if not types:
-            return (
-                "",
-                render.render_error("tick at least one question type"),
-                *_hidden_downloads(),
-            )
-        if len(topic) > assistant.settings.max_question_chars:
-            return "", render.render_error("the topic is too long"), *_hidden_downloads()
-        what = topic or section
+            return _failed(render.render_error("tick at least one question type"))
+        what = topic or section or ", ".join(chapters or doc_ids or [])
         try:
             result = assistant.quiz.run(
                 topic=topic or None,
                 section=section or None,
                 doc_ids=list(doc_ids or []),
+                chapters=list(chapters or []),
                 n=int(n or 10),
                 types=list(types),
+                kinds=list(kinds) if kinds and set(kinds) != set(KINDS) else None,
+                difficulty=difficulty or "easy",
                 seed=int(seed or 0),
             )
-        except QuizError as error:
-            return "", render.render_error(str(error)), *_hidden_downloads()
+        except AssistantError as error:
+            return _failed(render.render_error(str(error)))
         except Exception as error:
             log.exception("building a quiz failed")
-            message = f"something went wrong ({type(error).__name__})."
-            return "", render.render_error(message), *_hidden_downloads()
+            return _failed(render.render_error(f"something went wrong ({type(error).__name__})."))
         files = write_exports(result, what)
         downloads = [gr.update(value=str(files[fmt]), visible=True) for fmt, _ in EXPORTS]
-        status = "**Download the quiz:**" if result.questions else ""
-        return status, render.render_quiz(result), *downloads
+        return result, render.render_quiz(result, not hide_answers), *downloads
 
     return build
+
+
+def toggle_answers(result: QuizResult | None, hide_answers: bool) -> str:
+    """The same quiz with answers shown or hidden (hidden: to project to a class)."""
+    if result is None:
+        return render.render_placeholder(QUIZ_HINT)
+    return render.render_quiz(result, not hide_answers)
+
+
+def chapter_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    return [(f"{d}: {h}", h) for d, h in assistant.quiz.chapters()]
 
 
 def build_quiz_tab(assistant: Assistant, doc_choices: list[tuple[str, str]]) -> dict[str, Any]:
@@ -135,11 +146,34 @@ def build_quiz_tab(assistant: Assistant, doc_choices: list[tuple[str, str]]) -> 
                 info="Empty: every report.",
                 elem_id="quiz-docs",
             )
+            chapters = gr.Dropdown(
+                choices=chapter_choices(assistant),
+                multiselect=True,
+                label="Chapters",
+                info="Empty: every chapter.",
+                elem_id="quiz-chapters",
+            )
             types = gr.CheckboxGroup(
                 choices=TYPE_CHOICES,
-                value=["mcq", "true_false"],
+                value=list(DEFAULT_TYPES),
                 label="Question types",
                 elem_id="quiz-types",
+            )
+            kinds = gr.CheckboxGroup(
+                choices=KIND_CHOICES,
+                value=list(KINDS),
+                label="Kinds",
+                info="All ticked: the trainer's mix (figure and timescale recall at most a quarter).",
+                elem_id="quiz-kinds",
+            )
+            difficulty = gr.Radio(
+                choices=[
+                    ("Easy: distractors from other chapters", "easy"),
+                    ("Hard: from the same chapter", "hard"),
+                ],
+                value="easy",
+                label="Difficulty",
+                elem_id="quiz-difficulty",
             )
             with gr.Row():
                 n = gr.Number(
@@ -158,7 +192,7 @@ def build_quiz_tab(assistant: Assistant, doc_choices: list[tuple[str, str]]) -> 
                     elem_id="quiz-seed",
                 )
             go = gr.Button("Build quiz", variant="primary", elem_id="quiz-build")
-            status = gr.Markdown("", elem_id="quiz-status")
+        with gr.Column(scale=2, min_width=480):
             with gr.Row(elem_id="quiz-downloads"):
                 downloads = [
                     gr.DownloadButton(
@@ -170,16 +204,22 @@ def build_quiz_tab(assistant: Assistant, doc_choices: list[tuple[str, str]]) -> 
                     )
                     for fmt, label in EXPORTS
                 ]
-        with gr.Column(scale=2, min_width=480):
+            hide = gr.Checkbox(
+                value=False,
+                label="Hide answers (to project to a class)",
+                elem_id="quiz-hide-answers",
+            )
             preview = gr.HTML(
                 render.render_placeholder(QUIZ_HINT),
                 elem_id="quiz-preview",
                 apply_default_css=False,
             )
+    state = gr.State(None)
 
     build = build_quiz(assistant)
-    inputs = [topic, section, docs, n, types, seed]
-    outputs = [status, preview, *downloads]
+    inputs = [topic, section, docs, chapters, n, types, kinds, difficulty, seed, hide]
+    outputs = [state, preview, *downloads]
+    hide.change(toggle_answers, [state, hide], preview)
     go.click(build, inputs, outputs)
     topic.submit(build, inputs, outputs)
     section.submit(build, inputs, outputs)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from assistant.domain.errors import AssistantError
 from assistant.domain.records import (
     PATH_SEP,
     Answer,
@@ -24,8 +25,10 @@ from assistant.domain.records import (
     place,
 )
 from assistant.domain.words import GRADES, Grade, timescale_key
-from assistant.findings import Change, Comparison, ComparisonSide, ScoredFinding
+from assistant.quiz.exporters import slug
 from assistant.quiz.records import QuizQuestion, QuizResult
+from assistant.services.findings import Change, Comparison, ComparisonSide, ScoredFinding
+from assistant.store.jobs import Job
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -202,24 +205,25 @@ def document_rows(
     ]
 
 
-def ingest_summary(
-    name: str,
-    added: Sequence[str],
-    updated: Sequence[str],
-    unchanged: Sequence[str],
-    failed: Sequence[tuple[str, str]],
-) -> str:
+def job_summary(job: Job) -> str:
     """A Markdown line on what happened to an uploaded file."""
-    if failed:
-        reasons = "; ".join(reason for _, reason in failed)
-        return f"**Failed:** {name} was not added: {reasons}"
-    if added:
-        return f"**{name}** added as `{', '.join(added)}`."
-    if updated:
-        return f"**{name}** updated `{', '.join(updated)}`."
-    if unchanged:
-        return f"**{name}** is already in the library (`{', '.join(unchanged)}`), unchanged."
-    return f"**{name}**: nothing to ingest."
+    if job.status == "failed":
+        return render_error_md(f"{job.filename} was not added: {job.message}")
+    if job.doc_id:
+        return f"**{job.filename}** stored as `{job.doc_id}` ({job.message})."
+    return f"**{job.filename}**: {job.status}."
+
+
+def render_error_md(message: str) -> str:
+    """An error line for a Markdown component: marked as an error, not just text."""
+    return f"**Failed:** {message}"
+
+
+def error_message(error: BaseException) -> str:
+    """What the UI shows for an error: the domain error's own words, never a traceback."""
+    if isinstance(error, AssistantError):
+        return str(error)
+    return f"something went wrong ({type(error).__name__}). Please try again."
 
 
 # --- findings (the Findings tab) --------------------------------------------------------------
@@ -568,58 +572,74 @@ QUESTION_TYPE_LABELS = {
     "mcq": "Multiple choice",
     "true_false": "True or false",
     "short": "Short answer",
+    "multi": "Select all that apply",
+    "ordering": "Put in order",
+}
+KIND_LABELS = {
+    "practice": "Practice",
+    "scenario": "Scenario",
+    "finding": "Finding",
+    "multi_select": "Multi-select",
+    "ordering": "Ordering",
+    "figure": "Figure recall",
+    "timescale": "Timescale recall",
+    "term": "Term",
 }
 _LETTERS = "abcdefghij"
-
-
-def slug(text: str, limit: int = 48) -> str:
-    """A file-name-safe slug: "Police detention!" → "police-detention" ("quiz" when empty)."""
-    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    value = value[:limit].rstrip("-")
-    return value or "quiz"
 
 
 def quiz_filename(what: str, extension: str) -> str:
     return f"quiz-{slug(what)}.{extension}"
 
 
-def render_question(question: QuizQuestion, number: int) -> str:
-    kind = f'<span class="q-kind">{escape(question.kind)}</span>' if question.kind else ""
+def _option(question: QuizQuestion, i: int, show_answers: bool) -> str:
+    letter = _LETTERS[i] if i < len(_LETTERS) else str(i + 1)
+    text = f'<span class="opt-letter">{letter})</span> {escape(question.options[i])}'
+    if not show_answers:
+        return f'<li class="opt">{text}</li>'
+    feedback = question.feedback[i] if i < len(question.feedback) else ""
+    if question.type == "ordering":
+        place = question.right.index(i) + 1
+        return f'<li class="opt">{text} <span class="q-correct">→ {place}</span></li>'
+    if i in question.right:
+        return f'<li class="opt correct">{text} <span class="q-correct">✓ correct</span></li>'
+    note = f'<div class="opt-feedback">{escape(feedback)}</div>' if feedback else ""
+    return f'<li class="opt">{text}{note}</li>'
+
+
+def render_question(question: QuizQuestion, number: int, show_answers: bool = True) -> str:
+    """One question; with `show_answers` off, only what a class should see (to project it)."""
+    kind = (
+        f'<span class="q-kind">{escape(KIND_LABELS.get(question.kind, question.kind))}</span>'
+        if question.kind
+        else ""
+    )
+    name = f'<span class="q-name">{escape(question.name)}</span>' if question.name else ""
     parts = [
         f'<li class="quiz-q q-{escape(question.type)}">',
         f'<div class="q-head"><span class="q-n">{number}</span>'
         f'<span class="q-type">{escape(QUESTION_TYPE_LABELS.get(question.type, question.type))}'
-        f"</span>{kind}</div>",
+        f"</span>{kind}{name}</div>",
         f'<p class="q-stem">{escape(question.stem)}</p>',
     ]
-    if question.type == "short" or not isinstance(question.answer, int):
-        accepted = ""
-        if question.alternatives:
-            accepted = (
-                ' <span class="q-alt">(also accepted: '
-                f"{escape(', '.join(question.alternatives))})</span>"
+    if question.type == "short" or isinstance(question.answer, str):
+        if show_answers:
+            accepted = ""
+            if question.alternatives:
+                accepted = (
+                    ' <span class="q-alt">(also accepted: '
+                    f"{escape(', '.join(question.alternatives))})</span>"
+                )
+            parts.append(
+                f'<p class="q-answer"><span class="q-correct">✓ Answer</span> '
+                f"{escape(question.answer_text)}{accepted}</p>"
             )
-        parts.append(
-            f'<p class="q-answer"><span class="q-correct">✓ Answer</span> '
-            f"{escape(question.answer_text)}{accepted}</p>"
-        )
     else:
-        options = []
-        for i, option in enumerate(question.options):
-            letter = _LETTERS[i] if i < len(_LETTERS) else str(i + 1)
-            feedback = question.feedback[i] if i < len(question.feedback) else ""
-            if i == question.answer:
-                options.append(
-                    f'<li class="opt correct"><span class="opt-letter">{letter})</span> '
-                    f'{escape(option)} <span class="q-correct">✓ correct</span></li>'
-                )
-            else:
-                note = f'<div class="opt-feedback">{escape(feedback)}</div>' if feedback else ""
-                options.append(
-                    f'<li class="opt"><span class="opt-letter">{letter})</span> '
-                    f"{escape(option)}{note}</li>"
-                )
-        parts.append(f'<ul class="q-options">{"".join(options)}</ul>')
+        options = "".join(_option(question, i, show_answers) for i in range(len(question.options)))
+        parts.append(f'<ul class="q-options">{options}</ul>')
+    if not show_answers:
+        parts.append("</li>")
+        return "".join(parts)
     parts.append(f'<p class="q-expl"><strong>Why:</strong> {escape(question.explanation)}</p>')
     quote = " ".join(question.citation.quote.split())
     parts.append(
@@ -644,13 +664,34 @@ def quiz_summary(result: QuizResult) -> str:
     return line
 
 
-def render_quiz(result: QuizResult) -> str:
+def quiz_report(result: QuizResult) -> str:
+    """The trainer's check: kind mix, difficulty, true/false balance and what was dropped."""
+    mix = ", ".join(f"{n} {KIND_LABELS.get(k, k).lower()}" for k, n in result.kind_mix().items())
+    lines = [f"Kinds: {mix}." if mix else "", f"Difficulty: {result.difficulty}."]
+    truth = result.true_share()
+    if truth is not None:
+        lines.append(f"True/false: {round(100 * truth)}% true.")
+    dropped = sum(result.dropped.values())
+    reasons = "; ".join(
+        f"{n} × {r}" for r, n in sorted(result.dropped.items(), key=lambda kv: -kv[1])
+    )
+    lines.append(
+        f"The item checks dropped {dropped} candidate{'s' * (dropped != 1)}"
+        + (f" ({reasons})." if reasons else ".")
+    )
+    return "".join(f"<div>{escape(line)}</div>" for line in lines if line)
+
+
+def render_quiz(result: QuizResult, show_answers: bool = True) -> str:
     """The quiz preview: each question with its options, the right one marked, why the others
-    are wrong, and the passage it rests on."""
+    are wrong, and the passage it rests on; or, with answers hidden, what a class sees."""
     if not result.questions:
         return render_placeholder("No questions could be built from these passages.")
-    items = "".join(render_question(q, i) for i, q in enumerate(result.questions, start=1))
+    items = "".join(
+        render_question(q, i, show_answers) for i, q in enumerate(result.questions, start=1)
+    )
+    report = f'<div class="quiz-report">{quiz_report(result)}</div>' if show_answers else ""
     return (
         f'<div class="ia-quiz"><div class="quiz-summary">{escape(quiz_summary(result))}</div>'
-        f'<ol class="quiz-list">{items}</ol></div>'
+        f'{report}<ol class="quiz-list">{items}</ol></div>'
     )

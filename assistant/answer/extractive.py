@@ -27,6 +27,8 @@ _FUTURE = re.compile(
     r"\bwill\b[^?]*\bnext\b|\bnext (?:inspection|year|time)\b|\bin (?:the )?future\b|\bgoing to be\b",
     re.I,
 )
+WEAK = "no passage answers the question closely enough"
+"""The refusal reason that a findings-led answer may overrule (the others it must not)."""
 _PROPER_NOUN = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{3,})\b")
 
 
@@ -180,7 +182,7 @@ class ExtractiveAnswerer:
             )
         if not ranked or ranked[0].score < cfg.refusal_threshold:
             return self.refusal(
-                passages, documents, "no passage answers the question closely enough"
+                passages, documents, WEAK
             )
 
         top = ranked[0]

@@ -10,6 +10,8 @@ falls back to the extractive answer).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -18,19 +20,34 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from assistant.answer.citations import renumber, sentences_citing, strip_invalid
 from assistant.answer.extractive import Draft, citation_for
 from assistant.answer.prompts import load_prompt
+from assistant.domain.errors import Unavailable
 from assistant.domain.records import Document, ScoredChunk, Turn, place
 from assistant.embeddings import Embedder
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.settings import Settings
 
 REFUSAL = "The documents don't cover this."
+ANSWER_TOKENS = 512
+"""Room for three to six sentences and a list kept whole; a model that rambles is cut here."""
+REWRITE_TOKENS = 96
+DEFAULT_TOKENS = 2048
 
 
-class LLMError(RuntimeError):
+class LLMError(Unavailable):
     """The model server failed, timed out or answered with nothing usable."""
 
 
-def chat_model(settings: Settings) -> BaseChatModel:
+def token_cap(base_url: str, n: int) -> dict[str, Any]:
+    """Request fields that cap a reply at `n` tokens. langchain-openai sends only
+    `max_completion_tokens`, which OpenAI requires (it rejects `max_tokens` for newer models);
+    llama-cpp-python's server, llamafile and older Ollama read only `max_tokens` and, without it,
+    generate until the context is full. So hosts other than OpenAI's get both."""
+    if urlsplit(base_url).hostname == "api.openai.com":
+        return {"max_tokens": n}
+    return {"max_tokens": n, "extra_body": {"max_tokens": n}}
+
+
+def chat_model(settings: Settings, max_tokens: int = DEFAULT_TOKENS) -> BaseChatModel:
     """The configured chat model: any OpenAI-compatible endpoint, deterministic, no retries
     (a failure falls back to the offline path at once)."""
     from langchain_openai import ChatOpenAI
@@ -44,7 +61,40 @@ def chat_model(settings: Settings) -> BaseChatModel:
         timeout=settings.llm_timeout_s,
         max_retries=0,
         temperature=0,
+        **token_cap(settings.llm_base_url, max_tokens),
     )
+
+
+def failure(error: Exception, settings: Settings) -> LLMError:
+    """An `LLMError` that says what went wrong in the user's terms and which setting to look at
+    (the client raises a different type for each: timeouts, refused connections, HTTP errors,
+    a stream cut short)."""
+    import httpx
+    import openai
+
+    where = f"the LLM at {settings.llm_base_url}"
+    if isinstance(error, openai.APITimeoutError | httpx.TimeoutException):
+        message = (
+            f"{where} did not answer within {settings.llm_timeout_s:g} s "
+            "(IA_LLM_TIMEOUT_S); is it overloaded, or the model too large for this machine?"
+        )
+    elif isinstance(error, openai.APIConnectionError | httpx.ConnectError):
+        message = f"could not connect to {where}: is the server running? (IA_LLM_BASE_URL)"
+    elif isinstance(error, openai.APIStatusError):
+        message = f"{where} answered HTTP {error.status_code}: {_server_message(error)}"
+    else:
+        message = f"{where} failed: {type(error).__name__}: {error}"
+    return LLMError(message)
+
+
+def _server_message(error: Any) -> str:
+    body = error.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        detail = inner.get("message") if isinstance(inner, dict) else inner
+        if detail:
+            return " ".join(str(detail).split())[:300]
+    return str(error.message)
 
 
 def format_passages(passages: Sequence[ScoredChunk]) -> str:
@@ -55,13 +105,19 @@ def format_passages(passages: Sequence[ScoredChunk]) -> str:
     return "\n\n".join(blocks)
 
 
+def _is_refusal(text: str) -> bool:
+    """The model's "don't cover this", whichever apostrophe it typed."""
+    return REFUSAL.lower().rstrip(".") in text.lower().replace("\u2019", "'")
+
+
 class LLMAnswerer:
     name = "llm"
 
     def __init__(self, settings: Settings, embedder: Embedder, sentence_vectors: SentenceVectors):
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors
-        self.model = chat_model(settings)
+        self.settings = settings
+        self.model = chat_model(settings, ANSWER_TOKENS)
 
     def messages(self, question: str, passages: Sequence[ScoredChunk]) -> list[BaseMessage]:
         user = load_prompt("answer_user").format(
@@ -76,13 +132,13 @@ class LLMAnswerer:
                 if isinstance(piece.content, str) and piece.content:
                     yield piece.content
         except Exception as error:  # the client raises many types: timeouts, HTTP, parsing
-            raise LLMError(f"LLM request failed: {type(error).__name__}: {error}") from error
+            raise failure(error, self.settings) from error
 
     def generate(self, question: str, passages: Sequence[ScoredChunk]) -> str:
         try:
             reply = self.model.invoke(self.messages(question, passages))
         except Exception as error:
-            raise LLMError(f"LLM request failed: {type(error).__name__}: {error}") from error
+            raise failure(error, self.settings) from error
         content = reply.content if isinstance(reply, AIMessage) else ""
         return content if isinstance(content, str) else ""
 
@@ -91,7 +147,7 @@ class LLMAnswerer:
     ) -> Draft | None:
         """Check the model's answer; None when it has no valid citation (and isn't a refusal)."""
         text, numbers = strip_invalid(raw.strip(), len(passages))
-        if REFUSAL.lower().rstrip(".") in text.lower() and not numbers:
+        if _is_refusal(text) and not numbers:
             return Draft(
                 text=REFUSAL, citations=[], refused=True, reason="the model found no answer"
             )
@@ -122,8 +178,10 @@ class LLMAnswerer:
             HumanMessage(f"Conversation:\n{transcript}\n\nLast question: {question}"),
         ]
         try:
-            reply = self.model.invoke(messages)
+            reply = self.model.invoke(
+                messages, **token_cap(self.settings.llm_base_url or "", REWRITE_TOKENS)
+            )
         except Exception as error:
-            raise LLMError(f"LLM request failed: {type(error).__name__}: {error}") from error
+            raise failure(error, self.settings) from error
         text = reply.content if isinstance(reply.content, str) else ""
         return " ".join(text.split()) or question

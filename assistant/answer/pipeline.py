@@ -9,21 +9,23 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.answer.extractive import Draft, ExtractiveAnswerer
+from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer
+from assistant.answer.finding_answers import findings_answer
 from assistant.answer.llm import LLMAnswerer, LLMError
 from assistant.answer.rewrite import rewrite_followup
+from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
+from assistant.domain.text import clean_input
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.store.conversations import ConversationStore
 
+if TYPE_CHECKING:
+    from assistant.services.findings import FindingQueries
+
 ANSWERERS = ("extractive", "llm")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class QuestionError(ValueError):
-    """A question we will not run (empty, too long, unknown answerer or conversation)."""
 
 
 @dataclass
@@ -45,6 +47,7 @@ class AskPipeline:
         default_answerer: str = "extractive",
         max_question_chars: int = 2000,
         k: int = 6,
+        findings: FindingQueries | None = None,
     ) -> None:
         self.retriever = retriever
         self.extractive = extractive
@@ -53,27 +56,23 @@ class AskPipeline:
         self.default_answerer = default_answerer
         self.max_question_chars = max_question_chars
         self.k = k
+        self.findings = findings
+        """Recommendations, areas for improvement, grades...: questions about them are
+        answered from the findings store first (None: passages only)."""
 
     def validate(self, question: str, answerer: str | None, conversation_id: str | None) -> str:
-        question = " ".join(_CONTROL.sub(" ", question or "").split())
-        if not question:
-            raise QuestionError("the question is empty")
-        if len(question) > self.max_question_chars:
-            raise QuestionError(
-                f"the question is too long ({len(question)} characters; the limit is "
-                f"{self.max_question_chars})"
-            )
+        question = clean_input(question, "question", self.max_question_chars)
         chosen = answerer or self.default_answerer
         if chosen not in ANSWERERS:
-            raise QuestionError(
+            raise InvalidRequest(
                 f"unknown answerer {chosen!r}; choose one of {', '.join(ANSWERERS)}"
             )
         if chosen == "llm" and self.llm is None:
-            raise QuestionError(
+            raise InvalidRequest(
                 "the llm answerer needs an LLM: set IA_LLM_BASE_URL (and IA_LLM_MODEL)"
             )
         if conversation_id is not None and not self.conversations.exists(conversation_id):
-            raise QuestionError(f"unknown conversation {conversation_id!r}")
+            raise NotFound(f"unknown conversation {conversation_id!r}")
         return chosen
 
     def standalone(self, question: str, history: Sequence[Turn], answerer: str) -> str:
@@ -104,8 +103,9 @@ class AskPipeline:
             turns = self.conversations.history(conversation_id) + turns
         standalone = self.standalone(question, turns, chosen)
         rewritten = time.perf_counter()
-        vector = self.retriever.embedder.encode_one(standalone)
-        scope = self.retriever.scope(standalone)
+        expanded = self.retriever.expand(standalone)
+        vector = self.retriever.embedder.encode_one(expanded)
+        scope = self.retriever.scope(expanded)
         passages = self.retriever.run(standalone, k=self.k, filters=filters, query_vector=vector)
         retrieved = time.perf_counter()
         timings = {
@@ -135,6 +135,28 @@ class AskPipeline:
             corpus.vocabulary,
             typed,
             corpus.idf,
+        )
+
+    def _findings_led(
+        self, standalone: str, vector: Any, passages_draft: Draft, filters: SearchFilters | None
+    ) -> tuple[Draft, list[ScoredChunk]] | None:
+        """The findings-led answer when the question asks for findings and some match; the
+        passage answer's best sentence supports it."""
+        if self.findings is None or (passages_draft.refused and passages_draft.reason != WEAK):
+            return None
+        corpus = self.retriever.corpus()
+        allowed = self.retriever.allowed_docs(filters)
+        named = list(self.retriever.scope(self.retriever.expand(standalone)).doc_ids)
+        doc_ids = [d for d in named if d in allowed] or (allowed if filters else [])
+        return findings_answer(
+            standalone,
+            vector,
+            doc_ids,
+            self.findings.list_findings,
+            list(corpus.chunks.values()),
+            corpus.documents,
+            corpus.labels,
+            passages_draft,
         )
 
     def run(
@@ -179,6 +201,11 @@ class AskPipeline:
                 yield Event("replace", draft.text)
         else:
             draft = self._extractive(question, standalone, vector, passages, comparison)
+            led = self._findings_led(standalone, vector, draft, filters)
+            if led is not None:
+                draft, cited = led
+                held = {p.chunk.chunk_id for p in cited}
+                passages = cited + [p for p in passages if p.chunk.chunk_id not in held]
             for piece in _pieces(draft.text):
                 yield Event("token", piece)
         finished = time.perf_counter()

@@ -10,13 +10,35 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.answer.pipeline import QuestionError
-from assistant.retrieve.hybrid import FilterError
+from assistant.domain.errors import (
+    AssistantError,
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    TooLarge,
+    Unavailable,
+    Unsupported,
+)
 
 log = logging.getLogger("assistant.api")
 
+STATUS: dict[type[AssistantError], int] = {
+    InvalidRequest: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    Unsupported: 415,
+    Unavailable: 503,
+}
+"""The one table from domain error to HTTP status (the most specific class wins)."""
+
 
 class ApiError(Exception):
+    """An HTTP-only refusal (authentication, an unsupported media type): everything else is a
+    domain error mapped through `STATUS`."""
+
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
@@ -27,12 +49,10 @@ def error_response(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
 
 
-def question_status(error: QuestionError) -> int:
-    message = str(error)
-    if message.startswith("the question is too long"):
-        return 413
-    if message.startswith("unknown conversation"):
-        return 404
+def status_for(error: AssistantError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
     return 400
 
 
@@ -41,13 +61,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api(_: Request, error: ApiError) -> JSONResponse:
         return error_response(error.status, error.message)
 
-    @app.exception_handler(QuestionError)
-    async def _question(_: Request, error: QuestionError) -> JSONResponse:
-        return error_response(question_status(error), str(error))
-
-    @app.exception_handler(FilterError)
-    async def _filter(_: Request, error: FilterError) -> JSONResponse:
-        return error_response(400, str(error))
+    @app.exception_handler(AssistantError)
+    async def _domain(_: Request, error: AssistantError) -> JSONResponse:
+        return error_response(status_for(error), str(error))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -1,9 +1,9 @@
-"""The server: the JSON API under /v1 and the Gradio UI at /, over one `Assistant`."""
+"""The JSON API under /v1 over one `Assistant` (the UI is mounted beside it by
+`assistant.server`; this package never imports it)."""
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +17,6 @@ from assistant.api.routes import findings as findings_routes
 from assistant.api.routes import quiz as quiz_routes
 from assistant.core import Assistant
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 log = logging.getLogger("assistant.api")
 _JSON_LIMIT = 1 * 1024 * 1024
 
@@ -32,9 +31,7 @@ def _warm(assistant: Assistant) -> None:
         log.exception("warm-up failed; questions will load what they need")
 
 
-def create_app(
-    assistant: Assistant | None = None, with_ui: bool = True, warm: bool = True
-) -> FastAPI:
+def create_app(assistant: Assistant | None = None, warm: bool = True) -> FastAPI:
     assistant = assistant or Assistant()
 
     @asynccontextmanager
@@ -73,9 +70,4 @@ def create_app(
         findings_routes,
     ):
         app.include_router(module.router)
-
-    if with_ui:
-        from ui.app import mount_ui
-
-        app = mount_ui(app, assistant)
     return app

@@ -33,3 +33,7 @@ class Unavailable(AssistantError):
 
 class Forbidden(AssistantError):
     """The caller's key does not allow this action (a read-only key asking to change data)."""
+
+
+class Unsupported(InvalidRequest):
+    """A file of a type the assistant cannot read."""

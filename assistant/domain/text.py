@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from assistant.domain.errors import InvalidRequest, TooLarge
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 STOPWORDS = frozenset(
     [
@@ -208,3 +210,22 @@ def weighted_coverage(wanted: set[str], have: set[str], idf: Mapping[str, float]
     weights = {t: idf.get(t, unseen) for t in wanted}
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in have) / total if total else 0.0
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_input(text: str | None, what: str, limit: int, required: bool = True) -> str:
+    """A user's question, query or topic made safe to process: lone surrogates (invalid
+    Unicode) refused, control characters dropped, white space folded. Raises `InvalidRequest`
+    when it is empty (and required) or not valid text, `TooLarge` when over `limit`."""
+    raw = text or ""
+    if _SURROGATE.search(raw):
+        raise InvalidRequest(f"the {what} is not valid Unicode text (it holds a lone surrogate)")
+    cleaned = " ".join(_CONTROL.sub(" ", raw).split())
+    if required and not cleaned:
+        raise InvalidRequest(f"the {what} is empty")
+    if len(cleaned) > limit:
+        raise TooLarge(f"the {what} is too long ({len(cleaned)} characters; the limit is {limit})")
+    return cleaned

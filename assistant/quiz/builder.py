@@ -1,6 +1,12 @@
-"""`QuizBuilder.run`: choose passages (a topic by semantic search, or a section), take their
-quizzable statements, build questions of the requested types (rules, or an LLM when one is
-configured, checked the same way), and pick `n` of them reproducibly for a seed."""
+"""`QuizBuilder.run`: choose passages (a topic by semantic search, a section, chapters or whole
+reports), read their teaching facts (practice, scenarios, findings, lists, sequences) and their
+recall statements (figures, timescales, terms), build questions of the requested types, run the
+item checks on every one (dropping and counting failures), and pick `n` for a trainer's mix:
+teaching kinds first, figure and timescale recall at most a quarter, true/false balanced.
+The same seed gives the same quiz.
+
+The builder is given its collaborators (the database, the findings store, a retrieve function,
+a chat-model factory or None) and never sees the composition root."""
 
 from __future__ import annotations
 
@@ -8,33 +14,50 @@ import json
 import random
 import re
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from assistant.answer.extractive import citation_for
-from assistant.answer.llm import LLMError, chat_model, format_passages
+from assistant.answer.llm import LLMError, format_passages
 from assistant.answer.prompts import load_prompt
+from assistant.domain.errors import InvalidRequest, NotFound, Unavailable
 from assistant.domain.records import Chunk, ScoredChunk, SearchFilters
 from assistant.domain.text import tokens
+from assistant.quiz.checks import item_problems
+from assistant.quiz.drafts import SUPPORTED, Draft, FactWriter
+from assistant.quiz.exporters import slug
 from assistant.quiz.questions import QuestionWriter, problems, question_id
-from assistant.quiz.records import QUESTION_TYPES, QuestionType, QuizQuestion, QuizResult
+from assistant.quiz.records import (
+    DEFAULT_TYPES,
+    KINDS,
+    QUESTION_TYPES,
+    RECALL_KINDS,
+    TEACHING_KINDS,
+    Difficulty,
+    QuestionType,
+    QuizQuestion,
+    QuizResult,
+)
 from assistant.quiz.statements import Statement, extract, flat
-from assistant.settings import Settings
-
-if TYPE_CHECKING:
-    from assistant.core import Assistant
+from assistant.quiz.teaching import Corpus, Fact, FactReader, mnemonic_sequences
+from assistant.store.database import Database
+from assistant.store.findings import FindingStore
 
 Writer = Literal["auto", "rules", "llm"]
-_WEIGHTS = {"mcq": 2, "true_false": 1, "short": 1}
+Retrieve = Callable[[str, int, SearchFilters], list[ScoredChunk]]
+ChatModelFactory = Callable[[], Any]
+_WEIGHTS = {"mcq": 3, "true_false": 2, "multi": 2, "ordering": 1, "short": 1}
 MAX_QUESTIONS = 100
-
-
-class QuizError(ValueError):
-    """The request can't make a quiz (bad arguments, or nothing to ask about)."""
+MAX_TOPIC_CHARS = 300
+DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "hard")
+RECALL_SHARE = 0.25
+TEACHING_SHARE = 0.6
 
 
 def quotas(n: int, types: Sequence[QuestionType]) -> dict[QuestionType, int]:
-    """How many of each type: mcq weighs double ("10 questions (7 mcq, 3 true_false)")."""
+    """How many of each type, by weight (mcq weighs most)."""
     total = sum(_WEIGHTS[t] for t in types)
     exact = {t: n * _WEIGHTS[t] / total for t in types}
     out = {t: int(v) for t, v in exact.items()}
@@ -48,65 +71,180 @@ def quotas(n: int, types: Sequence[QuestionType]) -> dict[QuestionType, int]:
 def parse_types(value: str | Sequence[str]) -> list[QuestionType]:
     names = value.split(",") if isinstance(value, str) else list(value)
     names = [n.strip().lower().replace("-", "_") for n in names if n.strip()]
-    names = ["true_false" if n in ("tf", "truefalse") else n for n in names]
+    aliases = {
+        "tf": "true_false",
+        "truefalse": "true_false",
+        "multi_select": "multi",
+        "order": "ordering",
+    }
+    names = [aliases.get(n, n) for n in names]
     unknown = [n for n in names if n not in QUESTION_TYPES]
     if unknown or not names:
-        raise QuizError(
+        raise InvalidRequest(
             f"unknown question type {', '.join(map(repr, unknown)) or '(none)'}; "
             f"choose from {', '.join(QUESTION_TYPES)}"
         )
     return list(dict.fromkeys(names))  # type: ignore[arg-type]
 
 
+def parse_kinds(value: str | Sequence[str] | None) -> list[str] | None:
+    """The kinds a trainer asked for (None: the default mix)."""
+    if value is None:
+        return None
+    names = value.split(",") if isinstance(value, str) else list(value)
+    names = [n.strip().lower().replace("-", "_") for n in names if n.strip()]
+    if not names:
+        return None
+    unknown = [n for n in names if n not in KINDS]
+    if unknown:
+        raise InvalidRequest(
+            f"unknown question kind {', '.join(map(repr, unknown))}; choose from {', '.join(KINDS)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+@dataclass
+class Candidate:
+    """A checked question and the passage it rests on (one question per passage)."""
+
+    question: QuizQuestion
+    passage: tuple[str, int]
+    truth: bool | None = None
+
+
+def _passage(q: QuizQuestion) -> tuple[str, int]:
+    return (q.citation.doc_id, q.citation.start)
+
+
 class QuizBuilder:
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
+    def __init__(
+        self,
+        db: Database,
+        findings: FindingStore,
+        retrieve: Retrieve,
+        chat_model: ChatModelFactory | None = None,
+    ) -> None:
+        self.db = db
+        self.findings = findings
+        self.retrieve = retrieve
+        self.chat_model = chat_model
         self._lock = threading.Lock()
-        self._cache: tuple[int, list[Statement]] | None = None
+        self._cache: tuple[int, list[Statement], list[Fact]] | None = None
 
     # corpus ----------------------------------------------------------------------------
 
-    def statements(self) -> list[Statement]:
-        """Every statement in the store, rebuilt when the store changes."""
-        db = self.assistant.db
+    def corpus(self) -> tuple[list[Statement], list[Fact]]:
+        """Every statement and teaching fact in the store, rebuilt when the store changes."""
+        db = self.db
         with self._lock:
             if self._cache is None or self._cache[0] != db.generation:
                 generation = db.generation
                 documents = {d.doc_id: d for d in db.documents()}
                 labels = {k: d.label for k, d in documents.items()}
-                self._cache = (generation, extract(db.chunks(), documents, labels))
-            return self._cache[1]
+                chunks = db.chunks()
+                statements = extract(chunks, documents, labels)
+                corpus = Corpus(
+                    documents=documents,
+                    sections={d: db.sections(d) for d in documents},
+                    chunks=chunks,
+                    findings=self.findings.findings(),
+                )
+                reader = FactReader(corpus)
+                facts = reader.facts + mnemonic_sequences(statements, reader)
+                self._cache = (generation, statements, facts)
+            return self._cache[1], self._cache[2]
+
+    def statements(self) -> list[Statement]:
+        return self.corpus()[0]
+
+    def chapters(self, doc_ids: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """(doc_id, heading) of every chapter a trainer may pick: the top-level sections
+        that carry the report's findings."""
+        out = []
+        for doc in self.db.documents():
+            if doc_ids and doc.doc_id not in doc_ids:
+                continue
+            for s in self.db.sections(doc.doc_id):
+                if s.level == 1 and s.kind in ("chapter", "judgment_area"):
+                    out.append((doc.doc_id, s.heading))
+        return out
+
+    def _chapter_filter(
+        self, chapters: Sequence[str], doc_ids: Sequence[str]
+    ) -> set[tuple[str, str]]:
+        """The (doc_id, heading) pairs the trainer's chapter names mean: a heading, part of
+        one, a section id, or "doc_id:section id"."""
+        known = self.chapters(doc_ids)
+        ids = {
+            (doc.doc_id, s.section_id): s.heading
+            for doc in self.db.documents()
+            for s in self.db.sections(doc.doc_id)
+            if s.level == 1
+        }
+        chosen: set[tuple[str, str]] = set()
+        for name in chapters:
+            wanted = name.strip().lower()
+            found = {
+                (d, h)
+                for d, h in known
+                if wanted == h.lower()
+                or wanted in h.lower()
+                or any(
+                    ids.get((d, sid)) == h and wanted in (sid.lower(), f"{d}:{sid}".lower())
+                    for (doc_id, sid) in ids
+                    if doc_id == d
+                )
+            }
+            if not found:
+                listing = "; ".join(f"{d}: {h}" for d, h in known[:30])
+                raise NotFound(f"unknown chapter {name!r}; chapters are: {listing}")
+            chosen |= found
+        return chosen
 
     def passages(
-        self, topic: str | None, section: str | None, doc_ids: Sequence[str], k: int
+        self,
+        topic: str | None,
+        section: str | None,
+        doc_ids: Sequence[str],
+        k: int,
+        chapters: Sequence[str] = (),
     ) -> list[ScoredChunk]:
         """The chunks to quiz on, best first."""
-        documents = {d.doc_id: d for d in self.assistant.db.documents()}
+        documents = {d.doc_id: d for d in self.db.documents()}
         unknown = [d for d in doc_ids if d not in documents]
         if unknown:
-            raise QuizError(
+            raise NotFound(
                 f"unknown document {', '.join(map(repr, unknown))}; "
                 f"known: {', '.join(sorted(documents)) or 'none'}"
             )
-        if topic is not None:
+        in_chapters = self._chapter_filter(chapters, doc_ids) if chapters else None
+        labels = {key: d.label for key, d in documents.items()}
+
+        def keep(c: Chunk) -> bool:
+            return (not doc_ids or c.doc_id in doc_ids) and (
+                in_chapters is None or (c.doc_id, c.section_path[0]) in in_chapters
+            )
+
+        if topic:
             filters = SearchFilters(doc_ids=list(doc_ids))
-            hits = self.assistant.retriever.run(topic, k=k, filters=filters)
+            hits = self.retrieve(topic, k, filters)
             # semantic search always finds something: keep passages sharing a word with the topic
             wanted = set(tokens(topic))
-            return [h for h in hits if wanted & set(tokens(h.chunk.embed_text(h.doc_label)))]
-        assert section is not None
-        wanted = section.strip().lower()
-        chunks: list[Chunk] = [
-            c
-            for c in self.assistant.db.chunks()
-            if (not doc_ids or c.doc_id in doc_ids)
-            and (
-                c.section_id.lower() == wanted
-                or f"{c.doc_id}:{c.section_id}".lower() == wanted
-                or any(wanted in heading.lower() for heading in c.section_path)
-            )
-        ]
-        labels = {k: d.label for k, d in documents.items()}
+            return [
+                h
+                for h in hits
+                if keep(h.chunk) and wanted & set(tokens(h.chunk.embed_text(h.doc_label)))
+            ]
+        chunks = [c for c in self.db.chunks() if keep(c)]
+        if section:
+            wanted_section = section.strip().lower()
+            chunks = [
+                c
+                for c in chunks
+                if c.section_id.lower() == wanted_section
+                or f"{c.doc_id}:{c.section_id}".lower() == wanted_section
+                or any(wanted_section in heading.lower() for heading in c.section_path)
+            ]
         return [
             ScoredChunk(chunk=c, score=1.0, doc_label=labels.get(c.doc_id, ""))
             for c in sorted(chunks, key=lambda c: (c.doc_id, c.order))
@@ -120,103 +258,274 @@ class QuizBuilder:
         section: str | None = None,
         doc_ids: Sequence[str] = (),
         n: int = 10,
-        types: Sequence[QuestionType] = ("mcq", "true_false"),
+        types: Sequence[str] = DEFAULT_TYPES,
         seed: int = 0,
         writer: Writer = "auto",
+        chapters: Sequence[str] = (),
+        kinds: Sequence[str] | None = None,
+        difficulty: str = "easy",
     ) -> QuizResult:
         topic = " ".join(topic.split()) if topic else None
         section = section.strip() if section else None
-        if bool(topic) == bool(section):
-            raise QuizError("give a topic or a section (one of them)")
+        chapters = [c for c in chapters if c.strip()]
+        if topic and section:
+            raise InvalidRequest("give a topic or a section, not both")
+        if not (topic or section or chapters or doc_ids):
+            raise InvalidRequest("give a topic, a section, chapters or reports to quiz on")
+        if topic and len(topic) > MAX_TOPIC_CHARS:
+            raise InvalidRequest(f"the topic is too long (at most {MAX_TOPIC_CHARS} characters)")
         if not 1 <= n <= MAX_QUESTIONS:
-            raise QuizError(f"n must be between 1 and {MAX_QUESTIONS}")
-        types = parse_types(types)
-        what = f"topic {topic!r}" if topic else f"section {section!r}"
-        hits = self.passages(topic, section, doc_ids, k=max(15, 3 * n))
+            raise InvalidRequest(f"n must be between 1 and {MAX_QUESTIONS}")
+        if difficulty not in DIFFICULTIES:
+            raise InvalidRequest(f"unknown difficulty {difficulty!r}; choose easy or hard")
+        if writer not in ("auto", "rules", "llm"):
+            raise InvalidRequest(f"unknown writer {writer!r}; choose auto, rules or llm")
+        if writer == "llm" and self.chat_model is None:
+            raise Unavailable(
+                "writer=llm needs an LLM, and none is configured: set IA_LLM_BASE_URL and "
+                "IA_LLM_MODEL, or use writer=rules"
+            )
+        qtypes = parse_types(types)
+        wanted_kinds = parse_kinds(kinds)
+        what = (
+            f"topic {topic!r}"
+            if topic
+            else f"section {section!r}"
+            if section
+            else f"chapters {', '.join(map(repr, chapters))}"
+            if chapters
+            else f"reports {', '.join(doc_ids)}"
+        )
+        hits = self.passages(topic, section, doc_ids, max(15, 3 * n), chapters)
         if not hits:
-            raise QuizError(f"no quizzable statements found for {what}")
+            raise NotFound(f"no quizzable statements found for {what}")
         rank = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
-        pool = self.statements()
-        chosen = [s for s in pool if s.chunk_id in rank]
-        chosen.sort(key=lambda s: (rank[s.chunk_id], s.citation.start))
+        statements, facts = self.corpus()
+
+        dropped: Counter[str] = Counter()
+        candidates = self._candidates(
+            statements,
+            facts,
+            rank,
+            qtypes,
+            wanted_kinds,
+            difficulty,
+            seed,
+            dropped,  # type: ignore[arg-type]
+        )
 
         rejected: list[str] = []
         llm_questions: list[QuizQuestion] = []
-        use_llm = writer == "llm" or (writer == "auto" and self.assistant.settings.llm_base_url)
-        if use_llm:
-            llm_questions, rejected = LLMQuestionWriter(self.assistant.settings).questions(
-                hits[:8], types, n, seed, self.assistant.db.documents()
-            )
-
-        question_writer = QuestionWriter(pool)
-        built: list[tuple[Statement, QuizQuestion]] = []
-        for statement in chosen:
-            for qtype in types:
-                question = question_writer.build(statement, qtype, seed)
-                if question is not None:
-                    built.append((statement, question))
-        if not built and not llm_questions:
-            raise QuizError(f"no quizzable statements found for {what}")
+        if writer == "llm" or (writer == "auto" and self.chat_model is not None):
+            llm = LLMQuestionWriter(self.chat_model())  # type: ignore[misc]
+            llm_questions, rejected = llm.questions(hits[:8], qtypes, n, seed, self.db.documents())
+        if not candidates and not llm_questions:
+            raise NotFound(f"no quizzable statements found for {what}")
 
         llm_questions = llm_questions[:n]
-        taken = {_quote_key(q) for q in llm_questions}
-        built = [(s, q) for s, q in built if _quote_key(q) not in taken]
-        picked = llm_questions + _select(built, n - len(llm_questions), types, random.Random(seed))
-        position = {q.citation.chunk_id: rank.get(q.citation.chunk_id, len(rank)) for q in picked}
-        picked.sort(key=lambda q: (position[q.citation.chunk_id], q.citation.start, q.type))
+        taken = {_passage(q) for q in llm_questions}
+        candidates = [c for c in candidates if c.passage not in taken]
+        picked = llm_questions + select(
+            candidates,
+            n - len(llm_questions),
+            qtypes,
+            random.Random(seed),
+            wanted_kinds is None,
+            rank,
+        )
+        name = slug(topic or section or " ".join(chapters) or " ".join(doc_ids))
         seen_ids: set[str] = set()
-        for q in picked:
+        for i, q in enumerate(picked, start=1):
             while q.id in seen_ids:
                 q.id += "x"
             seen_ids.add(q.id)
+            q.name = f"{name}-{i:02d}"
         return QuizResult(
             questions=picked,
             requested=n,
-            available=len({_quote_key(q) for _, q in built}) + len(llm_questions),
+            available=len({c.passage for c in candidates}) + len(llm_questions),
             doc_ids=sorted({q.citation.doc_id for q in picked}),
+            difficulty=difficulty,  # type: ignore[arg-type]
+            dropped=dict(dropped),
             rejected=rejected,
         )
 
+    def _candidates(
+        self,
+        statements: list[Statement],
+        facts: list[Fact],
+        rank: dict[str, int],
+        types: list[QuestionType],
+        kinds: list[str] | None,
+        difficulty: Difficulty,
+        seed: int,
+        dropped: Counter[str],
+    ) -> list[Candidate]:
+        """Every question the passages give, each checked; failures counted in `dropped`."""
+        out: list[Candidate] = []
 
-def _select(
-    built: list[tuple[Statement, QuizQuestion]],
+        def consider(q: QuizQuestion | None, found: list[str], true_claim: str = "") -> None:
+            if q is None:
+                return
+            if kinds is not None and q.kind not in kinds:
+                return
+            found = found + item_problems(q, true_claim)
+            if found:
+                for reason in dict.fromkeys(found):
+                    dropped[reason] += 1
+                return
+            actual = q.answer == 0 if q.type == "true_false" else None
+            out.append(Candidate(q, _passage(q), actual))
+
+        fact_writer = FactWriter(facts, difficulty)
+        for f in facts:
+            if f.citation.chunk_id not in rank:
+                continue
+            for qtype in SUPPORTED.get(f.kind, ()):
+                if qtype not in types:
+                    continue
+                for truth in (True, False) if qtype == "true_false" else (True,):
+                    draft: Draft | None = fact_writer.build(f, qtype, seed, truth)
+                    if draft is not None:
+                        consider(draft.question, [], draft.true_claim)
+        question_writer = QuestionWriter(statements)
+        for s in statements:
+            if s.chunk_id not in rank:
+                continue
+            for qtype in types:
+                if qtype not in ("mcq", "true_false", "short"):
+                    continue
+                for truth in (True, False) if qtype == "true_false" else (None,):
+                    q, found = question_writer.checked(s, qtype, seed, truth)
+                    consider(q, found)
+        return out
+
+
+def select(
+    candidates: list[Candidate],
     n: int,
     types: Sequence[QuestionType],
     rng: random.Random,
+    default_mix: bool,
+    rank: dict[str, int],
 ) -> list[QuizQuestion]:
-    """`n` questions, at most one per cited passage (so no question gives away another's
-    answer): the seed shuffles the passages, keeping the best likelier, and the types follow
-    their quotas while they can."""
+    """`n` questions, at most one per cited passage (so none gives away another's answer):
+    teaching kinds first, figure and timescale recall at most a quarter (in a default mix),
+    types by their quotas while they can, and true/false balanced between true and false."""
     if n <= 0:
         return []
-    by_quote: dict[tuple[str, int], list[QuizQuestion]] = {}
-    for _, q in built:
-        by_quote.setdefault(_quote_key(q), []).append(q)
+    by_passage: dict[tuple[str, int], list[Candidate]] = {}
+    for c in candidates:
+        by_passage.setdefault(c.passage, []).append(c)
     spread = max(4.0, n / 2)
-    order = {key: i + rng.random() * spread for i, key in enumerate(by_quote)}
-    for questions in by_quote.values():
-        rng.shuffle(questions)
+    first_rank = {
+        key: min(rank.get(c.question.citation.chunk_id, len(rank)) for c in group)
+        for key, group in by_passage.items()
+    }
+    ordered = sorted(by_passage, key=lambda k: (first_rank[k], k))
+    order = {key: i + rng.random() * spread for i, key in enumerate(ordered)}
+    passages = sorted(by_passage, key=order.__getitem__)
+
+    def teaching(key: tuple[str, int]) -> bool:
+        return any(c.question.kind in TEACHING_KINDS for c in by_passage[key])
+
     remaining = quotas(n, types)
-    picked: dict[tuple[str, int], QuizQuestion] = {}
-    for within_quota in (True, False):
-        for key in sorted(by_quote, key=order.__getitem__):
-            if len(picked) >= n:
+    picked: dict[tuple[str, int], Candidate] = {}
+    truths: list[bool] = []
+
+    def choose(key: tuple[str, int], allowed: Callable[[Candidate], bool]) -> Candidate | None:
+        options = [c for c in by_passage[key] if allowed(c)]
+        if not options:
+            return None
+        want_true = sum(truths) * 2 <= len(truths)
+
+        def score(c: Candidate) -> tuple[int, int, int, int]:
+            tf_fit = 1 if c.truth is None or c.truth == want_true else 0
+            return (
+                remaining.get(c.question.type, 0) > 0,
+                c.question.kind in TEACHING_KINDS,
+                tf_fit,
+                -types.index(c.question.type),
+            )
+
+        return max(options, key=score)
+
+    def take(key: tuple[str, int], c: Candidate) -> None:
+        picked[key] = c
+        remaining[c.question.type] = remaining.get(c.question.type, 0) - 1
+        if c.truth is not None:
+            truths.append(c.truth)
+
+    recall_room = int(n * (1 - TEACHING_SHARE)) if default_mix else n
+    reserve = min(recall_room, sum(1 for k in passages if not teaching(k)), max(0, n // 5))
+    for key in passages:
+        if len(picked) >= n - reserve:
+            break
+        if teaching(key):
+            c = choose(key, lambda c: c.question.kind in TEACHING_KINDS)
+            if c:
+                take(key, c)
+    for key in passages:
+        if len(picked) >= n:
+            break
+        if key in picked:
+            continue
+        c = choose(key, lambda c: True)
+        if c is None:
+            continue
+        if default_mix and c.question.kind not in TEACHING_KINDS:
+            total = len(picked) + 1
+            recall = sum(q.question.kind in RECALL_KINDS for q in picked.values())
+            other = sum(q.question.kind not in TEACHING_KINDS for q in picked.values())
+            if c.question.kind in RECALL_KINDS and recall + 1 > RECALL_SHARE * total:
+                continue
+            if other + 1 > (1 - TEACHING_SHARE) * total:
+                continue
+        take(key, c)
+    chosen = _balance_true_false(list(picked.items()), by_passage)
+    chosen.sort(key=lambda kc: (order[kc[0]], kc[1].question.citation.start))
+    return [c.question for _, c in chosen]
+
+
+def _balance_true_false(
+    chosen: list[tuple[tuple[str, int], Candidate]],
+    by_passage: dict[tuple[str, int], list[Candidate]],
+) -> list[tuple[tuple[str, int], Candidate]]:
+    """Make true/false answers between 40% and 60% true: flip an item to its other version,
+    or ask it another way, or leave it out."""
+
+    def tf() -> list[int]:
+        return [i for i, (_, c) in enumerate(chosen) if c.truth is not None]
+
+    def in_band() -> bool:
+        idx = tf()
+        return not idx or 0.4 <= sum(chosen[i][1].truth for i in idx) / len(idx) <= 0.6  # type: ignore[misc]
+
+    def another_way(i: int) -> None:
+        key, _ = chosen[i]
+        other = [o for o in by_passage[key] if o.truth is None]
+        if other:
+            chosen[i] = (key, other[0])
+        else:
+            chosen.pop(i)
+
+    for _ in range(2 * len(chosen) + 2):
+        if in_band():
+            break
+        idx = tf()
+        if len(idx) in (1, 3):  # no split of one or three is within 40-60%
+            another_way(idx[-1])
+            continue
+        majority = sum(chosen[i][1].truth for i in idx) * 2 > len(idx)  # type: ignore[misc]
+        for i in reversed(idx):
+            key, c = chosen[i]
+            flip = [o for o in by_passage[key] if o.truth is (not majority)]
+            if c.truth == majority and flip:
+                chosen[i] = (key, flip[0])
                 break
-            if key in picked:
-                continue
-            options = by_quote[key]
-            if within_quota:
-                options = [q for q in options if remaining.get(q.type, 0) > 0]
-            if not options:
-                continue
-            best = max(options, key=lambda q: (remaining.get(q.type, 0), -types.index(q.type)))
-            picked[key] = best
-            remaining[best.type] = remaining.get(best.type, 0) - 1
-    return list(picked.values())
-
-
-def _quote_key(q: QuizQuestion) -> tuple[str, int]:
-    return (q.citation.doc_id, q.citation.start)
+        else:
+            another_way(next(i for i in reversed(idx) if chosen[i][1].truth == majority))
+    return chosen
 
 
 # --- the LLM writer ----------------------------------------------------------------------
@@ -226,8 +535,8 @@ class LLMQuestionWriter:
     """Questions written by a chat model on an OpenAI-compatible endpoint, kept only when they
     pass the same checks as rule-built ones against their cited passage."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.model = chat_model(settings)
+    def __init__(self, model: Any) -> None:
+        self.model = model
 
     def generate(
         self, passages: Sequence[ScoredChunk], types: Sequence[str], n: int, seed: int

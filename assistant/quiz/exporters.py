@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -22,7 +23,35 @@ CONTENT_TYPES: dict[str, str] = {
     "md": "text/markdown; charset=utf-8",
 }
 EXTENSIONS = {"gift": "gift", "moodle-xml": "xml", "csv": "csv", "md": "md"}
-CSV_COLUMNS = ["id", "type", "question", "options", "answer", "explanation", "source", "quote"]
+CSV_COLUMNS = [
+    "name",
+    "kind",
+    "type",
+    "question",
+    "options",
+    "answer",
+    "explanation",
+    "source",
+    "quote",
+    "id",
+]
+MOODLE_FRACTIONS = (100, 50, 33.33333, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10)
+"""Moodle accepts only these grades for an answer; multi-answer credit is split with them."""
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A file- and name-safe slug: "Police detention!" → "police-detention" ("quiz" when
+    empty)."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    value = value[:limit].rstrip("-")
+    return value or "quiz"
+
+
+def fraction(count: int) -> str:
+    """Each of `count` right answers' share of the credit, as Moodle wants it: "33.33333"."""
+    share = 100 / count if count else 0
+    best = min(MOODLE_FRACTIONS, key=lambda f: abs(f - share))
+    return f"{best:g}"
 
 
 def general_feedback(q: QuizQuestion) -> str:
@@ -40,7 +69,7 @@ def to_gift(questions: Sequence[QuizQuestion], title: str = "") -> str:
     lines = [f"// {escape(title)}" if title else "// quiz", ""]
     for q in questions:
         lines.append(f"// source: {' '.join(q.source.split())}")
-        head = f"::{escape(q.id)}::{escape(q.stem)} {{"
+        head = f"::{escape(q.label)}::{escape(q.stem)} {{"
         general = f"####{escape(general_feedback(q))}"
         if q.type == "true_false":
             assert isinstance(q.answer, int)
@@ -51,16 +80,33 @@ def to_gift(questions: Sequence[QuizQuestion], title: str = "") -> str:
         elif q.type == "short":
             answers = " ".join(f"={escape(a)}" for a in _accepted(q))
             lines.append(f"{head}{answers}{general}}}")
+        elif q.type == "ordering":
+            # GIFT has no ordering question: a matching question, each step to its place
+            lines.append(head)
+            for place, i in enumerate(q.right, start=1):
+                lines.append(f"={escape(q.options[i])} -> {place}")
+            lines.append(general)
+            lines.append("}")
         else:
             lines.append(head)
             for i, option in enumerate(q.options):
-                mark = "=" if i == q.answer else "~"
-                note = f"#{escape(q.feedback[i])}" if q.feedback[i] else ""
-                lines.append(f"{mark}{escape(option)}{note}")
+                lines.append(f"{_gift_mark(q, i)}{escape(option)}{_gift_note(q, i)}")
             lines.append(general)
             lines.append("}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _gift_mark(q: QuizQuestion, i: int) -> str:
+    if q.type != "multi":
+        return "=" if i == q.answer else "~"
+    right = q.right
+    wrong = len(q.options) - len(right)
+    return f"~%{fraction(len(right))}%" if i in right else f"~%-{fraction(wrong)}%"
+
+
+def _gift_note(q: QuizQuestion, i: int) -> str:
+    return f"#{escape(q.feedback[i])}" if q.feedback[i] else ""
 
 
 # --- Moodle XML --------------------------------------------------------------------------
@@ -76,11 +122,21 @@ def _para(text: str) -> str:
     return f"<p>{html.escape(text, quote=False)}</p>"
 
 
-def _answer(parent: ET.Element, fraction: int, text: str, feedback: str, html_format: bool) -> None:
+MOODLE_TYPES = {
+    "mcq": "multichoice",
+    "multi": "multichoice",
+    "true_false": "truefalse",
+    "short": "shortanswer",
+    "ordering": "ordering",
+}
+"""Multi-select is Moodle's multiple-answer multichoice; ordering is Moodle's ordering type."""
+
+
+def _answer(parent: ET.Element, grade: str, text: str, feedback: str, html_format: bool) -> None:
     answer = ET.SubElement(
         parent,
         "answer",
-        {"fraction": str(fraction), "format": "html" if html_format else "moodle_auto_format"},
+        {"fraction": grade, "format": "html" if html_format else "moodle_auto_format"},
     )
     ET.SubElement(answer, "text").text = _para(text) if html_format else text
     _text(answer, "feedback", _para(feedback) if feedback else "")
@@ -93,10 +149,9 @@ def to_moodle_xml(questions: Sequence[QuizQuestion], title: str = "") -> str:
         ET.SubElement(
             ET.SubElement(category, "category"), "text"
         ).text = f"$course$/{title.replace('/', '-')}"
-    kinds = {"mcq": "multichoice", "true_false": "truefalse", "short": "shortanswer"}
     for q in questions:
-        question = ET.SubElement(quiz, "question", {"type": kinds[q.type]})
-        ET.SubElement(ET.SubElement(question, "name"), "text").text = q.id
+        question = ET.SubElement(quiz, "question", {"type": MOODLE_TYPES[q.type]})
+        ET.SubElement(ET.SubElement(question, "name"), "text").text = q.label
         _text(question, "questiontext", _para(q.stem))
         _text(
             question,
@@ -104,19 +159,33 @@ def to_moodle_xml(questions: Sequence[QuizQuestion], title: str = "") -> str:
             _para(q.explanation) + _para(f"Source: {q.source}."),
         )
         ET.SubElement(question, "defaultgrade").text = "1"
-        if q.type == "mcq":
-            ET.SubElement(question, "single").text = "true"
+        if q.type in ("mcq", "multi"):
+            multi = q.type == "multi"
+            ET.SubElement(question, "single").text = "false" if multi else "true"
             ET.SubElement(question, "shuffleanswers").text = "true"
             ET.SubElement(question, "answernumbering").text = "abc"
+            right = q.right
             for i, option in enumerate(q.options):
-                _answer(question, 100 if i == q.answer else 0, option, q.feedback[i], True)
+                if multi:
+                    share = fraction(len(right) if i in right else len(q.options) - len(right))
+                    grade = share if i in right else f"-{share}"
+                else:
+                    grade = "100" if i == q.answer else "0"
+                _answer(question, grade, option, q.feedback[i], True)
         elif q.type == "true_false":
             for i, value in enumerate(("true", "false")):
-                _answer(question, 100 if i == q.answer else 0, value, q.feedback[i], False)
+                _answer(question, "100" if i == q.answer else "0", value, q.feedback[i], False)
+        elif q.type == "ordering":
+            ET.SubElement(question, "layouttype").text = "VERTICAL"
+            ET.SubElement(question, "selecttype").text = "ALL"
+            ET.SubElement(question, "selectcount").text = "0"
+            ET.SubElement(question, "gradingtype").text = "ABSOLUTE_POSITION"
+            for place, i in enumerate(q.right, start=1):
+                _answer(question, str(place), q.options[i], q.feedback[i], True)
         else:
             ET.SubElement(question, "usecase").text = "0"
             for accepted in _accepted(q):
-                _answer(question, 100, accepted, "", False)
+                _answer(question, "100", accepted, "", False)
     ET.indent(quiz)
     return ET.tostring(quiz, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -131,7 +200,9 @@ def to_csv(questions: Sequence[QuizQuestion], title: str = "") -> str:
     for q in questions:
         writer.writerow(
             {
+                "name": q.label,
                 "id": q.id,
+                "kind": q.kind,
                 "type": q.type,
                 "question": q.stem,
                 "options": " | ".join(q.options),
@@ -167,7 +238,10 @@ def to_markdown(questions: Sequence[QuizQuestion], title: str = "") -> str:
         lines.append("")
     lines += ["## Answers", ""]
     for n, q in enumerate(questions, start=1):
-        if isinstance(q.answer, int):
+        if isinstance(q.answer, list):
+            sep = " → " if q.type == "ordering" else "; "
+            answer = sep.join(f"{letters[i]}) {_md(q.options[i])}" for i in q.answer)
+        elif isinstance(q.answer, int):
             answer = f"{letters[q.answer]}) {_md(q.answer_text)}"
         else:
             answer = _md(q.answer_text)
@@ -177,7 +251,7 @@ def to_markdown(questions: Sequence[QuizQuestion], title: str = "") -> str:
         lines.append("")
         lines.append(f"{_md(q.explanation)}")
         for i, note in enumerate(q.feedback):
-            if note and i != q.answer:
+            if note and i not in q.right:
                 lines.append(f"- Not {letters[i]}) {_md(q.options[i])}: {_md(note)}")
         lines.append("")
         lines.append(f"Source: {_md(q.source)} — “{_md(q.citation.quote)}”")

@@ -1,5 +1,6 @@
 """Moodle GIFT: escaping, and a small parser that reads back what `exporters.to_gift` writes
-(multiple choice, true/false, short answer; per-answer feedback and general feedback)."""
+(multiple choice, multiple answer with weights, true/false, short answer, matching; per-answer
+feedback and general feedback)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from typing import Any
 
 SPECIAL = "~=#{}:"
+_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
@@ -105,14 +107,35 @@ def parse_gift(text: str) -> list[dict[str, Any]]:
             }
         else:
             answers = [(sep, piece) for sep, piece in _split(inner, "=~") if sep]
-            options, feedback, right_idx = [], [], []
+            options, feedback, right_idx, weights = [], [], [], []
             for sep, piece in answers:
                 parts = _split(piece, "#")
-                options.append(unescape(parts[0][1].strip()))
+                text = parts[0][1].strip()
+                weight = _WEIGHT.match(text)
+                if weight:
+                    text = text[weight.end() :]
+                    weights.append(float(weight.group(1)))
+                options.append(unescape(text.strip()))
                 feedback.append(unescape("#".join(p for _, p in parts[1:]).strip()))
-                if sep == "=":
+                if sep == "=" or (weight and float(weight.group(1)) > 0):
                     right_idx.append(len(options) - 1)
-            if all(sep == "=" for sep, _ in answers):
+            if options and all(o.count(" -> ") == 1 for o in options):
+                matched = [o.split(" -> ") for o in options]
+                question |= {
+                    "type": "ordering",
+                    "options": [a.strip() for a, _ in matched],
+                    "answer": [int(b) for _, b in matched],
+                    "feedback": [],
+                }
+            elif weights:
+                question |= {
+                    "type": "multi",
+                    "options": options,
+                    "answer": right_idx,
+                    "weights": weights,
+                    "feedback": feedback,
+                }
+            elif all(sep == "=" for sep, _ in answers):
                 question |= {"type": "short", "options": [], "answer": options, "feedback": []}
             else:
                 question |= {

@@ -19,6 +19,9 @@ from assistant.quiz.records import QuestionType, QuizQuestion
 from assistant.quiz.statements import Statement, contains, flat, number_value
 
 BLANK = "_____"
+KIND_OF = {"mnemonic": "practice", "grade": "finding"}
+"""The quiz kind a statement's question counts as: a mnemonic letter is practice, a graded
+judgment a finding."""
 _OPTIONS = 4
 _TF = ["True", "False"]
 
@@ -233,28 +236,39 @@ class QuestionWriter:
         if qtype == "short":
             return s.kind != "mnemonic"
         if qtype == "true_false":
-            return s.kind != "term"  # a swapped name makes nonsense, not a fair false claim
+            # a swapped name makes nonsense; a figure's claim would quote the report verbatim
+            return s.kind not in ("term", "figure")
         return True
 
-    def build(self, s: Statement, qtype: QuestionType, seed: int | str) -> QuizQuestion | None:
+    def build(
+        self, s: Statement, qtype: QuestionType, seed: int | str, truth: bool | None = None
+    ) -> QuizQuestion | None:
         """One question of `qtype` from `s`, or None when it can't be made well."""
+        question, found = self.checked(s, qtype, seed, truth)
+        return None if found else question
+
+    def checked(
+        self, s: Statement, qtype: QuestionType, seed: int | str, truth: bool | None = None
+    ) -> tuple[QuizQuestion | None, list[str]]:
+        """The question and what is wrong with it against its cited passage (nothing built:
+        no problems). `truth` asks for the true or the false version of a true/false item."""
         if not self.supports(s, qtype):
-            return None
+            return None, []
         rng = random.Random(f"{seed}|{s.uid}|{qtype}")
         if qtype == "mcq":
             question = self._mcq(s, rng)
         elif qtype == "true_false":
-            question = self._true_false(s, rng)
+            question = self._true_false(s, rng, truth)
         else:
             question = self._short(s)
         if question is None:
-            return None
+            return None, []
         q = question.question
+        q.kind = KIND_OF.get(s.kind, s.kind)
         distractors = [o for i, o in enumerate(q.options) if i != q.answer]
         if qtype == "true_false":
             distractors = [question.explanation_false] if question.explanation_false else []
-        problems_found = problems(question.question, s.key, distractors)
-        return None if problems_found else question.question
+        return q, problems(q, s.key, distractors)
 
     def _where(self, s: Statement) -> str:
         return f"{s.citation.doc_label} report ({s.citation.section_path[0]})"
@@ -305,8 +319,10 @@ class QuestionWriter:
             )
         )
 
-    def _true_false(self, s: Statement, rng: random.Random) -> _Draft | None:
-        make_false = rng.random() < 0.5
+    def _true_false(
+        self, s: Statement, rng: random.Random, truth: bool | None = None
+    ) -> _Draft | None:
+        make_false = rng.random() < 0.5 if truth is None else not truth
         swap: Distractor | None = None
         if make_false:
             candidates = self.distractors(s, s.text if not s.prompt else s.prompt, rng, 3)

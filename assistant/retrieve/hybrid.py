@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.domain.errors import InvalidRequest
 from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters
 from assistant.domain.text import inverse_document_frequencies, tokens, weighted_coverage
 from assistant.embeddings import Embedder
@@ -20,11 +21,12 @@ from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import BM25Retriever
 from assistant.retrieve.scope import Scope, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
+from assistant.retrieve.vocabulary import Vocabulary, build_vocabulary
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
 
-class FilterError(ValueError):
+class FilterError(InvalidRequest):
     """A filter names something the store does not hold."""
 
 
@@ -53,6 +55,8 @@ class _Corpus:
     tokens: dict[str, set[str]]
     idf: dict[str, float]
     vocabulary: set[str]
+    terms: Vocabulary
+    """Abbreviations and everyday words (the glossary and the documents' own definitions)."""
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
 
 
@@ -97,6 +101,7 @@ class HybridRetriever:
                     idf=inverse_document_frequencies(chunk_tokens.values()),
                     vocabulary=_vocabulary(chunks, documents.values()),
                     tokens=chunk_tokens,
+                    terms=build_vocabulary(c.text for c in chunks),
                 )
             return self._corpus
 
@@ -134,6 +139,10 @@ class HybridRetriever:
             )
         ]
 
+    def expand(self, query: str) -> str:
+        """The query with what its abbreviations and everyday words stand for appended."""
+        return self.corpus().terms.expand(query)
+
     def scope(self, query: str) -> Scope:
         return question_scope(query, list(self.corpus().documents.values()))
 
@@ -150,6 +159,7 @@ class HybridRetriever:
         """The top `k` chunks for `query`, best first."""
         doc_ids = self.allowed_docs(filters)
         kinds = {str(kind) for kind in filters.section_kinds} if filters else set()
+        query = self.expand(query)
         vector = query_vector if query_vector is not None else self.embedder.encode_one(query)
         scope = self.scope(query) if use_scope else Scope()
         if scope.doc_ids and not scope.comparison:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.domain.records import FindingType
 from assistant.domain.records import SectionKind as K
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
@@ -43,3 +44,68 @@ def wanted_kinds(question: str) -> set[K]:
         if pattern.search(question):
             kinds |= found
     return kinds
+
+
+_FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
+    (re.compile(r"\brecommend\w*|\brecs?\b", re.I), (FindingType.RECOMMENDATION,)),
+    (
+        re.compile(
+            r"\bareas? for improvement|\bAFIs?\b|\bwhat (?:needs|has) to (?:change|improve)|"
+            r"\b(?:tell|told|want(?:ed)?|asked?) (?:the force|staffs|staffordshire|it|them) to\b|"
+            r"\bsort(?:ed)? out\b|\bwhat needs fixing\b",
+            re.I,
+        ),
+        (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION),
+    ),
+    (re.compile(r"\bcauses? (?:of|for) concern\b", re.I), (FindingType.CAUSE_OF_CONCERN,)),
+    (
+        re.compile(r"\bgrades?\b|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b", re.I),
+        (FindingType.JUDGMENT,),
+    ),
+    (re.compile(r"\binnovati\w*", re.I), (FindingType.INNOVATIVE_PRACTICE,)),
+]
+_LIST = re.compile(
+    r"\blist\b|\ball (?:the|of)\b|\bevery\b|\beach\b|\bwhich (?:things|ones|areas|recs?\b|"
+    r"recommendations)|\b(?:recommendations|recs|areas for improvement|AFIs|grades)\b",
+    re.I,
+)
+_FIGURE = re.compile(
+    r"\bhow (?:many|much|big|long|fast|quick(?:ly)?|soon|often|far)\b|\bwhat (?:percentage|"
+    r"proportion|share|number|%)\b|\bnumber of\b|\bbudget\b|\bspend\b|\bcost\b|\brate\b",
+    re.I,
+)
+_MONEY = re.compile(r"\bbudget\b|\bspend\w*\b|\bcosts?\b|\bfunding\b|\bhow much money\b", re.I)
+_PRACTICE = re.compile(
+    r"\bwhat (?:should|must|do) (?:i|we|officers?|staff)\b|\bshould (?:i|we)\b|"
+    r"\bwhat do (?:i|we) need to\b|\bhow (?:should|do) (?:i|we|officers?)\b|\bcan i\b",
+    re.I,
+)
+
+
+def finding_types(question: str) -> set[FindingType]:
+    """The finding types a question asks about (recommendations, areas for improvement,
+    causes of concern, graded judgments, innovative practice); empty when it asks for none."""
+    found: set[FindingType] = set()
+    for pattern, types in _FINDING_CUES:
+        if pattern.search(question):
+            found |= set(types)
+    return found
+
+
+def asks_for_list(question: str) -> bool:
+    """"List...", "all the...", "every...", or a plural ("what were the recommendations")."""
+    return bool(_LIST.search(question))
+
+
+def asks_for_figure(question: str) -> bool:
+    """"How many / how much / what percentage / budget": the answer must hold a figure."""
+    return bool(_FIGURE.search(question))
+
+
+def asks_for_money(question: str) -> bool:
+    return bool(_MONEY.search(question))
+
+
+def asks_for_practice(question: str) -> bool:
+    """"What should I do / record": the answer leads with what officers should do."""
+    return bool(_PRACTICE.search(question))

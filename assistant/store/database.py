@@ -36,7 +36,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id, ord);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('generation', 0);
 """
+_BUMP = "UPDATE meta SET value = value + 1 WHERE key = 'generation'"
 
 
 class Database:
@@ -52,8 +55,13 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self.executescript(_SCHEMA)
-        self.generation = 0
-        """Bumped on every document write, so caches built from the chunks know to rebuild."""
+
+    @property
+    def generation(self) -> int:
+        """Bumped in the same transaction as every document write, by whichever process makes
+        it, so caches built from the chunks (here or in another server on the same store) know
+        to rebuild before their next query."""
+        return int(self.query("SELECT value FROM meta WHERE key = 'generation'")[0]["value"])
 
     def executescript(self, script: str) -> None:
         with self._lock:
@@ -123,12 +131,12 @@ class Database:
             )
             if extra is not None:
                 extra(conn)
-            self.generation += 1
+            conn.execute(_BUMP)
 
     def delete_document(self, doc_id: str) -> bool:
         with self.transaction() as conn:
             deleted = conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount
-            self.generation += 1
+            conn.execute(_BUMP)
         return bool(deleted)
 
     def fingerprint_for(self, source_path: str) -> tuple[str, str] | None:

@@ -12,13 +12,28 @@ from pathlib import Path
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from .errors import LoadError
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _clean(text: str) -> str:
     """One line: line breaks and tabs inside a paragraph or cell become spaces."""
     return " ".join(text.split())
+
+
+def _paragraph_text(paragraph: Paragraph) -> str:
+    """The paragraph's text, with superscript footnote markers as superscript digits (which
+    normalise drops) rather than digits glued to the word before them."""
+    parts = []
+    for item in paragraph.iter_inner_content():
+        text = item.text
+        if isinstance(item, Run) and item.font.superscript and text.strip().isdigit():
+            text = text.strip().translate(_SUPERSCRIPT)
+        parts.append(text)
+    return "".join(parts)
 
 
 def _style_name(paragraph: Paragraph) -> str:
@@ -73,10 +88,12 @@ def load_docx(path: Path) -> str:
             in_list = False
         elif tag == "p":
             paragraph = Paragraph(child, document)
-            text = _clean(paragraph.text)
+            full = _paragraph_text(paragraph)
+            text = _clean(full)
             if not text:
                 continue
             style = _style_name(paragraph)
+            lines = [_clean(line) for line in full.split("\n") if line.strip()]
             level = (
                 None if style.startswith(("Heading", "Title")) else _list_level(paragraph, style)
             )
@@ -88,7 +105,9 @@ def load_docx(path: Path) -> str:
                     blocks.append([item])
                 in_list = True
             else:
-                blocks.append([text])
+                # A line break inside a paragraph (a title page's "force / dates") stays a line.
+                heading = style.startswith(("Heading", "Title"))
+                blocks.append([text] if heading else lines)
                 in_list = False
     if not blocks:
         raise LoadError("document has no text")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.domain.errors import InvalidRequest
 
-class LoadError(Exception):
+
+class LoadError(InvalidRequest):
     """A file that cannot be turned into text; the message says why, in plain words."""

@@ -50,6 +50,7 @@ _BLOCKS = _HEADINGS | set(
         "ul",
     ]
 )
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -64,17 +65,21 @@ def _decode(data: bytes) -> str:
     return decode_text(data)
 
 
-def _text(element: Tag) -> str:
-    """The element's text on one line; nested block elements are separated by a space."""
+def _text(element: Tag, breaks: bool = False) -> str:
+    """The element's text on one line; nested block elements are separated by a space. With
+    `breaks`, a <br> starts a new line of the same block (a title page's "force<br>dates")."""
     parts: list[str] = []
     for node in element.descendants:
         if isinstance(node, Comment | Doctype):
             continue
         if isinstance(node, NavigableString):
             parts.append(str(node))
-        elif isinstance(node, Tag) and (node.name in _BLOCKS or node.name == "br"):
+        elif isinstance(node, Tag) and node.name == "br":
+            parts.append("\n" if breaks else " ")
+        elif isinstance(node, Tag) and node.name in _BLOCKS:
             parts.append(" ")
-    return " ".join("".join(parts).split())
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _list_items(element: Tag, depth: int = 0) -> list[str]:
@@ -130,8 +135,10 @@ class _Walker:
                 continue
             elif child.name == "br":
                 self.inline.append(" ")
-            elif child.name in _HEADINGS or child.name == "p":
+            elif child.name in _HEADINGS:
                 self.add([_text(child)] if _text(child) else [])
+            elif child.name == "p":
+                self.add(_text(child, breaks=True).split("\n") if _text(child) else [])
             elif child.name in ("ul", "ol"):
                 self.add(_list_items(child))
             elif child.name == "table":
@@ -149,6 +156,10 @@ def html_to_raw(markup: str) -> str:
     soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(_DROP):
         tag.decompose()
+    for sup in soup.find_all("sup"):
+        marker = sup.get_text().strip().strip("[]")
+        if marker.isdigit():  # a footnote marker: superscript digits, which normalise drops
+            sup.replace_with(marker.translate(_SUPERSCRIPT))
     walker = _Walker()
     walker.walk(soup)
     walker.flush()

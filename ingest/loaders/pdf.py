@@ -1,15 +1,18 @@
-"""PDF loader (pypdf), rebuilding paragraphs from layout.
+"""PDF loader (pdfplumber for text, fonts, positions and ruled tables; pypdf to open and
+decrypt), rebuilding paragraphs from layout.
 
-pypdf gives one line of text per visual line, so a paragraph wrapped over five lines would become
-five "paragraphs". We recover blocks from layout cues pypdf reports through `visitor_text`: the
-baseline y of each line (a gap wider than normal line spacing starts a new block), the font size
-(larger than body text means a heading) and bold fonts (a short all-bold line is a heading).
+A PDF holds positioned words, not paragraphs. We rebuild lines from the words' positions, then
+blocks from layout cues: the baseline of each line (a gap wider than normal line spacing starts
+a new block), the font size (larger than body text means a heading), bold fonts (a short all-bold
+line is a heading), and a short line followed by another (a list drawn without bullet text, as a
+browser prints one) keeps its line. Tables drawn with ruling lines become tab-separated rows,
+contents lines with dot leaders become "heading<TAB>page" rows, small raised digits (footnote
+markers) become superscripts, and running headers, footers and page numbers are dropped.
 Pages are joined with "\\f".
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+import pdfplumber
 from pypdf import PdfReader
 
 from .errors import LoadError
@@ -25,8 +29,11 @@ from .errors import LoadError
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·–]\s*|[-*]\s+)(?=\S)")
 _STRONG_BULLETS = "•●▪■◦‣∙"  # never start a wrapped line of prose, unlike "–" or "-"
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
-_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_DOT_LEADER = re.compile(r"^(?P<title>.*?\S)\s*(?:\.\s*){4,}\s*(?P<page>\d{1,4}|[ivxlc]{1,6})$", re.I)
 _TERMINAL = tuple(".,;:!?")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st"})
 
 
 @dataclass
@@ -36,49 +43,109 @@ class _Line:
     y: float = 0.0
     size: float = 0.0
     bold: bool = False
-    placed: bool = False  # got a position from a text fragment
+    placed: bool = False  # got a position from the page
+    right: float = 0.0
+    rows: bool = False  # table or contents rows: "\t"-separated cells, never joined
 
 
-def _multiply(tm: list[float], cm: list[float]) -> list[float]:
-    a, b, c, d, e, f = tm
-    a2, b2, c2, d2, e2, f2 = cm
-    return [
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    ]
+def _word_text(word: dict[str, Any], line_size: float) -> tuple[str, bool]:
+    """A word's text, and whether it is a footnote marker (small digits) to glue on."""
+    text = str(word["text"]).translate(_LIGATURES)
+    if text.isdigit() and float(word["size"]) < 0.8 * line_size:
+        return text.translate(_SUPERSCRIPT), True
+    return text, False
+
+
+def _line_from_words(words: list[dict[str, Any]], height: float) -> _Line:
+    words = sorted(words, key=lambda w: float(w["x0"]))
+    size = max(float(w["size"]) for w in words if w["fontname"] != "bullet") if any(
+        w["fontname"] != "bullet" for w in words
+    ) else float(words[0]["size"])
+    parts: list[str] = []
+    for word in words:
+        text, glued = _word_text(word, size)
+        if glued and parts:
+            parts[-1] += text
+        else:
+            parts.append(text)
+    body = [w for w in words if float(w["size"]) >= 0.8 * size and w["fontname"] != "bullet"]
+    body = body or words
+    bold = all(_BOLD_FONT.search(str(w.get("fontname", ""))) for w in body)
+    line = _Line(
+        " ".join(parts),
+        x=float(words[0]["x0"]),
+        y=height - max(float(w["bottom"]) for w in body),
+        size=size,
+        bold=bold,
+        placed=True,
+        right=float(words[-1]["x1"]),
+    )
+    leader = _DOT_LEADER.match(line.text)
+    if leader:
+        line.text, line.rows = f"{leader.group('title')}\t{leader.group('page')}", True
+    return line
+
+
+def _group_lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Words on one baseline (within a third of their size) make a line, top to bottom."""
+    lines: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(float(w["bottom"])), float(w["x0"]))):
+        if lines:
+            last = lines[-1]
+            bottom = max(float(w["bottom"]) for w in last)
+            size = max(float(w["size"]) for w in last)
+            if abs(float(word["bottom"]) - bottom) <= size / 3 or (
+                float(word["size"]) < 0.8 * size and float(word["top"]) < bottom
+                and float(word["bottom"]) > bottom - size
+            ):
+                last.append(word)
+                continue
+        lines.append([word])
+    return lines
+
+
+def _drawn_bullets(page: Any, keep: Any) -> list[dict[str, Any]]:
+    """List bullets a browser draws as small discs or squares (not text), as "•" words."""
+    bullets = []
+    for shape in [*page.curves, *page.rects]:
+        width, height = shape["x1"] - shape["x0"], shape["bottom"] - shape["top"]
+        if 2 <= width <= 7 and 2 <= height <= 7 and abs(width - height) < 1 and keep(shape):
+            middle = (shape["top"] + shape["bottom"]) / 2
+            size = 3 * height
+            bullets.append(
+                {"text": "•", "x0": shape["x0"], "x1": shape["x1"], "top": middle - size / 2,
+                 "bottom": middle + size / 3, "size": size, "fontname": "bullet"}
+            )
+    return bullets
+
+
+def _table_line(table: Any, height: float) -> _Line | None:
+    """A ruled table as one rows line; None for a frame around a single cell or column."""
+    rows = [[" ".join((cell or "").split()).translate(_LIGATURES) for cell in row] for row in table.extract()]
+    rows = [row for row in rows if any(row)]
+    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+        return None
+    x0, top, x1, _ = table.bbox
+    text = "\n".join("\t".join(row) for row in rows)
+    return _Line(text, x=x0, y=height - top, size=0.0, placed=True, right=x1, rows=True)
 
 
 def _page_lines(page: Any) -> list[_Line]:
-    """The page's lines as pypdf extracts them, each with position, size and boldness."""
-    lines = [_Line("")]
+    """The page's lines, each with position, size and boldness; tables as rows lines."""
+    tables = [t for t in page.find_tables() if t.bbox[2] - t.bbox[0] > 0]
+    table_lines = [(t.bbox, _table_line(t, page.height)) for t in tables]
+    boxes = [bbox for bbox, line in table_lines if line is not None]
 
-    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
-        for index, piece in enumerate(text.split("\n")):
-            if index:
-                lines.append(_Line(""))
-            line = lines[-1]
-            line.text += piece
-            if not piece.strip():
-                continue
-            m = _multiply([float(v) for v in tm], [float(v) for v in cm])
-            scaled = float(size or 0) * (math.hypot(m[2], m[3]) or 1.0)
-            bold = bool(font and _BOLD_FONT.search(str(font.get("/BaseFont", ""))))
-            if not line.placed:
-                line.x, line.y, line.size, line.bold, line.placed = m[4], m[5], scaled, bold, True
-            else:
-                line.size = max(line.size, scaled)
-                line.bold = line.bold and bold
+    def outside(obj: dict[str, Any]) -> bool:
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
-    page.extract_text(visitor_text=visit)
-    out = []
-    for line in lines:
-        line.text = " ".join(line.text.replace("\t", " ").split())
-        if line.text:
-            out.append(line)
+    words = page.filter(outside).extract_words(extra_attrs=["size", "fontname"], use_text_flow=False)
+    words.extend(_drawn_bullets(page, outside))
+    lines = [_line_from_words(group, page.height) for group in _group_lines(words)]
+    lines.extend(line for _, line in table_lines if line is not None)
+    lines.sort(key=lambda line: -line.y)
+    out = [line for line in lines if line.text.strip()]
     # Running page numbers add nothing and would become one-word blocks.
     while out and _PAGE_NUMBER.match(out[-1].text):
         out.pop()
@@ -92,7 +159,7 @@ def _drop_running_lines(pages: list[list[_Line]]) -> None:
     half of the pages of a document of three or more pages."""
     if len(pages) < 3:
         return
-    for position in (0, -1):
+    for position in (0, -1, 0, -1):  # twice: a header may be two lines (date, then title)
         keys = Counter(re.sub(r"\d+", "#", lines[position].text) for lines in pages if lines)
         running = {key for key, count in keys.items() if count >= max(3, len(pages) / 2)}
         for lines in pages:
@@ -112,10 +179,15 @@ class _Layout:
 
     def __init__(self, pages: list[list[_Line]]) -> None:
         sizes: Counter[float] = Counter()
+        rights: list[float] = []
         for lines in pages:
             for line in lines:
-                sizes[round(line.size, 1)] += len(line.text)
+                if not line.rows:
+                    sizes[round(line.size, 1)] += len(line.text)
+                    rights.append(line.right)
         self.body = sizes.most_common(1)[0][0] if sizes else 0.0
+        self.right = sorted(rights)[int(0.9 * len(rights))] if rights else 0.0
+        self.left = min((line.x for lines in pages for line in lines if line.placed), default=0.0)
         gaps = [
             before.y - after.y
             for lines in pages
@@ -131,7 +203,14 @@ class _Layout:
     def is_body(self, line: _Line) -> bool:
         return abs(line.size - self.body) <= 0.1 * self.body
 
+    def is_short(self, line: _Line) -> bool:
+        """A line ending well short of the text's right edge: not a wrapped line of prose."""
+        width = self.right - self.left
+        return bool(line.placed and width > 0 and line.right < self.left + 0.6 * width)
+
     def is_heading(self, line: _Line) -> bool:
+        if line.rows:
+            return False
         if self.body and line.size > 1.15 * self.body:
             return True
         short = len(line.text.split()) <= 15 and not line.text.endswith(_TERMINAL)
@@ -150,11 +229,30 @@ class _Layout:
         return gap is not None and (gap <= 0 or gap > 1.35)
 
 
-def _page_blocks(lines: list[_Line], layout: _Layout) -> list[list[str]]:
+def _page_blocks(
+    lines: list[_Line], layout: _Layout, carry: float | None = None
+) -> tuple[list[list[str]], float | None]:
+    """The page's blocks, and the x of the list still open at its end. `carry` is the list
+    open at the end of the previous page: a list going on over the page break keeps its
+    nesting (a sub-point at the top of a page stays a sub-point)."""
     blocks: list[list[str]] = []
     previous: _Line | None = None
     item_x: float | None = None  # x of the first bullet in the current list block
+    if lines and carry is not None and _BULLET.match(lines[0].text):
+        bullet = _BULLET.match(lines[0].text)
+        text = "- " + lines[0].text[bullet.end() :]  # type: ignore[union-attr]
+        blocks.append([("  " + text) if lines[0].x > carry + 5 else text])
+        previous, item_x, lines = lines[0], carry, lines[1:]
     for line in lines:
+        if line.rows:
+            if previous is not None and previous.rows and not layout.gap_breaks(previous, line):
+                blocks[-1].append(line.text)
+            else:
+                blocks.append([line.text])
+            previous, item_x = line, None
+            continue
+        if previous is not None and previous.rows:
+            previous = None
         heading = layout.is_heading(line)
         new_block = (
             previous is None
@@ -175,6 +273,9 @@ def _page_blocks(lines: list[_Line], layout: _Layout) -> list[list[str]]:
             if new_block or item_x is None:
                 item_x = line.x
                 blocks.append([text])
+            elif line.x < item_x - 5:  # back out to a shallower list level
+                item_x = line.x
+                blocks[-1].append(text)
             elif line.x > item_x + 5:
                 blocks[-1].append("  " + text)
             else:
@@ -186,10 +287,12 @@ def _page_blocks(lines: list[_Line], layout: _Layout) -> list[list[str]]:
             # Back at the bullets' margin without a bullet: the list has ended.
             item_x = None
             blocks.append([line.text])
+        elif layout.is_short(previous) and layout.is_short(line):  # type: ignore[arg-type]
+            blocks[-1].append(line.text)  # a run of short lines (a list without bullet text)
         else:
             blocks[-1][-1] = _join(blocks[-1][-1], line.text)
         previous = line
-    return blocks
+    return blocks, item_x
 
 
 def load_pdf(path: Path) -> str:
@@ -208,14 +311,24 @@ def load_pdf(path: Path) -> str:
         except Exception:
             opened = False
         if not opened:
-            raise LoadError("encrypted PDF (password protected)")
+            raise LoadError(
+                "encrypted PDF (password protected): save an unprotected copy "
+                "(e.g. print it to a new PDF) and upload that"
+            )
     try:
-        pages = [_page_lines(page) for page in reader.pages]
+        with pdfplumber.open(path, password="" if encrypted else None) as pdf:
+            pages = [_page_lines(page) for page in pdf.pages]
     except Exception as exc:
         raise LoadError(f"not a valid PDF: cannot read its pages ({exc})") from exc
     if not any(pages):
-        raise LoadError("PDF has no extractable text (scanned images?)")
+        raise LoadError(
+            "PDF has no extractable text (scanned images?): it has no text layer; run OCR on it "
+            "(e.g. ocrmypdf) and upload the result"
+        )
     _drop_running_lines(pages)
     layout = _Layout(pages)
-    texts = ["\n\n".join("\n".join(b) for b in _page_blocks(lines, layout)) for lines in pages]
+    texts, carry = [], None
+    for lines in pages:
+        blocks, carry = _page_blocks(lines, layout, carry)
+        texts.append("\n\n".join("\n".join(b) for b in blocks))
     return "\f".join(texts) + "\n"

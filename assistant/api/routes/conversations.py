@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from assistant.api.deps import AssistantDep, CallerDep
-from assistant.api.errors import ApiError
+from assistant.domain.errors import NotFound
 
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
@@ -16,12 +16,12 @@ router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 def get_conversation(conversation_id: str, assistant: AssistantDep, _: CallerDep) -> dict[str, Any]:
     conversation = assistant.conversations.get(conversation_id)
     if conversation is None:
-        raise ApiError(404, f"unknown conversation {conversation_id!r}")
+        raise NotFound(f"unknown conversation {conversation_id!r}")
     return conversation
 
 
 @router.delete("/{conversation_id}", status_code=204)
 def delete_conversation(conversation_id: str, assistant: AssistantDep, _: CallerDep) -> Response:
     if not assistant.conversations.delete(conversation_id):
-        raise ApiError(404, f"unknown conversation {conversation_id!r}")
+        raise NotFound(f"unknown conversation {conversation_id!r}")
     return Response(status_code=204)

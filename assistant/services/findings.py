@@ -23,6 +23,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assistant.answer.extractive import citation_for
+from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import (
     Chunk,
     Citation,
@@ -33,7 +34,7 @@ from assistant.domain.records import (
     ScoredChunk,
     SearchFilters,
 )
-from assistant.domain.text import tokens
+from assistant.domain.text import clean_input, tokens
 from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -69,10 +70,6 @@ _COUNT = re.compile(r"^(\d[\d,]*)\s+(.*)$")
 
 ChangeStatus = Literal["recurs", "improved", "worsened", "new", "not_found"]
 _STATUS_ORDER: list[str] = ["recurs", "improved", "worsened", "new", "not_found"]
-
-
-class FindingsError(ValueError):
-    """A request names an unknown finding type or document, or is empty."""
 
 
 class ScoredFinding(BaseModel):
@@ -203,7 +200,9 @@ class FindingQueries:
         embedder: Embedder,
         sentence_vectors: SentenceVectors,
         retriever: HybridRetriever,
+        max_topic_chars: int = 2000,
     ) -> None:
+        self.max_topic_chars = max_topic_chars
         self.db = db
         self.store = store
         self.embedder = embedder
@@ -247,7 +246,7 @@ class FindingQueries:
         documents = {d.doc_id: d for d in self.db.documents()}
         unknown = [d for d in doc_ids or [] if d not in documents]
         if unknown:
-            raise FindingsError(
+            raise NotFound(
                 f"unknown document {', '.join(map(repr, unknown))}; "
                 f"known: {', '.join(sorted(documents)) or 'none'}"
             )
@@ -267,13 +266,13 @@ class FindingQueries:
         about it, best first; without, in document order. At most `k` when given."""
         bad = [t for t in types or [] if t not in FINDING_TYPES]
         if bad:
-            raise FindingsError(
+            raise InvalidRequest(
                 f"unknown finding type {', '.join(map(repr, bad))}; "
                 f"use one of: {', '.join(FINDING_TYPES)}"
             )
         documents = self._documents(doc_ids)
         labels = {doc_id: d.label for doc_id, d in documents.items()}
-        topic = " ".join((topic or "").split())
+        topic = clean_input(topic, "topic", self.max_topic_chars, required=False)
         if not topic:
             found = self.store.findings(doc_ids, types)
             out = [ScoredFinding(finding=f, doc_label=labels.get(f.doc_id, "")) for f in found]
@@ -310,11 +309,9 @@ class FindingQueries:
     def compare(self, topic: str, doc_a: str, doc_b: str) -> Comparison:
         """One topic in two reports: each report's matching findings and key passages, cited,
         then what appears to have changed between them."""
-        topic = " ".join(topic.split())
-        if not topic:
-            raise FindingsError("the topic is empty")
+        topic = clean_input(topic, "topic", self.max_topic_chars)
         if doc_a == doc_b:
-            raise FindingsError("compare needs two different documents")
+            raise InvalidRequest("compare needs two different documents")
         documents = self._documents([doc_a, doc_b])
         vector = self.embedder.encode_one(topic)
         citations: list[Citation] = []

@@ -1,0 +1,276 @@
+"""Answers from the findings store: recommendations, areas for improvement, causes of concern,
+graded judgments and innovative practice are extracted whole at ingest, so a question about
+them is answered from them (ranked by the question's topic) rather than from loosely related
+passages. Each line leads with the finding (its text, timescale or grade, report and chapter)
+and is cited by its span in the document, like any passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answer.extractive import Draft, citation_for
+from assistant.domain.records import (
+    Chunk,
+    Citation,
+    Document,
+    Finding,
+    FindingType,
+    ScoredChunk,
+)
+from assistant.domain.text import STOPWORDS, tokens
+from assistant.retrieve.intent import asks_for_list, finding_types
+from assistant.retrieve.sentences import sentence_spans
+
+ListFindings = Callable[..., Sequence[object]]
+"""`FindingQueries.list_findings(doc_ids, types, topic, k, topic_vector)`."""
+
+_TIMESCALES = {
+    "immediately": re.compile(r"\bimmediate(?:ly)?\b|\bstraight away\b|\bright away\b", re.I),
+    "within three months": re.compile(r"\bthree months\b|\b3 months\b", re.I),
+    "within six months": re.compile(r"\bsix months\b|\b6 months\b", re.I),
+}
+_CHAPTER = re.compile(r"\b(?:chapter|section|part)\b", re.I)
+_GENERIC = frozenset(
+    tokens(
+        "what which list give me all every each the report reports inspection inspections "
+        "recommend recommendation recommendations recommended recs rec area areas improvement "
+        "improvements afi afis grade grades graded rated rating judgment judgments judgement "
+        "force staffordshire staffs police hmicfrs hmic inspectorate inspectors did does do "
+        "tell told want wanted sort out straight away immediately within months get got "
+        "chapter section part about say said made make were was are is have has anything "
+        "things ones from in on for to of by when and how long they it them there any "
+        "cause causes concern innovative practice summary main findings"
+    )
+)
+_MAX_LIST = 12
+_MAX_SINGLE = 2
+_SUB_POINTS_WHEN_FEW = 3
+_NEAR_TOP = 0.06
+_SENTENCE_CHARS = 260
+
+
+@dataclass
+class FindingLine:
+    finding: Finding
+    text: str
+    start: int
+    end: int
+    """Span (document offsets) the line cites."""
+
+
+def topic_words(question: str) -> set[str]:
+    """The question's own subject, without the words that only ask for findings."""
+    return {t for t in tokens(question) if t not in _GENERIC and t not in STOPWORDS}
+
+
+def chapter_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
+    """Findings in the chapter(s) the question names ("the leadership chapter")."""
+    if not _CHAPTER.search(question):
+        return list(findings)
+    wanted = topic_words(question)
+    scored = [(len(wanted & set(tokens(" ".join(f.section_path[:1])))), f) for f in findings]
+    best = max((s for s, _ in scored), default=0)
+    return [f for s, f in scored if s == best] if best else list(findings)
+
+
+def timescale_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
+    """Recommendations with the timescale the question names ("straight away")."""
+    named = [ts for ts, pattern in _TIMESCALES.items() if pattern.search(question)]
+    if not named:
+        return list(findings)
+    kept = [f for f in findings if (f.timescale or "").lower() in named]
+    return kept or list(findings)
+
+
+def _chunk_for(finding: Finding, chunks: Sequence[Chunk]) -> Chunk | None:
+    inside = [c for c in chunks if c.doc_id == finding.doc_id and c.start <= finding.start < c.end]
+    overlapping = [
+        c
+        for c in chunks
+        if c.doc_id == finding.doc_id and c.start < finding.end and finding.start < c.end
+    ]
+    return (inside or overlapping or [None])[0]
+
+
+def _lead(finding: Finding, with_points: bool) -> str:
+    """The finding as one line: its first sentence (a recommendation's whole lead), and its
+    sub-points when there are few findings to show."""
+    flat = " ".join(finding.text.split())
+    spans = sentence_spans(flat)
+    first = flat[spans[0][0] : spans[0][1]] if spans else flat
+    if finding.type is FindingType.AREA_FOR_IMPROVEMENT or len(first) > _SENTENCE_CHARS * 2:
+        first = finding.title
+    text = first.rstrip(":").rstrip()
+    if with_points and finding.sub_points:
+        text += ": " + "; ".join(" ".join(p.split()).rstrip(";.") for p in finding.sub_points)
+    return text
+
+
+def _where(finding: Finding, labels: dict[str, str]) -> str:
+    chapter = finding.section_path[0] if finding.section_path else ""
+    label = labels.get(finding.doc_id, finding.doc_id)
+    return f"{label}, {chapter}" if chapter else label
+
+
+def render(
+    findings: Sequence[Finding],
+    chunks: Sequence[Chunk],
+    documents: dict[str, Document],
+    labels: dict[str, str],
+    judgments: bool,
+) -> tuple[str, list[Citation], list[ScoredChunk]]:
+    """One cited line per finding: "area — grade" for judgments; otherwise the finding, its
+    timescale, report and chapter. Returns the text, citations and the chunks they cite."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    cited: list[ScoredChunk] = []
+    few = len(findings) <= _SUB_POINTS_WHEN_FEW
+    for finding in findings:
+        chunk = _chunk_for(finding, chunks)
+        if chunk is None:
+            continue
+        hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
+        lo = max(finding.start, chunk.start) - chunk.start
+        hi = min(finding.end, chunk.end) - chunk.start
+        n = len(citations) + 1
+        citations.append(citation_for(n, hit, lo, hi, documents.get(chunk.doc_id)))
+        if all(c.chunk.chunk_id != chunk.chunk_id for c in cited):
+            cited.append(hit)
+        if judgments:
+            lines.append(f"- {finding.title} — {finding.grade} ({labels.get(finding.doc_id)}) [{n}]")
+            continue
+        when = f" — {finding.timescale}" if finding.timescale else ""
+        lines.append(f"- {_lead(finding, few)}{when} ({_where(finding, labels)}) [{n}]")
+    return "\n".join(lines), citations, cited
+
+
+def select(
+    question: str,
+    typed: set[FindingType],
+    ranked: Sequence[Finding],
+    everything: Sequence[Finding],
+) -> list[Finding]:
+    """Which findings answer: for a list question, the whole list (narrowed to a named chapter
+    or timescale, or to the topic when it names one); otherwise the best one or two."""
+    if asks_for_list(question) or FindingType.JUDGMENT in typed:
+        pool = timescale_filter(question, chapter_filter(question, everything))
+        if _CHAPTER.search(question) or not topic_words(question):
+            return pool[:_MAX_LIST]
+        kept = [f for f in ranked if f in pool]
+        return (kept or pool)[:_MAX_LIST]
+    return list(timescale_filter(question, ranked))[:_MAX_SINGLE]
+
+
+def findings_answer(
+    question: str,
+    vector: np.ndarray,
+    doc_ids: list[str],
+    list_findings: ListFindings,
+    chunks: Sequence[Chunk],
+    documents: dict[str, Document],
+    labels: dict[str, str],
+    supporting: Draft | None = None,
+) -> tuple[Draft, list[ScoredChunk]] | None:
+    """A findings-led answer, or None when the question asks for no finding type or none
+    matches. `supporting` is the passage answer whose best unit follows the findings."""
+    typed = finding_types(question)
+    if not typed:
+        return None
+    types = sorted(t.value for t in typed)
+    everything = [s.finding for s in list_findings(doc_ids or None, types)]  # type: ignore[attr-defined]
+    if not everything:
+        if FindingType.JUDGMENT in typed and doc_ids:
+            audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]  # type: ignore[attr-defined]
+            return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
+        return None
+    ranked = [
+        s.finding  # type: ignore[attr-defined]
+        for s in list_findings(doc_ids or None, types, question, None, vector)
+    ]
+    chosen = select(question, typed, ranked, everything)
+    if not chosen:
+        return None
+    ordered = sorted(chosen, key=lambda f: (f.doc_id, f.order)) if len(chosen) > 2 else chosen
+    judgments = all(f.type is FindingType.JUDGMENT for f in ordered)
+    text, citations, cited = render(ordered, chunks, documents, labels, judgments)
+    if not citations:
+        return None
+    heading = _heading(ordered, labels, judgments)
+    missing = [d for d in doc_ids if d not in {f.doc_id for f in ordered}]
+    notes = [
+        f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing
+    ]
+    body = "\n".join([heading, text, *notes])
+    if supporting is not None and not supporting.refused and supporting.citations and len(ordered) <= 2:
+        extra, more = _renumber(supporting, len(citations))
+        body += "\n" + extra
+        citations += more
+    return Draft(text=body, citations=citations, refused=False), cited
+
+
+def types_label(typed: set[FindingType]) -> str:
+    names = {
+        FindingType.RECOMMENDATION: "recommendations",
+        FindingType.AREA_FOR_IMPROVEMENT: "areas for improvement",
+        FindingType.CAUSE_OF_CONCERN: "causes of concern",
+        FindingType.JUDGMENT: "graded judgments",
+        FindingType.INNOVATIVE_PRACTICE: "innovative practice",
+    }
+    return " or ".join(names[t] for t in sorted(typed) if t in names)
+
+
+def _heading(findings: Sequence[Finding], labels: dict[str, str], judgments: bool) -> str:
+    reports = ", ".join(dict.fromkeys(labels.get(f.doc_id, f.doc_id) for f in findings))
+    if judgments:
+        return f"{reports} graded judgments (area — grade):"
+    kinds = types_label({f.type for f in findings})
+    count = len(findings)
+    return f"{reports}: {count} {kinds if count > 1 else kinds.rstrip('s')}:"
+
+
+def _case_audit(figures: Sequence[Finding]) -> Finding | None:
+    """The report's largest graded case count ("77 cases: 19 good, 23 requires improvement,
+    35 inadequate"): what a report that grades no area says about quality instead."""
+    graded = re.compile(r"^(\d[\d,]*)\s+(?:good|requires? improvement|inadequate)", re.I)
+
+    def total(finding: Finding) -> int:
+        counts = [graded.match(p) for p in finding.sub_points]
+        return sum(int(m.group(1).replace(",", "")) for m in counts if m)
+
+    best = max(figures, key=total, default=None)
+    return best if best is not None and total(best) else None
+
+
+def _no_grades(
+    doc_ids: list[str],
+    labels: dict[str, str],
+    audit: Finding | None,
+    chunks: Sequence[Chunk],
+    documents: dict[str, Document],
+) -> tuple[Draft, list[ScoredChunk]]:
+    """A report that grades no area says so, and gives its case-audit figures, cited; never
+    another organisation's grade in the force's place."""
+    names = ", ".join(labels.get(d, d) for d in doc_ids)
+    text = f"The {names} report gives no graded judgments for the force's areas."
+    if audit is None:
+        return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
+    lines, citations, cited = render([audit], chunks, documents, labels, judgments=False)
+    counts = ", ".join(" ".join(p.split()).rstrip(";.") for p in audit.sub_points)
+    body = f"{text} Its case audit: {audit.title.rstrip(':')}: {counts}.\n{lines}"
+    return Draft(text=body, citations=citations, refused=False), cited
+
+
+def _renumber(draft: Draft, offset: int) -> tuple[str, list[Citation]]:
+    """The draft's first cited sentence, renumbered after `offset` citations."""
+    first = draft.citations[0]
+    marker = re.search(r"\[1\]", draft.text)
+    text = draft.text[: marker.end()] if marker else draft.text
+    return (
+        text.replace("[1]", f"[{offset + 1}]"),
+        [first.model_copy(update={"n": offset + 1})],
+    )

@@ -1,0 +1,97 @@
+"""Police vocabulary: abbreviations and everyday words, so "DI", "kids" or "the NPCC" find the
+reports that write "detective inspector", "children" and "National Police Chiefs' Council".
+
+Two sources: abbreviations the documents define themselves ("children's social care (CSC)"),
+mined from their text, and a maintained glossary (`glossary.json`, data not code) of the ones
+reports spell out or assume. Both expand queries and count as known words for the unknown-name
+check, which must never refuse a question for a rank or an everyday word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z&]{1,7})\)")
+_WORD = re.compile(r"[\w'’&-]+")
+_LONGEST_WINDOW = 160
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    """Abbreviation (as written) -> what it stands for; matched case-sensitively."""
+    everyday: dict[str, str] = field(default_factory=dict)
+    """Lower-cased word or phrase -> the reports' words for it."""
+
+    def expansions(self, text: str) -> list[str]:
+        """What the abbreviations and everyday words in `text` stand for, in order, without
+        the ones the text already spells out."""
+        lowered = text.lower()
+        found: list[str] = []
+        for short, long in self.abbreviations.items():
+            if re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", text):
+                found.append(long)
+        for word, meaning in self.everyday.items():
+            if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", lowered):
+                found.append(meaning)
+        return [e for e in dict.fromkeys(found) if e.lower() not in lowered]
+
+    def expand(self, query: str) -> str:
+        """The query with its expansions appended (unchanged when there are none); applying it
+        twice adds nothing more."""
+        extra = self.expansions(query)
+        return f"{query} ({'; '.join(extra)})" if extra else query
+
+    def knows(self, word: str) -> bool:
+        """Whether a word is a known abbreviation or everyday word (any case for all-caps)."""
+        if word in self.abbreviations or word.lower() in self.everyday:
+            return True
+        upper = {a.upper() for a in self.abbreviations}
+        return word.upper() in upper or word.upper().removesuffix("S") in upper
+
+
+def mine_abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """Abbreviations defined in running text as "long form (ABBR)": the long form is the
+    run of words before the bracket, about as long as its capitals (as long
+    as them first), that starts with the abbreviation's first letter."""
+    found: dict[str, str] = {}
+    for text in texts:
+        for match in _DEFINED.finditer(text):
+            short = match.group(1)
+            capitals = [c for c in short.removesuffix("s") if c.isupper()]
+            if len(capitals) < 2 or short in found:
+                continue
+            words = _WORD.findall(text[max(0, match.start() - _LONGEST_WINDOW) : match.start()])
+            n = len(capitals)
+            for k in (n, n - 1, n + 1, n - 2, n + 2):
+                if 1 <= k <= len(words) and words[-k][0].lower() == short[0].lower():
+                    found[short] = " ".join(words[-k:])
+                    break
+    return found
+
+
+@cache
+def glossary() -> Vocabulary:
+    """The maintained glossary shipped with the package."""
+    raw = json.loads(
+        resources.files("assistant.retrieve").joinpath("glossary.json").read_text("utf-8")
+    )
+    return Vocabulary(
+        dict(raw["abbreviations"]), {k.lower(): v for k, v in raw["everyday"].items()}
+    )
+
+
+def build_vocabulary(texts: Iterable[str]) -> Vocabulary:
+    """The glossary plus every abbreviation the documents define (the documents' own long
+    forms win: they are how the reports will say it)."""
+    base = glossary()
+    mined = mine_abbreviations(texts)
+    merged = dict(base.abbreviations)
+    for short, long in mined.items():
+        merged[short] = long if short not in merged else f"{long}; {merged[short]}"
+    return Vocabulary(merged, dict(base.everyday))
