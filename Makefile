@@ -53,7 +53,7 @@ bench: install
 	$(PY) bench/query.py
 
 eval: install
-	$(IA) eval --gold eval/gold/gold.jsonl --baseline --report out/eval
+	$(IA) eval --gold eval/gold/test.jsonl --baseline --report out/eval
 
 clean:
 	rm -rf $(VENV) data/store out .pytest_cache

@@ -64,10 +64,24 @@ def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _sample_dir() -> Path:
+    """The bundled sample corpus, which a source checkout has and a wheel install does not."""
+    from assistant.settings import get_settings
+
+    sample_dir = get_settings().sample_dir
+    if not sample_dir.is_dir():
+        raise InvalidRequest(
+            f"no path given and no sample corpus at {sample_dir} (it comes with a source "
+            "checkout, not the wheel): pass files or folders, e.g. "
+            "`inspection-assistant ingest my-reports/`"
+        )
+    return sample_dir
+
+
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = args.paths or [_sample_dir()]
     assistant = _assistant()
-    paths = args.paths or [assistant.settings.sample_dir]
     report = assistant.ingest(
         [Path(p) for p in paths], prune=args.prune, progress=not args.quiet, replace=args.replace
     )
@@ -239,6 +253,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_host(host: str, keyed: bool, allow_open: bool) -> tuple[str, str]:
+    """Where to listen, and the line that says why: with no API keys anyone who can reach the
+    server can read and change everything, so it stays on loopback unless told otherwise."""
+    if keyed:
+        return host, "API keys required on every data route, the web app included"
+    if _is_loopback(host):
+        return host, "no API keys configured: open to this machine only (loopback)"
+    if allow_open:
+        return host, f"WARNING: no API keys configured and listening on {host}: open to anyone"
+    return "127.0.0.1", (
+        f"no API keys configured: listening on 127.0.0.1 only, not {host} "
+        "(set IA_API_KEYS, or pass --allow-open)"
+    )
+
+
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
@@ -246,11 +286,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.server import create_server
 
     assistant = _assistant()
-    host = args.host or assistant.settings.host
-    port = args.port or assistant.settings.port
+    settings = assistant.settings
+    host, mode = serve_host(
+        args.host or settings.host, settings.keyed, args.allow_open or settings.allow_open
+    )
+    port = args.port or settings.port
+    recovered = assistant.library.recover_jobs()
     app = create_server(assistant, with_ui=not args.no_ui)
+    library = assistant.library
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            """On SIGTERM or Ctrl-C, cancel a running ingest at its next chunk batch (the
+            document is left as it was), so shutdown takes seconds, not the whole ingest."""
+            library.cancel()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
     print(f"Inspection Assistant on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    print(mode)
+    if recovered:
+        print(f"{len(recovered)} interrupted upload job(s) marked failed and their files removed")
+    sys.stdout.flush()
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10
+    )
+    Server(config).run()
     return 0
 
 
@@ -433,6 +493,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="default: IA_HOST or 127.0.0.1")
     p.add_argument("--port", type=int, help="default: IA_PORT or 8000")
     p.add_argument("--no-ui", action="store_true", help="the JSON API only")
+    p.add_argument(
+        "--allow-open",
+        action="store_true",
+        help="with no API keys, listen on --host even if it is not loopback (IA_ALLOW_OPEN)",
+    )
 
     p = sub.add_parser("chat", help="an interactive conversation (follow-ups keep context)")
     p.add_argument("--answerer", choices=["extractive", "llm"])

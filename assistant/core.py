@@ -131,6 +131,7 @@ class Assistant:
             self.settings.data_dir / "uploads",
             self.settings.chunk_chars,
             self.settings.max_upload_mb,
+            max_chunks=self.settings.max_chunks_per_document,
         )
 
     @cached_property

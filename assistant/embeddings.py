@@ -86,7 +86,8 @@ class Embedder:
     def encode_one(self, text: str) -> np.ndarray:
         """One query's vector. Queries from concurrent requests are encoded together in one
         batch by a single worker thread: one forward pass for many short texts costs little
-        more than one, so a busy server keeps up where per-request passes would queue."""
+        more than one, so a busy server keeps up where per-request passes would queue. A batch
+        that fails is encoded again text by text, so one bad request fails only itself."""
         with self._lock:
             if self._worker is None:
                 self._worker = threading.Thread(
@@ -107,12 +108,19 @@ class Embedder:
                     break
             try:
                 vectors = self.encode([text for text, _ in batch])
-            except BaseException as error:  # hand the failure to every waiting caller
-                for _, pending in batch:
-                    pending.set_exception(error)
+            except Exception:  # one bad text must not fail the others: encode each alone
+                for text, pending in batch:
+                    self._encode_alone(text, pending)
                 continue
             for (_, pending), vector in zip(batch, vectors, strict=True):
                 pending.set_result(vector)
+
+    def _encode_alone(self, text: str, pending: Future[np.ndarray]) -> None:
+        """Encode one text of a failed batch; only a text that fails on its own gets the error."""
+        try:
+            pending.set_result(self.encode([text])[0])
+        except Exception as error:
+            pending.set_exception(error)
 
     @property
     def dimension(self) -> int:

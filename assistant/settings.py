@@ -51,8 +51,23 @@ class Settings(BaseSettings):
     readonly_api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_question_chars: int = Field(2000, ge=1)
     max_upload_mb: int = Field(50, ge=1)
+    max_chunks_per_document: int = Field(
+        10_000, ge=1, description="a document cutting into more chunks is refused (413)"
+    )
+    retention_days: int = Field(
+        90, ge=1, description="conversations, feedback and audit rows older than this are pruned"
+    )
+    fingerprint_salt: str | None = Field(
+        None,
+        description="salt of the key fingerprints in the audit log; default: a random salt "
+        "kept in the data directory",
+    )
+    session_hours: float = Field(12.0, gt=0, description="how long a web login lasts")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    allow_open: bool = Field(
+        False, description="with no API keys, listen beyond loopback anyway (IA_ALLOW_OPEN)"
+    )
 
     @field_validator("api_keys", "readonly_api_keys", mode="before")
     @classmethod
@@ -62,7 +77,9 @@ class Settings(BaseSettings):
             return [k.strip() for k in value.split(",") if k.strip()]
         return value
 
-    @field_validator("llm_base_url", "chroma_host", "reranker_model", "embedding_model")
+    @field_validator(
+        "llm_base_url", "chroma_host", "reranker_model", "embedding_model", "fingerprint_salt"
+    )
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value or None
@@ -74,6 +91,11 @@ class Settings(BaseSettings):
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def keyed(self) -> bool:
+        """Whether any API key is configured (then every data route needs one)."""
+        return bool(self.api_keys or self.readonly_api_keys)
 
 
 def load_settings(**overrides: object) -> Settings:

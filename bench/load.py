@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--max-requests", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=60.0, help="per request, seconds")
-    parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "gold.jsonl"))
+    parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "tune.jsonl"))
     parser.add_argument("--api-key", help="sent as X-API-Key")
     parser.add_argument("--wait", type=float, default=120.0, help="wait this long for /readyz")
     args = parser.parse_args(argv)

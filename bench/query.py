@@ -1,7 +1,7 @@
 """Query latency: how long do `search` and `ask` take, where does the time go, and what do they
 cost over a bare dense lookup?
 
-Run with `.venv/bin/python bench/query.py [--gold eval/gold/gold.jsonl]`. In one process:
+Run with `.venv/bin/python bench/query.py [--gold eval/gold/tune.jsonl]`. In one process:
 
   * open the configured store (Settings from the IA_* environment; the bundled sample corpus
     is ingested first if the store is empty), load the model and warm (`assistant.warm()`), then
@@ -110,7 +110,7 @@ def row(name: str, values: Sequence[float], share_of: float | None = None) -> st
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "gold.jsonl"))
+    parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "tune.jsonl"))
     parser.add_argument("--rounds", type=int, default=1, help="passes over the gold set")
     parser.add_argument("--warmup", type=int, default=5, help="untimed questions first")
     parser.add_argument(

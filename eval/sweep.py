@@ -2,7 +2,7 @@
 threshold and sentence selection. Prints tables; the defaults in `RetrievalConfig`,
 `ExtractiveConfig` and `Settings.chunk_chars` are set from what this prints.
 
-    python -m eval.sweep --gold eval/gold/gold.jsonl [--tune-ids g] [--check-ids d] [--chunks]
+    python -m eval.sweep --gold eval/gold/tune.jsonl [--tune-ids g] [--check-ids d] [--chunks]
 
 Questions whose id starts with --tune-ids are used to choose; those starting with --check-ids
 are reported with the chosen values, as a held-out check that the choice generalises.
@@ -115,17 +115,45 @@ def _print(
         print(f"{name:<44}{cells}")
 
 
+GOLD_DIR = Path(__file__).resolve().parent / "gold"
+TUNE = GOLD_DIR / "tune.jsonl"
+TEST = GOLD_DIR / "test.jsonl"
+"""The held-out split: the README reports it, and nothing is ever chosen on it."""
+
+
+class HeldOutError(ValueError):
+    """A sweep was pointed at held-out (test) questions."""
+
+
+def tuning_questions(path: Path, held_out: Path = TEST) -> list[GoldQuestion]:
+    """The questions a sweep may choose on: never the test split, nor any file sharing a
+    question id or a question with it."""
+    if held_out.exists() and path.resolve() == held_out.resolve():
+        raise HeldOutError(f"{path} is the held-out test split; sweeps read {TUNE.name} only")
+    questions = load_gold(path)
+    if held_out.exists():
+        test = load_gold(held_out)
+        ids, texts = {q.id for q in test}, {q.question for q in test}
+        shared = [q for q in questions if q.id in ids or q.question in texts]
+        if shared:
+            raise HeldOutError(
+                f"{path} shares {len(shared)} question(s) with the test split; sweeps read "
+                f"{TUNE.name} only"
+            )
+    return questions
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--gold", default="eval/gold/gold.jsonl")
+    parser.add_argument("--gold", default=str(TUNE))
     parser.add_argument("--tune-ids", default="g", help="id prefix of the questions to tune on")
     parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
     parser.add_argument("--chunks", action="store_true", help="also sweep chunk size (re-ingests)")
     args = parser.parse_args(argv)
 
-    questions = load_gold(Path(args.gold))
+    questions = tuning_questions(Path(args.gold))
     tune = [q for q in questions if q.id.startswith(args.tune_ids)] or questions
     check = [q for q in questions if q.id.startswith(args.check_ids)]
     base = get_settings()

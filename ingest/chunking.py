@@ -11,6 +11,9 @@ from ingest.blocks import Block, BlockType
 from ingest.structure import ParsedDocument
 
 _SKIPPED_KINDS = {SectionKind.CONTENTS, SectionKind.FRONT_MATTER}
+_PARAGRAPH_NUMBER = re.compile(r"(\d{1,2}\.\d{1,3}) +[A-Z]")
+"""A guidance paragraph number ("3.12 Strategy discussions ..."): each numbered paragraph is a
+chunk of its own whose path ends "para 3.12", so it is cited as guidance is ("ch. 3, para 3.12")."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
 
@@ -81,20 +84,23 @@ def chunk_document(parsed: ParsedDocument, target_chars: int = 1200) -> list[Chu
             spans.extend(_split_long(text, start, end, target_chars))
         packed: list[tuple[int, int]] = []
         for start, end in spans:
-            if packed and end - packed[-1][0] <= target_chars:
+            numbered = _PARAGRAPH_NUMBER.match(text, start)
+            if packed and end - packed[-1][0] <= target_chars and not numbered:
                 packed[-1] = (packed[-1][0], end)
             else:
                 packed.append((start, end))
         for start, end in packed:
             body = text[start:end]
+            numbered = _PARAGRAPH_NUMBER.match(body)
+            path = [*section.path, f"para {numbered.group(1)}"] if numbered else section.path
             key = (section.section_id, body)
             seen[key] = seen.get(key, 0) + 1
             chunks.append(
                 Chunk(
-                    chunk_id=chunk_id(doc_id, section.path, body, seen[key]),
+                    chunk_id=chunk_id(doc_id, path, body, seen[key]),
                     doc_id=doc_id,
                     section_id=section.section_id,
-                    section_path=section.path,
+                    section_path=path,
                     section_kind=section.kind,
                     text=body,
                     start=start,

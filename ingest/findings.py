@@ -26,6 +26,7 @@ _ITEM = re.compile(r"^(?P<indent>\s*)(?:-|\d{1,2}\.|[a-z]\))\s+")
 _COUNT_ITEM = re.compile(r"^\d[\d,]*(?:\.\d+)?%?\s+\S")
 _CASE_STUDY = re.compile(r"^case stud(?:y|ies)\b\s*[:–-]?\s*", re.I)
 _CASE_COUNT = re.compile(r"^case studies\b\W+(?P<n>\d{1,2}|[a-z]+)\b", re.I)
+_CAUSE = re.compile(r"^causes? of concern$", re.I)
 _RECOMMEND = re.compile(r"\brecommend", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 _ITEM_TAIL = re.compile(r"(?:[;,.]\s*(?:and|or)?|\s+(?:and|or))\s*$")
@@ -316,6 +317,18 @@ class _Extractor:
                 elif block.type is BlockType.PARAGRAPH:
                     self.add(kind, _first_sentences(block.text), section, block.start, block.end)
 
+    def causes_of_concern(self) -> None:
+        """Each paragraph or list item of a "Cause of concern" section (its recommendations
+        follow in a Recommendations section of their own)."""
+        for section in self.parsed.sections:
+            if not _CAUSE.match(section.heading):
+                continue
+            for i in self.body.get(section.section_id, []):
+                block = self.parsed.blocks[i]
+                if block.type is BlockType.PARAGRAPH and not _RECOMMEND.search(block.text):
+                    title = _first_sentences(block.text)
+                    self.add(T.CAUSE_OF_CONCERN, title, section, block.start, block.end)
+
     def judgments(self) -> None:
         for judgment in self.parsed.document.judgments:
             if judgment.section_id and judgment.section_id in self.by_id:
@@ -429,6 +442,7 @@ class _Extractor:
     def run(self) -> list[Finding]:
         self.recommendations()
         self.sub_sections(T.AREA_FOR_IMPROVEMENT, K.AREAS_FOR_IMPROVEMENT)
+        self.causes_of_concern()
         self.judgments()
         self.case_studies()
         self.sub_sections(T.INNOVATIVE_PRACTICE, K.INNOVATIVE_PRACTICE)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from assistant.domain.records import Document, GuidanceRef, Judgment, Section, SectionKind
 from assistant.domain.words import GRADES
 from ingest.blocks import Block, BlockType, split_blocks, table_rows
+from ingest.identity import doc_id as make_doc_id
 from ingest.normalise import NormalisedText
 
 K = SectionKind
@@ -35,11 +36,12 @@ _TOP_NAMES = {
     "references": K.ANNEX,
 }
 _ANNEX = re.compile(r"^(?:annex|appendix)\b", re.I)
-_CONTAINERS: list[tuple[re.Pattern[str], SectionKind]] = [
+_CONTAINERS: list[tuple[re.Pattern[str], SectionKind | None]] = [
     (re.compile(r"^main findings\b", re.I), K.MAIN_FINDINGS),
     (re.compile(r"^(?:specific )?areas? for improvement$", re.I), K.AREAS_FOR_IMPROVEMENT),
     (re.compile(r"^recommendations?$", re.I), K.RECOMMENDATIONS),
     (re.compile(r"^innovative practice$", re.I), K.INNOVATIVE_PRACTICE),
+    (re.compile(r"^causes? of concern$", re.I), None),
     (re.compile(r"^(?:our judgments|.*inspector's summary)$", re.I), K.SUMMARY),
 ]
 _CASE_STUDY = re.compile(r"^case stud(?:y|ies)\b", re.I)
@@ -48,15 +50,20 @@ _DATE_RANGE = re.compile(
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+(\d{4})\b"
 )
-_FORCE = re.compile(r"^[A-Z][\w&'’ -]*?\b(?:Police|Constabulary)(?: Service)?$")
+_FORCE = re.compile(
+    r"^(?P<force>[A-Z][\w&'’ -]*?\b(?:Police|Constabulary)(?: Service)?)(?=$|\s+\d{1,2}\b)"
+)
 _PUBLISHED = re.compile(r"^(?P<date>[A-Z][a-z]+ \d{4})\s*\|\s*©\s*(?P<who>[A-Za-z&' ]+?)\s+\d{4}")
+_SALUTATION = re.compile(r"^Dear [A-Z]")
+_SIGN_OFF = re.compile(r"^Yours (?:sincerely|faithfully)\b", re.I)
+_PUBLISHED_IN = re.compile(r"\b(?i:published)\s+(?:on\s+)?((?:\d{1,2}\s+)?[A-Z][a-z]+\s+(\d{4}))")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _SHORT_CASE_CHILD_WORDS = 8
 _CONTENTS_LOOKAHEAD = 3
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 """Bump when parsing, chunking or findings extraction changes, so a re-ingest rebuilds unchanged
-files (3: findings)."""
+files (3: findings; 4: formats, identity, guidance paragraphs)."""
 
 
 @dataclass
@@ -79,8 +86,14 @@ class ParsedDocument:
         return next(s for s in self.sections if s.section_id == section_id)
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def _document_kind(title: str, blocks: list[Block]) -> str:
+    """An inspection report, guidance, a letter (a salutation near the top), or other."""
+    lowered = title.lower()
+    if "guidance" in lowered or "working together" in lowered:
+        return "guidance"
+    if "letter" in lowered or any(_SALUTATION.match(b.text) for b in blocks[:12]):
+        return "letter"
+    return "inspection_report" if "inspection" in lowered or "peel" in lowered else "other"
 
 
 def _key(heading: str) -> str:
@@ -108,8 +121,16 @@ def _top_kind(heading: str) -> SectionKind | None:
     return None
 
 
+def _container(heading: str) -> tuple[bool, SectionKind | None]:
+    """Whether the heading opens a container, and its kind (None: its parent's, as for a
+    "Cause of concern" inside a graded area)."""
+    return next(
+        ((True, kind) for pattern, kind in _CONTAINERS if pattern.match(heading)), (False, None)
+    )
+
+
 def _container_kind(heading: str) -> SectionKind | None:
-    return next((kind for pattern, kind in _CONTAINERS if pattern.match(heading)), None)
+    return _container(heading)[1]
 
 
 def _parse_contents(block: Block) -> list[tuple[str, int | None]]:
@@ -171,10 +192,24 @@ def _demote_signatures(blocks: list[Block], top_keys: set[str]) -> list[Block]:
     return out
 
 
+def _demote_letter_lines(blocks: list[Block]) -> list[Block]:
+    """A letter's salutation ("Dear ...") and everything from its sign-off ("Yours sincerely")
+    on are paragraphs, not sections."""
+    out, signed = [], False
+    for block in blocks:
+        signed = signed or bool(_SIGN_OFF.match(block.text))
+        if block.type is BlockType.HEADING and (signed or _SALUTATION.match(block.text)):
+            block = Block(block.start, block.end, block.text, BlockType.PARAGRAPH)
+        out.append(block)
+    return out
+
+
 def _metadata(front: list[Block], blocks: list[Block]) -> dict[str, str | int | None]:
     lines = [line.strip() for b in front for line in b.text.split("\n") if line.strip()]
     title = lines[0] if lines else ""
-    force = next((line for line in lines if _FORCE.match(line)), None)
+    # "Staffordshire Police 12–23 May 2025": a title page's lines joined by a web page or a
+    # Word line break still name the force before the dates.
+    force = next((m.group("force") for m in map(_FORCE.match, lines) if m), None)
     period = None
     year: int | None = None
     published = publisher = None
@@ -190,6 +225,9 @@ def _metadata(front: list[Block], blocks: list[Block]) -> dict[str, str | int | 
         match = _PUBLISHED.match(block.one_line)
         if match:
             published, publisher = match.group("date"), match.group("who").strip()
+    if published is None:  # "... Partnership Published June 2024": a line of a web page
+        found = next((m for b in blocks[:8] if (m := _PUBLISHED_IN.search(b.one_line))), None)
+        published = found.group(1) if found else None
     if year is None and published:
         year = int(published[-4:])
     return {
@@ -252,7 +290,7 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
     contents = _contents(blocks)
     contents_keys = {_key(t) for t, _ in contents}
     top_keys = {k for k in contents_keys if _top_kind(k) or _container_kind(k) is None}
-    blocks = _demote_signatures(blocks, top_keys)
+    blocks = _demote_letter_lines(_demote_signatures(blocks, top_keys))
 
     # Front matter ends at the first heading that opens a real section.
     first = next(
@@ -307,8 +345,8 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
             return _HeadingInfo(1, top), None
         if top:  # a top-level name the Contents doesn't list here: a part of the current section
             return _HeadingInfo(2, top), None
-        container = _container_kind(heading)
-        if container:
+        is_container, container = _container(heading)
+        if is_container:
             return _HeadingInfo(2, container, container=True), None
         if _CASE_STUDY.match(heading):
             base = stack[-1][1].rank if stack else 1
@@ -378,17 +416,10 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
     force = meta["force"]
     title = str(meta["title"]) or source_file
     year = meta["year"]
-    who = str(force).removesuffix(" Police").removesuffix(" Constabulary") if force else title
-    doc_id = (
-        slugify(f"{who}-{year}" if year else who)[:60]
-        or hashlib.sha1(sha256.encode()).hexdigest()[:12]
-    )
-    kind = (
-        "inspection_report"
-        if "inspection" in title.lower()
-        else "guidance"
-        if "guidance" in title.lower() or "working together" in title.lower()
-        else "other"
+    kind = _document_kind(title, blocks)
+    who = str(force).removesuffix(" Police").removesuffix(" Constabulary") if force else None
+    doc_id = make_doc_id(
+        who, year, title, kind, fallback=hashlib.sha1(sha256.encode()).hexdigest()[:12]
     )
     document = Document(
         doc_id=doc_id,

@@ -113,7 +113,9 @@ def read_blocks(text_path: Path) -> tuple[ParsedDocument, list[RBlock]]:
             lines = [" ".join([*lines, *more])] if block.text.startswith(seen) else more
         section = openers.get(block.start) if block.type is BlockType.HEADING else None
         out.append(
-            RBlock(block, lines, section.level if section else None, section.kind if section else None)
+            RBlock(
+                block, lines, section.level if section else None, section.kind if section else None
+            )
         )
     return parsed, out
 
@@ -237,7 +239,7 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding
 
 def render_markdown(text_path: Path) -> str:
     """`#` headings by tree level, `*` bullets, tables as tab rows."""
-    parsed, blocks = read_blocks(text_path)
+    _, blocks = read_blocks(text_path)
     out: list[str] = []
     for index, rb in enumerate(blocks):
         if index == 0:
@@ -277,7 +279,11 @@ def render_docx(text_path: Path, path: Path) -> Path:
             raw = raw[1:]
             if not raw:
                 continue
-        if index < front or block.type is BlockType.PARAGRAPH or block.type is BlockType.BOILERPLATE:
+        if (
+            index < front
+            or block.type is BlockType.PARAGRAPH
+            or block.type is BlockType.BOILERPLATE
+        ):
             paragraph = document.add_paragraph()
             for n, line in enumerate(raw):
                 if n:
@@ -479,4 +485,3 @@ def render_all(text_path: Path, out: Path) -> dict[str, Path]:
     files["pdf-fonts"] = render_pdf_fonts(text_path, out / f"{stem}-fonts.pdf")
     files["docx"] = render_docx(text_path, out / f"{stem}.docx")
     return files
-

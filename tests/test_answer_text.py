@@ -264,3 +264,117 @@ def test_rrf_weights_scale_each_ranking() -> None:
 def test_rrf_needs_a_weight_per_ranking() -> None:
     with pytest.raises(ValueError):
         reciprocal_rank_fusion([["a"], ["b"]], weights=[1.0])
+
+
+# --- police vocabulary, answerability, findings-led answers ----------------------------------
+
+
+def test_abbreviations_defined_in_the_text_are_mined() -> None:
+    from assistant.retrieve.vocabulary import mine_abbreviations
+
+    mined = mine_abbreviations(
+        [
+            "referrals to children's social care (CSC) services. Liaison and diversion (L&D) "
+            "staff; recording in public protection notices (PPNs). See Table (A)."
+        ]
+    )
+    assert mined == {
+        "CSC": "children's social care",
+        "L&D": "Liaison and diversion",
+        "PPNs": "public protection notices",
+    }
+
+
+def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
+    from assistant.retrieve.vocabulary import build_vocabulary
+
+    terms = build_vocabulary([])
+    expanded = terms.expand("how often should a DI review it? went to a domestic with two kids")
+    assert "detective inspector" in expanded and "children" in expanded
+    assert "domestic abuse incident" in expanded
+    assert terms.expand(expanded) == expanded
+    assert terms.expand("the NPCC lead") == "the NPCC lead (National Police Chiefs' Council)"
+    assert terms.knows("OK") and terms.knows("DCC") and terms.knows("SOMU")
+    assert not terms.knows("Derbyshire")
+
+
+def test_unknown_names_spare_known_words_but_not_other_forces() -> None:
+    from assistant.answer.extractive import unknown_names
+    from assistant.retrieve.vocabulary import build_vocabulary
+
+    vocabulary = {"somu", "staffordshire", "police", "niche"}
+    terms = build_vocabulary([])
+    assert unknown_names("Is it OK that SOMU uses Niche?", vocabulary, terms) == []
+    assert unknown_names("Is it OK that SOMU uses Niche?", vocabulary) == ["OK"]
+    assert unknown_names("What grade did West Mercia Police get?", vocabulary, terms) == [
+        "West",
+        "Mercia",
+    ]
+
+
+def test_counted_subject_and_figures() -> None:
+    from assistant.answer.answerability import counted_subject, figure_about, has_figure
+
+    assert counted_subject("How many domestic abuse arrests did Staffs make?") == "arrests"
+    assert counted_subject("how many drones does the force have") == "drones"
+    assert counted_subject("What did the 2021 report recommend?") is None
+    texts = ["The force used drones and police dogs.", "There were 2,981 allegations."]
+    assert figure_about("drones", texts, None) is None
+    assert figure_about("allegations", texts, None) == 1
+    assert has_figure("ten offender managers") and not has_figure("no figures here")
+
+
+def test_years_no_document_covers_are_named() -> None:
+    from assistant.answer.answerability import periods, uncovered_years
+    from assistant.domain.records import Document
+
+    docs = [
+        Document(
+            doc_id=f"d{y}",
+            title="t",
+            force="Staffordshire Police",
+            year=y,
+            inspection_period=period,
+            source_file="f",
+            sha256="x",
+        )
+        for y, period in ((2021, "13–24 September 2021"), (2025, "12–23 May 2025"))
+    ]
+    assert uncovered_years("arrests in 2024?", docs, "nothing about it") == [2024]
+    assert uncovered_years("posts created in 2023?", docs, "In March 2023, it created") == []
+    assert uncovered_years("what happened in 2021?", docs, "") == []
+    assert "Staffordshire 2021 (13–24 September 2021)" in periods(docs)
+
+
+def test_finding_selection_lists_whole_lists_and_narrows_by_chapter_and_timescale() -> None:
+    from assistant.answer.finding_answers import select
+    from assistant.domain.records import Finding, FindingType
+
+    def rec(n: int, chapter: str, timescale: str) -> Finding:
+        return Finding(
+            finding_id=f"f{n}",
+            doc_id="d",
+            type=FindingType.RECOMMENDATION,
+            title=f"R{n}",
+            text=f"R{n}",
+            section_id="s",
+            section_path=[chapter],
+            start=n,
+            end=n + 1,
+            order=n,
+            timescale=timescale,
+        )
+
+    found = [
+        rec(1, "3. Leadership, management and governance", "immediately"),
+        rec(2, "3. Leadership, management and governance", "within three months"),
+        rec(3, "7. Investigation", "immediately"),
+    ]
+    typed = {FindingType.RECOMMENDATION}
+    chosen = select(
+        "which recs did the leadership chapter want done straight away?", typed, [], found
+    )
+    assert [f.finding_id for f in chosen] == ["f1"]
+    assert len(select("list all the recommendations", typed, [], found)) == 3
+    single = select("what was recommended about training?", typed, found, found, [0.9, 0.5, 0.4])
+    assert [f.finding_id for f in single] == ["f1"]

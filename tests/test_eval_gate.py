@@ -1,5 +1,6 @@
-"""Regression gate: the gold questions through the default answerer must stay at or above the
-thresholds in eval/thresholds.json (and the metrics must be what the eval README defines)."""
+"""Regression gate: the held-out test questions through the default answerer must stay at or
+above the thresholds in eval/thresholds.json (and the metrics must be what the eval README
+defines). Nothing is tuned on these questions; the sweep reads the tune split only."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ THRESHOLDS = json.loads((ROOT / "eval" / "thresholds.json").read_text())
 @pytest.fixture(scope="module")
 def full_run(sample_assistant: Assistant) -> EvalRun:
     return evaluate(
-        sample_assistant, load_gold(ROOT / "eval" / "gold" / "gold.jsonl"), progress=False
+        sample_assistant, load_gold(ROOT / "eval" / "gold" / "test.jsonl"), progress=False
     )
 
 
-@pytest.mark.parametrize("gate", ["dev", "full"])
+@pytest.mark.parametrize("gate", [g for g in THRESHOLDS if not g.startswith("_")])
 def test_gold_metrics_hold(full_run: EvalRun, gate: str) -> None:
     from eval.metrics import aggregate
 

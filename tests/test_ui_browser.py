@@ -14,10 +14,10 @@ from live_server import LiveServer
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader, PdfWriter
 
-from assistant.server import create_server
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
 from assistant.quiz.gift import parse_gift
+from assistant.server import create_server
 from assistant.settings import REPO_ROOT, Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -134,6 +134,7 @@ def empty_server(tmp_path: Path, embedder: Embedder) -> Iterator[LiveServer]:
     assistant = Assistant(Settings(data_dir=tmp_path / "store"), embedder=embedder)
     try:
         with LiveServer(create_server(assistant, warm=False)) as server:
+            server.app_assistant = assistant  # type: ignore[attr-defined]
             yield server
     finally:
         assistant.close()
@@ -161,8 +162,29 @@ def test_empty_library_and_uploads(empty_server: LiveServer, page: Page, tmp_pat
     page.locator("#upload button[aria-label='Clear']").click()
     guidance = Path(__file__).parent / "fixtures" / "guidance_sample.txt"
     page.locator("#upload input[type=file]").set_input_files(str(guidance))
-    expect(status).to_contain_text("added as", timeout=120_000)
+    expect(status).to_contain_text("stored as", timeout=120_000)
     expect(page.locator("#documents-table")).to_contain_text("guidance", timeout=15_000)
+    first = status.inner_text().split("stored as", 1)[1].split()[0].strip("`")
+
+    # A new version of the same report, uploaded through the UI, replaces the old one.
+    page.locator("#upload button[aria-label='Clear']").click()
+    edited = tmp_path / "guidance-v2.txt"
+    edited.write_text(
+        guidance.read_text(encoding="utf-8").replace(
+            "share information about children at risk",
+            "share information about children at risk within one working day",
+        ),
+        encoding="utf-8",
+    )
+    page.locator("#upload input[type=file]").set_input_files(str(edited))
+    expect(status).to_contain_text("1 updated", timeout=120_000)
+    assert status.inner_text().split("stored as", 1)[1].split()[0].strip("`") == first
+    library = empty_server.app_assistant.library  # type: ignore[attr-defined]
+    assert [d.doc_id for d in library.documents()] == [first]
+    assert "within one working day" in library.text(first)
+    uploads = sorted(p.name for p in library.uploads_dir.iterdir())
+    assert len(uploads) == 1 and uploads[0].endswith("guidance-v2.txt"), uploads
+
     page.get_by_role("tab", name="Ask").click()
     expect(page.locator("#empty-state")).to_be_hidden()
     assert page.outside == []  # type: ignore[attr-defined]

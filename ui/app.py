@@ -21,9 +21,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 from fastapi import FastAPI
+from gradio.utils import get_upload_folder
 
+from assistant.api.access import AccessPolicy, Caller
 from assistant.core import Assistant
-from assistant.domain.errors import AssistantError, InvalidRequest, NotFound
+from assistant.domain.errors import AssistantError, Forbidden, InvalidRequest, NotFound
 from assistant.domain.records import Answer, Citation, SearchFilters, SectionKind
 from ui import findings_tab, render
 from ui.quiz_tab import build_quiz_tab
@@ -84,11 +86,26 @@ SCROLL_TO_MARK_JS = """
 
 
 def mount_ui(app: FastAPI, assistant: Assistant, path: str = "/") -> FastAPI:
-    """Mount the UI on a FastAPI app with the system-font theme and the upload size limit."""
+    """Mount the UI on a FastAPI app with the system-font theme and the upload size limit,
+    behind the app's access policy: its file routes serve only what Gradio itself stored."""
     limit = f"{assistant.settings.max_upload_mb}mb"
+    access: AccessPolicy = app.state.access
+    access.file_roots.append(Path(get_upload_folder()).resolve())
     return gr.mount_gradio_app(
-        app, build_ui(assistant), path=path, theme=THEME, max_file_size=limit, footer_links=[]
+        app,
+        build_ui(assistant, access),
+        path=path,
+        theme=THEME,
+        max_file_size=limit,
+        footer_links=[],
     )
+
+
+def _caller(access: AccessPolicy, request: gr.Request | None) -> Caller | None:
+    """The caller behind a UI event, by the same rule as the gate in front of every route."""
+    if request is None:
+        return access.for_key(None)
+    return access.for_request(request.headers or {}, request.cookies or {})
 
 
 # --- data for the widgets -------------------------------------------------------------------
@@ -154,7 +171,7 @@ def _stream_answer(
             yield render.render_answer(event.data, turn), event.data
 
 
-def _ask(assistant: Assistant):
+def _ask(assistant: Assistant, access: AccessPolicy):
     def ask(
         question: str,
         history: list[dict[str, Any]],
@@ -162,6 +179,7 @@ def _ask(assistant: Assistant):
         answers: list[list[dict[str, Any]]],
         doc_ids: list[str],
         kinds: list[str],
+        request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         history = list(history or [])
@@ -178,13 +196,17 @@ def _ask(assistant: Assistant):
         yield history, "", conversation_id, answers, None, ""
         last = None
         try:
+            caller = _caller(access, request)
+            if caller is None:
+                raise Forbidden("sign in again: your session has ended")
             filters = _filters(doc_ids, kinds)
-            conversation_id = conversation_id or assistant.conversations.create()
+            conversation_id = conversation_id or assistant.conversations.create(caller.who)
             for content, answer in _stream_answer(
                 assistant, question, conversation_id, filters, turn
             ):
                 history[-1] = _message("assistant", content)
                 if answer is not None:
+                    assistant.audit.record(caller.who, "ask", answer, caller.role)
                     answers[turn] = [c.model_dump() for c in answer.citations]
                     last = {"question": answer.question, "answer": answer.text}
                 yield history, "", conversation_id, answers, last, gr.update()
@@ -222,9 +244,9 @@ def _feedback(assistant: Assistant, rating: int):
             assistant.feedback.add(
                 last["question"], last["answer"], rating, comment or "", conversation_id
             )
-        except Exception as error:
+        except Exception:
             log.exception("saving feedback failed")
-            return f"Could not save the feedback: {error}", gr.update()
+            return "Could not save the feedback; the details are in the server log.", gr.update()
         thanks = "Thanks: marked as helpful." if rating > 0 else "Thanks: marked as not helpful."
         return thanks, ""
 
@@ -235,7 +257,7 @@ def _new_conversation() -> tuple[Any, ...]:
     return [], None, [], None, render.render_placeholder(PANEL_HINT), "", ""
 
 
-def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
+def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]:
     empty = gr.Markdown(NO_DOCS, visible=not assistant.documents(), elem_id="empty-state")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=420):
@@ -303,7 +325,7 @@ def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
     answers = gr.State([])
     last = gr.State(None)
 
-    ask = _ask(assistant)
+    ask = _ask(assistant, access)
     inputs = [question, chat, conversation_id, answers, docs, kinds]
     outputs = [chat, question, conversation_id, answers, last, feedback_status]
     send.click(ask, inputs, outputs, show_progress="hidden")
@@ -326,16 +348,40 @@ def _build_ask_tab(assistant: Assistant) -> dict[str, Any]:
 # --- the Documents tab ----------------------------------------------------------------------
 
 
-def _ingest(assistant: Assistant):
-    def ingest(path: str | None) -> Iterator[tuple[Any, ...]]:
+def _uploaded_bytes(access: AccessPolicy, caller: Caller | None, path: str) -> bytes:
+    """The bytes of a file this caller uploaded through the UI in this session, then the copy in
+    Gradio's cache is removed. Any other path, however it reached the handler, is refused: no
+    request can make the server read a file it did not itself write."""
+    if caller is None or caller.readonly:
+        raise Forbidden("this key is read-only: it may not add reports")
+    file = access.take_upload(caller, path)
+    if file is None:
+        raise Forbidden("that file was not uploaded in this session; upload it again")
+    try:
+        return file.read_bytes()
+    finally:
+        file.unlink(missing_ok=True)
+
+
+def _ingest(assistant: Assistant, access: AccessPolicy):
+    def ingest(path: str | None, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         if not path:
             yield (gr.update(),) * 5
             return
         file = Path(path)
         yield (f"Ingesting **{file.name}**… (parsing, chunking, embedding)", *(gr.update(),) * 4)
         library = assistant.library
+        caller = _caller(access, request)
         try:
-            job = library.run_job(library.upload(file.name, file.read_bytes()).job_id)
+            data = _uploaded_bytes(access, caller, path)
+            assert caller is not None
+            access.record(caller, "upload", file.name, "web UI")
+            held = {d.doc_id for d in library.documents()}
+            job = library.run_job(library.upload(file.name, data).job_id)
+            action = "replace" if job.doc_id in held else "ingest"
+            access.record(
+                caller, action, job.filename, f"{job.status}: {job.doc_id or job.message}"
+            )
             status = render.job_summary(job)
         except AssistantError as error:
             status = render.render_error_md(f"{file.name} was not added: {error}")
@@ -384,7 +430,9 @@ def _pick_section(assistant: Assistant):
     return pick
 
 
-def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dict[str, Any]:
+def _build_documents_tab(
+    assistant: Assistant, access: AccessPolicy, ask_parts: dict[str, Any]
+) -> dict[str, Any]:
     gr.Markdown("#### Reports in the library")
     table = gr.Dataframe(
         value=_documents_frame(assistant),
@@ -420,7 +468,7 @@ def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dic
             )
 
     uploaded = upload.upload(
-        _ingest(assistant),
+        _ingest(assistant, access),
         [upload],
         [status, table, picker, ask_parts["docs"], ask_parts["empty"]],
         show_progress="minimal",
@@ -430,7 +478,10 @@ def _build_documents_tab(assistant: Assistant, ask_parts: dict[str, Any]) -> dic
     return {"table": table, "picker": picker, "uploaded": uploaded}
 
 
-def build_ui(assistant: Assistant) -> gr.Blocks:
+def build_ui(assistant: Assistant, access: AccessPolicy | None = None) -> gr.Blocks:
+    """The UI's Blocks; `access` is the server's policy (default: one over the assistant's keys),
+    which every handler that acts for a caller consults."""
+    access = access or AccessPolicy(assistant.settings, assistant.audit)
     with gr.Blocks(title="Inspection Assistant", analytics_enabled=False) as demo:
         with gr.Row(elem_id="app-header"):
             gr.Markdown(
@@ -440,13 +491,13 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             )
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
-                ask_parts = _build_ask_tab(assistant)
+                ask_parts = _build_ask_tab(assistant, access)
             with gr.Tab("Findings", id="findings"):
                 findings_parts = findings_tab.build_findings_tab(assistant)
             with gr.Tab("Quiz", id="quiz"):
                 quiz_parts = build_quiz_tab(assistant, findings_tab.doc_choices(assistant))
             with gr.Tab("Documents", id="documents"):
-                doc_parts = _build_documents_tab(assistant, ask_parts)
+                doc_parts = _build_documents_tab(assistant, access, ask_parts)
 
         def refresh() -> tuple[Any, ...]:
             choices = _doc_choices(assistant)

@@ -61,11 +61,22 @@ def where(citation: Citation) -> str:
     return citation.where
 
 
+def _warning(citation: Citation) -> str:
+    """A warning beside a passage that reads as an instruction or a phishing lure."""
+    if not citation.flagged:
+        return ""
+    return (
+        f' <strong class="ia-flag">Warning: this passage {escape(citation.flagged)}; '
+        "treat it as document content, not guidance.</strong>"
+    )
+
+
 def render_sources(citations: Sequence[Citation], turn: int) -> str:
     if not citations:
         return ""
     items = "".join(
-        f'<li>{cite_link(turn, c.n)} <span class="src-where">{escape(where(c))}</span></li>'
+        f'<li>{cite_link(turn, c.n)} <span class="src-where">{escape(where(c))}</span>'
+        f"{_warning(c)}</li>"
         for c in citations
     )
     return f'<ol class="ia-sources">{items}</ol>'
@@ -609,11 +620,7 @@ def _option(question: QuizQuestion, i: int, show_answers: bool) -> str:
 
 def render_question(question: QuizQuestion, number: int, show_answers: bool = True) -> str:
     """One question; with `show_answers` off, only what a class should see (to project it)."""
-    kind = (
-        f'<span class="q-kind">{escape(KIND_LABELS.get(question.kind, question.kind))}</span>'
-        if question.kind
-        else ""
-    )
+    kind = f'<span class="q-kind">{escape(question.kind)}</span>' if question.kind else ""
     name = f'<span class="q-name">{escape(question.name)}</span>' if question.name else ""
     parts = [
         f'<li class="quiz-q q-{escape(question.type)}">',

@@ -15,10 +15,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.answerability import (
+    counted_subject,
+    figure_about,
+    money_in,
+    periods,
+    uncovered_years,
+)
 from assistant.answer.units import Unit, answer_units, render_unit
 from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind
 from assistant.domain.text import tokens, weighted_coverage
+from assistant.retrieve.intent import asks_for_money, asks_for_practice
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
+from assistant.retrieve.vocabulary import Vocabulary
 
 _MIN_WORDS = 4
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
@@ -29,6 +38,7 @@ _FUTURE = re.compile(
 )
 WEAK = "no passage answers the question closely enough"
 """The refusal reason that a findings-led answer may overrule (the others it must not)."""
+_SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
 _PROPER_NOUN = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{3,})\b")
 
 
@@ -45,6 +55,8 @@ class ExtractiveConfig:
     max_units_per_doc_when_comparing: int = 2
     story_margin: float = 0.25
     max_story_units: int = 5
+    evidence_units: int = 8
+    """How many of the best units (above the threshold) a figure or budget must be found in."""
 
 
 @dataclass
@@ -83,14 +95,19 @@ def citation_for(
     )
 
 
-def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
+def unknown_names(
+    question: str, vocabulary: set[str], terms: Vocabulary | None = None
+) -> list[str]:
     """Names and acronyms in the question that no document contains (another force, a
-    practice the reports never mention)."""
+    person, a place); never a known abbreviation, rank or everyday word."""
     names = _PROPER_NOUN.findall(question) + _ACRONYM.findall(question)
     return [
         name
         for name in dict.fromkeys(names)
-        if name.lower() not in vocabulary and tokens(name) and tokens(name)[0] not in vocabulary
+        if name.lower() not in vocabulary
+        and tokens(name)
+        and tokens(name)[0] not in vocabulary
+        and not (terms is not None and terms.knows(name))
     ]
 
 
@@ -161,11 +178,12 @@ class ExtractiveAnswerer:
         vocabulary: set[str] | None = None,
         typed: tuple[str, np.ndarray] | None = None,
         idf: Mapping[str, float] | None = None,
+        terms: Vocabulary | None = None,
     ) -> Draft:
         """Answer `question` (stand-alone) from `passages`; `typed` is the user's own words and
         their vector when the question was rewritten from a follow-up."""
         cfg = self.config
-        missing = unknown_names(question, vocabulary) if vocabulary is not None else []
+        missing = unknown_names(question, vocabulary, terms) if vocabulary is not None else []
         questions, vectors = [question], [vector]
         if typed is not None:
             questions.append(typed[0])
@@ -180,13 +198,33 @@ class ExtractiveAnswerer:
             return self.refusal(
                 passages, documents, "it asks about the future, which no report records"
             )
-        if not ranked or ranked[0].score < cfg.refusal_threshold:
+        strong = [c for c in ranked if c.score >= cfg.refusal_threshold][: cfg.evidence_units]
+        texts = [_text(c) for c in strong]
+        years = uncovered_years(question, documents.values(), " ".join(texts))
+        if years:
             return self.refusal(
-                passages, documents, WEAK
+                passages,
+                documents,
+                f"no report covers {', '.join(map(str, years))}; the reports cover "
+                f"{periods(documents.values())}",
             )
+        if not ranked or ranked[0].score < cfg.refusal_threshold:
+            return self.refusal(passages, documents, WEAK)
+        if asks_for_money(question) and not money_in(texts):
+            return self.refusal(passages, documents, "no report gives a budget or spending figure")
+        lead: _Candidate | None = None
+        subject = counted_subject(question)
+        if subject is not None:
+            found = figure_about(subject, texts, terms)
+            if found is None:
+                return self.refusal(passages, documents, f"no report gives a figure for {subject}")
+            lead = strong[found]
+        elif asks_for_practice(question):
+            lead = next((c for c in strong if _SHOULD.search(_text(c))), None)
 
         top = ranked[0]
-        if not comparison and top.passage.chunk.section_kind is SectionKind.CASE_STUDY:
+        is_story = top.passage.chunk.section_kind is SectionKind.CASE_STUDY
+        if is_story and not comparison and not asks_for_practice(question):
             # A case study is a story: tell it from the passage, in order, not in fragments.
             story = [
                 c
@@ -215,18 +253,32 @@ class ExtractiveAnswerer:
             per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
             if not comparison and len(chosen) >= cfg.max_units:
                 break
-        return self.compose(chosen, documents, comparison)
+        if lead is not None and not comparison:
+            chosen = [lead, *[c for c in chosen if not _overlaps(c, lead)]][: cfg.max_units]
+        return self.compose(chosen, documents, comparison, lead)
 
     def compose(
-        self, chosen: list[_Candidate], documents: dict[str, Document], comparison: bool
+        self,
+        chosen: list[_Candidate],
+        documents: dict[str, Document],
+        comparison: bool,
+        lead: _Candidate | None = None,
     ) -> Draft:
+        """The chosen units in report order (grouped by report when comparing); the unit that
+        answers the question's type (a figure, what to do) first."""
+
         def year(c: _Candidate) -> int:
             doc = documents.get(c.passage.chunk.doc_id)
             return doc.year or 0 if doc else 0
 
         ordered = sorted(
             chosen,
-            key=lambda c: (year(c), c.passage.chunk.doc_id, c.passage.chunk.start + c.unit.start),
+            key=lambda c: (
+                c is not lead or comparison,
+                year(c),
+                c.passage.chunk.doc_id,
+                c.passage.chunk.start + c.unit.start,
+            ),
         )
         citations: list[Citation] = []
         parts: list[str] = []
@@ -273,6 +325,10 @@ class ExtractiveAnswerer:
             refused=True,
             reason=reason,
         )
+
+
+def _text(c: _Candidate) -> str:
+    return c.passage.chunk.text[c.unit.start : c.unit.end]
 
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:

@@ -47,6 +47,9 @@ _GENERIC = frozenset(
         "cause causes concern innovative practice summary main findings"
     )
 )
+_MONTHS = frozenset(
+    tokens("january february march april may june july august september october november december")
+)
 _MAX_LIST = 12
 _MAX_SINGLE = 2
 _SUB_POINTS_WHEN_FEW = 3
@@ -64,8 +67,13 @@ class FindingLine:
 
 
 def topic_words(question: str) -> set[str]:
-    """The question's own subject, without the words that only ask for findings."""
-    return {t for t in tokens(question) if t not in _GENERIC and t not in STOPWORDS}
+    """The question's own subject, without the words that only ask for findings (or name a
+    report by its date)."""
+    return {
+        t
+        for t in tokens(question)
+        if t not in _GENERIC and t not in STOPWORDS and not t.isdigit() and t not in _MONTHS
+    }
 
 
 def chapter_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
@@ -97,17 +105,21 @@ def _chunk_for(finding: Finding, chunks: Sequence[Chunk]) -> Chunk | None:
     return (inside or overlapping or [None])[0]
 
 
-def _lead(finding: Finding, with_points: bool) -> str:
-    """The finding as one line: its first sentence (a recommendation's whole lead), and its
-    sub-points when there are few findings to show."""
-    flat = " ".join(finding.text.split())
-    spans = sentence_spans(flat)
-    first = flat[spans[0][0] : spans[0][1]] if spans else flat
-    if finding.type is FindingType.AREA_FOR_IMPROVEMENT or len(first) > _SENTENCE_CHARS * 2:
-        first = finding.title
-    text = first.rstrip(":").rstrip()
-    if with_points and finding.sub_points:
-        text += ": " + "; ".join(" ".join(p.split()).rstrip(";.") for p in finding.sub_points)
+def _lead(finding: Finding, question: str, with_detail: bool) -> str:
+    """The finding as one line: its title (a recommendation's lead sentence, an area's
+    heading); with few findings to show, a recommendation's sub-points or the area's sentence
+    closest to the question."""
+    text = " ".join(finding.title.split()).rstrip(":. ")
+    if not with_detail:
+        return text
+    if finding.sub_points:
+        return text + ": " + "; ".join(" ".join(p.split()).rstrip(";.") for p in finding.sub_points)
+    body = " ".join(finding.text.split())[len(finding.title) :]
+    wanted = topic_words(question)
+    sentences = [body[a:b] for a, b in sentence_spans(body) if b - a <= _SENTENCE_CHARS]
+    best = max(sentences, key=lambda t: len(wanted & set(tokens(t))), default="")
+    if best and wanted & set(tokens(best)):
+        return f"{text}. {best}"
     return text
 
 
@@ -118,6 +130,7 @@ def _where(finding: Finding, labels: dict[str, str]) -> str:
 
 
 def render(
+    question: str,
     findings: Sequence[Finding],
     chunks: Sequence[Chunk],
     documents: dict[str, Document],
@@ -142,10 +155,10 @@ def render(
         if all(c.chunk.chunk_id != chunk.chunk_id for c in cited):
             cited.append(hit)
         if judgments:
-            lines.append(f"- {finding.title} — {finding.grade} ({labels.get(finding.doc_id)}) [{n}]")
+            lines.append(f"- {finding.title} — {finding.grade} [{n}]")
             continue
         when = f" — {finding.timescale}" if finding.timescale else ""
-        lines.append(f"- {_lead(finding, few)}{when} ({_where(finding, labels)}) [{n}]")
+        lines.append(f"- {_lead(finding, question, few)}{when} ({_where(finding, labels)}) [{n}]")
     return "\n".join(lines), citations, cited
 
 
@@ -154,6 +167,7 @@ def select(
     typed: set[FindingType],
     ranked: Sequence[Finding],
     everything: Sequence[Finding],
+    scores: Sequence[float] = (),
 ) -> list[Finding]:
     """Which findings answer: for a list question, the whole list (narrowed to a named chapter
     or timescale, or to the topic when it names one); otherwise the best one or two."""
@@ -163,7 +177,8 @@ def select(
             return pool[:_MAX_LIST]
         kept = [f for f in ranked if f in pool]
         return (kept or pool)[:_MAX_LIST]
-    return list(timescale_filter(question, ranked))[:_MAX_SINGLE]
+    best = timescale_filter(question, ranked)[:_MAX_SINGLE]
+    return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
 
 
 def findings_answer(
@@ -174,10 +189,9 @@ def findings_answer(
     chunks: Sequence[Chunk],
     documents: dict[str, Document],
     labels: dict[str, str],
-    supporting: Draft | None = None,
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """A findings-led answer, or None when the question asks for no finding type or none
-    matches. `supporting` is the passage answer whose best unit follows the findings."""
+    matches."""
     typed = finding_types(question)
     if not typed:
         return None
@@ -188,28 +202,20 @@ def findings_answer(
             audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]  # type: ignore[attr-defined]
             return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
         return None
-    ranked = [
-        s.finding  # type: ignore[attr-defined]
-        for s in list_findings(doc_ids or None, types, question, None, vector)
-    ]
-    chosen = select(question, typed, ranked, everything)
+    scored = list(list_findings(doc_ids or None, types, question, None, vector))
+    ranked = [s.finding for s in scored]  # type: ignore[attr-defined]
+    chosen = select(question, typed, ranked, everything, [s.score or 0.0 for s in scored])  # type: ignore[attr-defined]
     if not chosen:
         return None
     ordered = sorted(chosen, key=lambda f: (f.doc_id, f.order)) if len(chosen) > 2 else chosen
     judgments = all(f.type is FindingType.JUDGMENT for f in ordered)
-    text, citations, cited = render(ordered, chunks, documents, labels, judgments)
+    text, citations, cited = render(question, ordered, chunks, documents, labels, judgments)
     if not citations:
         return None
     heading = _heading(ordered, labels, judgments)
     missing = [d for d in doc_ids if d not in {f.doc_id for f in ordered}]
-    notes = [
-        f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing
-    ]
+    notes = [f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing]
     body = "\n".join([heading, text, *notes])
-    if supporting is not None and not supporting.refused and supporting.citations and len(ordered) <= 2:
-        extra, more = _renumber(supporting, len(citations))
-        body += "\n" + extra
-        citations += more
     return Draft(text=body, citations=citations, refused=False), cited
 
 
@@ -230,7 +236,9 @@ def _heading(findings: Sequence[Finding], labels: dict[str, str], judgments: boo
         return f"{reports} graded judgments (area — grade):"
     kinds = types_label({f.type for f in findings})
     count = len(findings)
-    return f"{reports}: {count} {kinds if count > 1 else kinds.rstrip('s')}:"
+    if count == 1:
+        return f"{reports}: the {kinds.replace('areas', 'area').removesuffix('s')}:"
+    return f"{reports}: {count} {kinds}:"
 
 
 def _case_audit(figures: Sequence[Finding]) -> Finding | None:
@@ -259,18 +267,7 @@ def _no_grades(
     text = f"The {names} report gives no graded judgments for the force's areas."
     if audit is None:
         return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
-    lines, citations, cited = render([audit], chunks, documents, labels, judgments=False)
+    _, citations, cited = render("", [audit], chunks, documents, labels, judgments=False)
     counts = ", ".join(" ".join(p.split()).rstrip(";.") for p in audit.sub_points)
-    body = f"{text} Its case audit: {audit.title.rstrip(':')}: {counts}.\n{lines}"
+    body = f"{text} Its case audit: {audit.title.rstrip(':')}: {counts} [1]."
     return Draft(text=body, citations=citations, refused=False), cited
-
-
-def _renumber(draft: Draft, offset: int) -> tuple[str, list[Citation]]:
-    """The draft's first cited sentence, renumbered after `offset` citations."""
-    first = draft.citations[0]
-    marker = re.search(r"\[1\]", draft.text)
-    text = draft.text[: marker.end()] if marker else draft.text
-    return (
-        text.replace("[1]", f"[{offset + 1}]"),
-        [first.model_copy(update={"n": offset + 1})],
-    )

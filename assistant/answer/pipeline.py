@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer
 from assistant.answer.finding_answers import findings_answer
+from assistant.answer.injection import flag_citations
 from assistant.answer.llm import LLMAnswerer, LLMError
 from assistant.answer.rewrite import rewrite_followup
 from assistant.domain.errors import InvalidRequest, NotFound
@@ -135,6 +136,7 @@ class AskPipeline:
             corpus.vocabulary,
             typed,
             corpus.idf,
+            corpus.terms,
         )
 
     def _findings_led(
@@ -156,7 +158,6 @@ class AskPipeline:
             list(corpus.chunks.values()),
             corpus.documents,
             corpus.labels,
-            passages_draft,
         )
 
     def run(
@@ -215,7 +216,9 @@ class AskPipeline:
             question=" ".join(question.split()),
             standalone_question=standalone,
             text=draft.text,
-            citations=draft.citations,
+            citations=flag_citations(
+                draft.citations, {p.chunk.chunk_id: p.chunk.text for p in passages}
+            ),
             grounded=not draft.refused and bool(draft.citations),
             refused=draft.refused,
             reason=draft.reason,

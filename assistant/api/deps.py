@@ -1,14 +1,13 @@
 """Dependencies shared by the routes, as `Annotated` types (the FastAPI full-stack template's
-pattern): the assistant, and the caller identified by API key."""
+pattern): the assistant, and the caller the access gate identified by API key."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from assistant.api.access import AccessPolicy, Caller
 from assistant.api.errors import ApiError
 from assistant.core import Assistant
 
@@ -20,39 +19,39 @@ def get_assistant(request: Request) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who is calling: a short fingerprint of the key (never the key itself), and whether the
-    key may only read."""
+def get_access(request: Request) -> AccessPolicy:
+    return request.app.state.access
 
-    who: str
-    readonly: bool
+
+AccessDep = Annotated[AccessPolicy, Depends(get_access)]
 
 
 def get_caller(
-    assistant: AssistantDep,
+    request: Request,
+    access: AccessDep,
     x_api_key: Annotated[
         str | None, Header(description="API key, when keys are configured")
     ] = None,
 ) -> Caller:
-    settings = assistant.settings
-    if not settings.api_keys and not settings.readonly_api_keys:
-        return Caller(who="anonymous", readonly=False)
-    if not x_api_key:
-        raise ApiError(401, "missing API key: send it in the X-API-Key header")
-    who = "key:" + hashlib.sha256(x_api_key.encode()).hexdigest()[:10]
-    if x_api_key in settings.api_keys:
-        return Caller(who=who, readonly=False)
-    if x_api_key in settings.readonly_api_keys:
-        return Caller(who=who, readonly=True)
-    raise ApiError(401, "invalid API key")
+    """The caller the gate attached; resolved again from the header when the route is reached
+    some other way (the gate refuses a missing or unknown key before any route runs)."""
+    caller = getattr(request.state, "caller", None)
+    if isinstance(caller, Caller):
+        return caller
+    caller = access.for_key(x_api_key)
+    if caller is None:
+        raise ApiError(401, "invalid API key" if x_api_key else "missing API key")
+    return caller
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def get_writer(caller: CallerDep) -> Caller:
+def get_writer(caller: CallerDep, access: AccessDep, request: Request) -> Caller:
     if caller.readonly:
+        access.record(
+            caller, "auth_failure", f"{request.method} {request.url.path}", "read-only key"
+        )
         raise ApiError(403, "this API key is read-only: it may not upload, delete or administer")
     return caller
 

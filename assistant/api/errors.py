@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.domain.errors import (
     AssistantError,
@@ -84,3 +85,43 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(_: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=error)
         return error_response(500, "internal error; the details are in the server log")
+
+
+class UniformNotFound:
+    """ASGI middleware: a JSON 404 from anywhere in the app (the UI's framework included) that is
+    not already in the API's error format is rewritten to it, so clients parse one shape."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: Message | None = None
+        body = b""
+
+        async def uniform(message: Message) -> None:
+            nonlocal held, body
+            if message["type"] == "http.response.start" and message["status"] == 404:
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                if content_type.startswith(b"application/json"):
+                    held = message
+                    return
+            if held is None:
+                await send(message)
+                return
+            body += message.get("body", b"")
+            if message.get("more_body"):
+                return
+            if b'"error"' in body[:20]:
+                await send(held)
+                await send({"type": "http.response.body", "body": body})
+                return
+            response = error_response(404, "no such route")
+            await send(
+                {"type": "http.response.start", "status": 404, "headers": response.raw_headers}
+            )
+            await send({"type": "http.response.body", "body": response.body})
+
+        await self.app(scope, receive, uniform)

@@ -181,6 +181,9 @@ class Citation(BaseModel):
     quote: str
     start: int
     end: int
+    flagged: str | None = None
+    """Why the passage looks like an instruction or a phishing lure rather than report
+    content (a warning is shown beside it), or None."""
 
     @property
     def where(self) -> str:

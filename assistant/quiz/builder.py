@@ -22,7 +22,7 @@ from typing import Any, Literal
 from assistant.answer.extractive import citation_for
 from assistant.answer.llm import LLMError, format_passages
 from assistant.answer.prompts import load_prompt
-from assistant.domain.errors import InvalidRequest, NotFound, Unavailable
+from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Chunk, ScoredChunk, SearchFilters
 from assistant.domain.text import tokens
 from assistant.quiz.checks import item_problems
@@ -281,7 +281,7 @@ class QuizBuilder:
         if writer not in ("auto", "rules", "llm"):
             raise InvalidRequest(f"unknown writer {writer!r}; choose auto, rules or llm")
         if writer == "llm" and self.chat_model is None:
-            raise Unavailable(
+            raise InvalidRequest(
                 "writer=llm needs an LLM, and none is configured: set IA_LLM_BASE_URL and "
                 "IA_LLM_MODEL, or use writer=rules"
             )
@@ -483,8 +483,37 @@ def select(
                 continue
         take(key, c)
     chosen = _balance_true_false(list(picked.items()), by_passage)
+    if default_mix:
+        chosen = _within_mix(chosen)
     chosen.sort(key=lambda kc: (order[kc[0]], kc[1].question.citation.start))
     return [c.question for _, c in chosen]
+
+
+def _within_mix(
+    chosen: list[tuple[tuple[str, int], Candidate]],
+) -> list[tuple[tuple[str, int], Candidate]]:
+    """Leave out recall questions, last first, until the mix holds again (balancing true/false
+    may have left a teaching question out)."""
+
+    def holds() -> bool:
+        kinds = [c.question.kind for _, c in chosen]
+        recall = sum(k in RECALL_KINDS for k in kinds)
+        teaching = sum(k in TEACHING_KINDS for k in kinds)
+        return recall <= RECALL_SHARE * len(kinds) and teaching >= TEACHING_SHARE * len(kinds)
+
+    while chosen and not holds():
+        at = max(
+            (
+                i
+                for i, (_, c) in enumerate(chosen)
+                if c.question.kind not in TEACHING_KINDS and c.truth is None
+            ),
+            default=None,
+        )
+        if at is None:
+            break
+        chosen.pop(at)
+    return chosen
 
 
 def _balance_true_false(

@@ -89,9 +89,10 @@ def _lengths_differ(options: list[str]) -> bool:
 
 def false_claim_problems(true_claim: str, false_claim: str) -> list[str]:
     """A false statement must differ from the true one in one place, and not by negating."""
-    a, b = tokens(true_claim), tokens(false_claim)
+    a = re.findall(r"[\w'’]+", true_claim.lower())
+    b = re.findall(r"[\w'’]+", false_claim.lower())
     added = set(b) - set(a)
-    if added & _NEGATIONS or ("n't" in false_claim.replace("’", "'") and "n't" not in true_claim):
+    if added & _NEGATIONS or any(w.endswith(("n't", "n’t")) for w in added):
         return [NEGATION]
     changes = [op for op in difflib.SequenceMatcher(a=a, b=b).get_opcodes() if op[0] != "equal"]
     return [TWO_CHANGES] if len(changes) != 1 else []

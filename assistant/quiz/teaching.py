@@ -139,12 +139,9 @@ class Corpus:
 
 
 def polarity(text: str) -> str:
-    """ "+" for praise, "-" for criticism, "" when it reads as both or neither."""
-    negative = bool(_NEGATIVE.search(text))
-    positive = bool(_POSITIVE.search(text))
-    if negative and (not positive or re.search(r"\bbut\b", text)):
-        return "-"
-    return "+" if positive and not negative else ""
+    """ "-" for criticism (reports state it outright), "+" for what the force does or does
+    well."""
+    return "-" if _NEGATIVE.search(text) else "+"
 
 
 def anonymise(text: str, doc: Document | None) -> str:

@@ -86,6 +86,7 @@ class HybridRetriever:
         with self._lock:
             if self._corpus is None or self._corpus.generation != self.db.generation:
                 generation = self.db.generation
+                self.vectors.sync(generation)
                 chunks = self.db.chunks()
                 documents = {d.doc_id: d for d in self.db.documents()}
                 labels = {doc_id: d.label for doc_id, d in documents.items()}
@@ -206,9 +207,12 @@ class HybridRetriever:
         pool = sorted(fused, key=lambda cid: -fused[cid])[: cfg.candidates]
         if not pool:
             return []
-        scores = self._rerank(query, vector, pool, dict(dense), fused) if cfg.rerank else fused
+        if cfg.rerank:  # the same corpus snapshot throughout: a delete mid-way cannot KeyError
+            scores = self._rerank(query, vector, pool, dict(dense), fused, corpus)
+        else:
+            scores = fused
         ordered = sorted(pool, key=lambda cid: -scores[cid])
-        return self._diversify(ordered, scores, k)
+        return self._diversify(ordered, scores, k, corpus)
 
     def _rerank(
         self,
@@ -217,11 +221,11 @@ class HybridRetriever:
         pool: list[str],
         dense: dict[str, float],
         fused: dict[str, float],
+        corpus: _Corpus,
     ) -> dict[str, float]:
         """Score = sentence evidence (best sentence's similarity) + chunk similarity + share of
         the question's words the chunk contains; or, with a cross-encoder configured, its
         score. Either way the section-kind intent adds its lift."""
-        corpus = self.corpus()
         cfg = self.config
         kinds = wanted_kinds(query)
         if self.cross_encoder is not None:
@@ -258,10 +262,11 @@ class HybridRetriever:
             )
         return scores
 
-    def _diversify(self, ordered: list[str], scores: dict[str, float], k: int) -> list[ScoredChunk]:
+    def _diversify(
+        self, ordered: list[str], scores: dict[str, float], k: int, corpus: _Corpus
+    ) -> list[ScoredChunk]:
         """Drop chunks overlapping a better one; at most `max_per_section` from one section
         before the others have had their turn."""
-        corpus = self.corpus()
         picked: list[Chunk] = []
         held_back: list[Chunk] = []
         per_section: dict[str, int] = {}

@@ -93,12 +93,12 @@ def finding_types(question: str) -> set[FindingType]:
 
 
 def asks_for_list(question: str) -> bool:
-    """"List...", "all the...", "every...", or a plural ("what were the recommendations")."""
+    """ "List...", "all the...", "every...", or a plural ("what were the recommendations")."""
     return bool(_LIST.search(question))
 
 
 def asks_for_figure(question: str) -> bool:
-    """"How many / how much / what percentage / budget": the answer must hold a figure."""
+    """ "How many / how much / what percentage / budget": the answer must hold a figure."""
     return bool(_FIGURE.search(question))
 
 
@@ -107,5 +107,5 @@ def asks_for_money(question: str) -> bool:
 
 
 def asks_for_practice(question: str) -> bool:
-    """"What should I do / record": the answer leads with what officers should do."""
+    """ "What should I do / record": the answer leads with what officers should do."""
     return bool(_PRACTICE.search(question))

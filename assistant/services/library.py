@@ -33,6 +33,7 @@ from assistant.domain.errors import (
 )
 from assistant.domain.records import Chunk, Document, Section
 from assistant.embeddings import Embedder
+from assistant.services.limits import FileLimits, check_file
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
 from assistant.store.jobs import Job, JobStore
@@ -41,6 +42,12 @@ from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import PARSER_VERSION, PreparedDocument, discover, file_sha256, prepare
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_ID_BATCH = 1000  # ids per vector-store lookup, well under SQLite's variable limit
+
+
+class Cancelled(Exception):
+    """The ingest was cancelled (the server is stopping); raised at a chunk-batch boundary,
+    before the document is written, so it is left as it was."""
 
 
 @dataclass
@@ -77,10 +84,15 @@ class IngestReport:
         )
 
 
+def base_name(name: str | None) -> str:
+    """The last path component of a client's file name (either kind of slash)."""
+    return re.split(r"[\\/]", name or "")[-1]
+
+
 def safe_filename(name: str | None) -> str:
     """A file name that cannot escape the upload folder or surprise a shell: the last path
     component only, unusual characters replaced, no leading dots; the suffix survives."""
-    base = re.split(r"[\\/]", name or "")[-1]
+    base = base_name(name)
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
@@ -104,6 +116,7 @@ class Library:
         chunk_chars: int = 1200,
         max_upload_mb: int = 50,
         echo: Callable[[str], None] | None = None,
+        max_chunks: int = 10_000,
     ) -> None:
         self.db = db
         self.vectors = vectors
@@ -114,7 +127,17 @@ class Library:
         self.chunk_chars = chunk_chars
         self.max_upload_mb = max_upload_mb
         self.echo = echo or (lambda line: print(line, file=sys.stderr))
+        self.limits = FileLimits(max_chunks=max_chunks, chunk_chars=chunk_chars)
         self._lock = threading.Lock()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop a running ingest at the next chunk batch, and refuse new ones (shutdown)."""
+        self._cancel.set()
+
+    def _check_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled("the server is shutting down")
 
     # reading -----------------------------------------------------------------------------
 
@@ -169,13 +192,14 @@ class Library:
         with self._lock:
             started = time.perf_counter()
             report = IngestReport()
+            self.vectors.sync(self.db.generation)
             for path in discover(paths):
                 try:
                     self._ingest_file(path, report, progress, replace)
                 except AssistantError as error:
                     report.failed.append((str(path), str(error)))
                     self.echo(f"error: {path}: {error}")
-                except KeyboardInterrupt:
+                except (KeyboardInterrupt, Cancelled):
                     report.interrupted = True
                     self.echo(
                         f"interrupted while ingesting {path}: that document was left as it was"
@@ -207,7 +231,14 @@ class Library:
             raise Conflict(
                 f"duplicate of {Path(duplicate[1]).name} (already ingested as '{duplicate[0]}')"
             )
+        self._check_cancelled()
+        check_file(path, self.limits)
         prepared = prepare(path, sha256, self.chunk_chars)
+        if len(prepared.chunks) > self.limits.max_chunks:
+            raise TooLarge(
+                f"the document makes {len(prepared.chunks)} chunks (limit "
+                f"{self.limits.max_chunks}); split it into smaller documents"
+            )
         doc = prepared.document
         clash = self.db.find_by(doc_id=doc.doc_id)
         if clash and clash[1] != source:
@@ -236,6 +267,7 @@ class Library:
         """Write one prepared document; returns how many chunks had to be embedded."""
         doc, chunks = prepared.document, prepared.chunks
         vectors, embedded = self.embed(chunks, doc.label, progress)
+        self._check_cancelled()
         stale = self.vectors.ids_for_doc(doc.doc_id)
         if previous and previous[0] != doc.doc_id:
             stale |= self.vectors.ids_for_doc(previous[0])
@@ -250,12 +282,16 @@ class Library:
             extra=lambda conn: self.findings.write(conn, doc.doc_id, prepared.findings),
         )
         self.vectors.delete(sorted(stale - {c.chunk_id for c in chunks}))
+        self.vectors.sync(self.db.generation)
         return embedded
 
     def embed(self, chunks: list[Chunk], label: str, progress: bool) -> tuple[np.ndarray, int]:
         """Vectors for the chunks, reusing stored ones for unchanged chunk ids. Texts are
         batched by length (as one big `encode` call would), so a batch pads little."""
-        known = self.vectors.get_embeddings([c.chunk_id for c in chunks])
+        ids = [c.chunk_id for c in chunks]
+        known: dict[str, np.ndarray] = {}
+        for offset in range(0, len(ids), _ID_BATCH):
+            known.update(self.vectors.get_embeddings(ids[offset : offset + _ID_BATCH]))
         texts = {i: c.embed_text(label) for i, c in enumerate(chunks) if c.chunk_id not in known}
         todo = sorted(texts, key=lambda i: -len(texts[i]))
         fresh: dict[int, np.ndarray] = {}
@@ -269,9 +305,12 @@ class Library:
         )
         with bar:
             for offset in range(0, len(todo), batch):
-                ids = todo[offset : offset + batch]
-                fresh.update(zip(ids, self.embedder.encode([texts[i] for i in ids]), strict=True))
-                bar.update(len(ids))
+                self._check_cancelled()
+                picked = todo[offset : offset + batch]
+                fresh.update(
+                    zip(picked, self.embedder.encode([texts[i] for i in picked]), strict=True)
+                )
+                bar.update(len(picked))
         rows = [fresh[i] if i in fresh else known[c.chunk_id] for i, c in enumerate(chunks)]
         vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), np.float32)
         return vectors, len(todo)
@@ -285,7 +324,8 @@ class Library:
         suffix = Path(name).suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             raise Unsupported(
-                f"unsupported file type {suffix or '(none)'!r} for {filename or 'the upload'!r}; "
+                f"unsupported file type {Path(base_name(filename)).suffix or '(none)'!r} for "
+                f"{filename or 'the upload'!r}; "
                 f"upload one of {', '.join(SUPPORTED_SUFFIXES)}"
             )
         if size > self.max_upload_mb * 1024 * 1024:
@@ -305,6 +345,11 @@ class Library:
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         path = self.uploads_dir / f"{digest[:12]}-{name}"
         path.write_bytes(data)
+        try:
+            check_file(path, self.limits)
+        except TooLarge:
+            path.unlink(missing_ok=True)
+            raise
         return self.jobs.create(name, str(path))
 
     def run_job(self, job_id: str) -> Job:
@@ -323,7 +368,11 @@ class Library:
             return self.jobs.update(job_id, "failed", "ingest failed: internal error")
         if report.failed or report.interrupted:
             path.unlink(missing_ok=True)
-            reason = report.failed[0][1] if report.failed else "interrupted"
+            reason = (
+                report.failed[0][1]
+                if report.failed
+                else "interrupted: the server stopped during ingest; upload it again"
+            )
             return self.jobs.update(job_id, "failed", f"{job.filename}: {reason}")
         doc_ids = report.doc_ids
         return self.jobs.update(job_id, "done", report.summary(), doc_ids[0] if doc_ids else None)
@@ -355,8 +404,10 @@ class Library:
 
     def _remove(self, doc_id: str) -> None:
         source = self.db.source_paths().get(doc_id)
+        self.vectors.sync(self.db.generation)
         self.db.delete_document(doc_id)
         self.vectors.delete_doc(doc_id)
+        self.vectors.sync(self.db.generation)
         if source:
             self._forget_upload(source)
 

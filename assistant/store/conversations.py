@@ -1,4 +1,8 @@
-"""Conversations and their turns (with the answer record of each assistant turn) in SQLite."""
+"""Conversations and their turns (with the answer record of each assistant turn) in SQLite.
+
+A conversation belongs to the caller that created it (`owner`, a salted key fingerprint, or
+"anonymous" when the server has no keys): another key can neither read nor delete it. Idle
+conversations are pruned after the retention period."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import UTC, datetime
 
 from assistant.domain.records import Answer, Turn
 from assistant.store.database import Database
+from assistant.store.feedback import add_column, cutoff
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -34,12 +39,35 @@ class ConversationStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         db.executescript(_SCHEMA)
+        add_column(db, "conversations", "owner", "TEXT NOT NULL DEFAULT ''")
+        add_column(db, "conversations", "updated_at", "TEXT NOT NULL DEFAULT ''")
 
-    def create(self) -> str:
+    def create(self, owner: str = "") -> str:
         conversation_id = uuid.uuid4().hex
+        now = _now()
         with self.db.transaction() as conn:
-            conn.execute("INSERT INTO conversations VALUES (?, ?)", (conversation_id, _now()))
+            conn.execute(
+                "INSERT INTO conversations (conversation_id, created_at, owner, updated_at)"
+                " VALUES (?, ?, ?, ?)",
+                (conversation_id, now, owner, now),
+            )
         return conversation_id
+
+    def owned_by(self, conversation_id: str, owner: str) -> bool:
+        """Whether the conversation exists and belongs to `owner`."""
+        rows = self.db.query(
+            "SELECT 1 FROM conversations WHERE conversation_id = ? AND owner = ?",
+            (conversation_id, owner),
+        )
+        return bool(rows)
+
+    def prune(self, days: int) -> int:
+        """Delete conversations idle for more than `days` (their turns go with them)."""
+        with self.db.transaction() as conn:
+            return conn.execute(
+                "DELETE FROM conversations WHERE max(created_at, updated_at) < ?",
+                (cutoff(days),),
+            ).rowcount
 
     def exists(self, conversation_id: str) -> bool:
         rows = self.db.query(
@@ -70,9 +98,18 @@ class ConversationStore:
                     (conversation_id, count + 1, "assistant", answer.text, record, now),
                 ],
             )
+            conn.execute(
+                "UPDATE conversations SET updated_at = ? WHERE conversation_id = ?",
+                (now, conversation_id),
+            )
 
-    def get(self, conversation_id: str) -> dict[str, object] | None:
-        if not self.exists(conversation_id):
+    def get(self, conversation_id: str, owner: str | None = None) -> dict[str, object] | None:
+        """The conversation with its turns; None when unknown or (with `owner`) not theirs."""
+        if not (
+            self.owned_by(conversation_id, owner)
+            if owner is not None
+            else self.exists(conversation_id)
+        ):
             return None
         rows = self.db.query(
             "SELECT role, content, answer, created_at FROM turns WHERE conversation_id = ? ORDER BY ord",
@@ -91,10 +128,10 @@ class ConversationStore:
             ],
         }
 
-    def delete(self, conversation_id: str) -> bool:
+    def delete(self, conversation_id: str, owner: str | None = None) -> bool:
+        """Delete a conversation (with `owner`, only theirs); whether one was deleted."""
+        sql, params = "DELETE FROM conversations WHERE conversation_id = ?", (conversation_id,)
+        if owner is not None:
+            sql, params = sql + " AND owner = ?", (conversation_id, owner)
         with self.db.transaction() as conn:
-            return bool(
-                conn.execute(
-                    "DELETE FROM conversations WHERE conversation_id = ?", (conversation_id,)
-                ).rowcount
-            )
+            return bool(conn.execute(sql, params).rowcount)

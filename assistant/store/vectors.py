@@ -11,6 +11,7 @@ from typing import Any
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings as ChromaSettings
 from chromadb.utils.embedding_functions import register_embedding_function
@@ -61,7 +62,15 @@ class VectorStore:
     """Chunk vectors keyed by `chunk_id`, with enough metadata to filter by document/section."""
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._batch: int | None = None
+        self._generation: int | None = None
+        self._open()
+
+    def _open(self) -> None:
         # A fresh ChromaSettings each time: HttpClient writes host/port into the object it gets.
+        settings = self.settings
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if settings.chroma_host:
             self.client = chromadb.HttpClient(
@@ -75,9 +84,26 @@ class VectorStore:
         self.collection = self.client.get_or_create_collection(
             settings.collection,
             configuration={"hnsw": {"space": "cosine"}},
-            embedding_function=LocalEmbeddingFunction(embedder),  # type: ignore[arg-type]
+            embedding_function=LocalEmbeddingFunction(self.embedder),  # type: ignore[arg-type]
         )
-        self._batch: int | None = None
+
+    def sync(self, generation: int) -> None:
+        """Reopen when the store's generation moved since this process last looked (or wrote):
+        another process changed it."""
+        if self._generation is not None and generation != self._generation:
+            self.refresh()
+        self._generation = generation
+
+    def refresh(self) -> None:
+        """Re-read the store after another process changed it. An embedded Chroma keeps its
+        index in memory, so a CLI ingest beside a running server is only seen after reopening;
+        a Chroma server is shared by every process and needs nothing."""
+        if self.settings.chroma_host:
+            return
+        identifier = getattr(self.client, "_identifier", None)
+        if identifier is not None:
+            SharedSystemClient._identifier_to_system.pop(identifier, None)
+        self._open()
 
     @property
     def batch_size(self) -> int:

@@ -93,7 +93,6 @@ def load_docx(path: Path) -> str:
             if not text:
                 continue
             style = _style_name(paragraph)
-            lines = [_clean(line) for line in full.split("\n") if line.strip()]
             level = (
                 None if style.startswith(("Heading", "Title")) else _list_level(paragraph, style)
             )
@@ -105,9 +104,7 @@ def load_docx(path: Path) -> str:
                     blocks.append([item])
                 in_list = True
             else:
-                # A line break inside a paragraph (a title page's "force / dates") stays a line.
-                heading = style.startswith(("Heading", "Title"))
-                blocks.append([text] if heading else lines)
+                blocks.append([text])
                 in_list = False
     if not blocks:
         raise LoadError("document has no text")

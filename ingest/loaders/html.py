@@ -65,21 +65,17 @@ def _decode(data: bytes) -> str:
     return decode_text(data)
 
 
-def _text(element: Tag, breaks: bool = False) -> str:
-    """The element's text on one line; nested block elements are separated by a space. With
-    `breaks`, a <br> starts a new line of the same block (a title page's "force<br>dates")."""
+def _text(element: Tag) -> str:
+    """The element's text on one line; nested block elements and <br> become a space."""
     parts: list[str] = []
     for node in element.descendants:
         if isinstance(node, Comment | Doctype):
             continue
         if isinstance(node, NavigableString):
             parts.append(str(node))
-        elif isinstance(node, Tag) and node.name == "br":
-            parts.append("\n" if breaks else " ")
-        elif isinstance(node, Tag) and node.name in _BLOCKS:
+        elif isinstance(node, Tag) and (node.name in _BLOCKS or node.name == "br"):
             parts.append(" ")
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return " ".join("".join(parts).split())
 
 
 def _list_items(element: Tag, depth: int = 0) -> list[str]:
@@ -135,10 +131,8 @@ class _Walker:
                 continue
             elif child.name == "br":
                 self.inline.append(" ")
-            elif child.name in _HEADINGS:
+            elif child.name in _HEADINGS or child.name == "p":
                 self.add([_text(child)] if _text(child) else [])
-            elif child.name == "p":
-                self.add(_text(child, breaks=True).split("\n") if _text(child) else [])
             elif child.name in ("ul", "ol"):
                 self.add(_list_items(child))
             elif child.name == "table":

@@ -30,7 +30,9 @@ _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·–]\s*|[-*]\s+)(?=\S)")
 _STRONG_BULLETS = "•●▪■◦‣∙"  # never start a wrapped line of prose, unlike "–" or "-"
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
-_DOT_LEADER = re.compile(r"^(?P<title>.*?\S)\s*(?:\.\s*){4,}\s*(?P<page>\d{1,4}|[ivxlc]{1,6})$", re.I)
+_DOT_LEADER = re.compile(
+    r"^(?P<title>.*?\S)\s*(?:\.\s*){4,}\s*(?P<page>\d{1,4}|[ivxlc]{1,6})$", re.I
+)
 _TERMINAL = tuple(".,;:!?")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st"})
@@ -58,9 +60,11 @@ def _word_text(word: dict[str, Any], line_size: float) -> tuple[str, bool]:
 
 def _line_from_words(words: list[dict[str, Any]], height: float) -> _Line:
     words = sorted(words, key=lambda w: float(w["x0"]))
-    size = max(float(w["size"]) for w in words if w["fontname"] != "bullet") if any(
-        w["fontname"] != "bullet" for w in words
-    ) else float(words[0]["size"])
+    size = (
+        max(float(w["size"]) for w in words if w["fontname"] != "bullet")
+        if any(w["fontname"] != "bullet" for w in words)
+        else float(words[0]["size"])
+    )
     parts: list[str] = []
     for word in words:
         text, glued = _word_text(word, size)
@@ -95,7 +99,8 @@ def _group_lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
             bottom = max(float(w["bottom"]) for w in last)
             size = max(float(w["size"]) for w in last)
             if abs(float(word["bottom"]) - bottom) <= size / 3 or (
-                float(word["size"]) < 0.8 * size and float(word["top"]) < bottom
+                float(word["size"]) < 0.8 * size
+                and float(word["top"]) < bottom
                 and float(word["bottom"]) > bottom - size
             ):
                 last.append(word)
@@ -113,15 +118,25 @@ def _drawn_bullets(page: Any, keep: Any) -> list[dict[str, Any]]:
             middle = (shape["top"] + shape["bottom"]) / 2
             size = 3 * height
             bullets.append(
-                {"text": "•", "x0": shape["x0"], "x1": shape["x1"], "top": middle - size / 2,
-                 "bottom": middle + size / 3, "size": size, "fontname": "bullet"}
+                {
+                    "text": "•",
+                    "x0": shape["x0"],
+                    "x1": shape["x1"],
+                    "top": middle - size / 2,
+                    "bottom": middle + size / 3,
+                    "size": size,
+                    "fontname": "bullet",
+                }
             )
     return bullets
 
 
 def _table_line(table: Any, height: float) -> _Line | None:
     """A ruled table as one rows line; None for a frame around a single cell or column."""
-    rows = [[" ".join((cell or "").split()).translate(_LIGATURES) for cell in row] for row in table.extract()]
+    rows = [
+        [" ".join((cell or "").split()).translate(_LIGATURES) for cell in row]
+        for row in table.extract()
+    ]
     rows = [row for row in rows if any(row)]
     if len(rows) < 2 or max(len(row) for row in rows) < 2:
         return None
@@ -140,7 +155,9 @@ def _page_lines(page: Any) -> list[_Line]:
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
-    words = page.filter(outside).extract_words(extra_attrs=["size", "fontname"], use_text_flow=False)
+    words = page.filter(outside).extract_words(
+        extra_attrs=["size", "fontname"], use_text_flow=False
+    )
     words.extend(_drawn_bullets(page, outside))
     lines = [_line_from_words(group, page.height) for group in _group_lines(words)]
     lines.extend(line for _, line in table_lines if line is not None)
@@ -238,11 +255,16 @@ def _page_blocks(
     blocks: list[list[str]] = []
     previous: _Line | None = None
     item_x: float | None = None  # x of the first bullet in the current list block
-    if lines and carry is not None and _BULLET.match(lines[0].text):
-        bullet = _BULLET.match(lines[0].text)
-        text = "- " + lines[0].text[bullet.end() :]  # type: ignore[union-attr]
-        blocks.append([("  " + text) if lines[0].x > carry + 5 else text])
-        previous, item_x, lines = lines[0], carry, lines[1:]
+    first = lines[0] if lines else None
+    if first is not None and carry is not None and not layout.is_heading(first):
+        bullet = _BULLET.match(first.text)
+        if bullet:
+            text = "- " + first.text[bullet.end() :]
+            blocks.append([("  " + text) if first.x > carry + 5 else text])
+        elif first.x > carry + 1:  # the rest of an item wrapped over the page break
+            blocks.append([first.text])
+        if blocks:
+            previous, item_x, lines = first, carry, lines[1:]
     for line in lines:
         if line.rows:
             if previous is not None and previous.rows and not layout.gap_breaks(previous, line):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Response, UploadFile
 
-from assistant.api.deps import AssistantDep, CallerDep, WriterDep
+from assistant.api.access import AccessPolicy, Caller
+from assistant.api.deps import AccessDep, AssistantDep, CallerDep, WriterDep
 from assistant.api.schemas import DocumentDetail, DocumentSummary, Job, SectionText
+from assistant.core import Assistant
 from assistant.store.jobs import Job as StoredJob
 
 router = APIRouter(prefix="/v1", tags=["documents"])
@@ -14,6 +16,18 @@ router = APIRouter(prefix="/v1", tags=["documents"])
 
 def _public(job: StoredJob) -> Job:
     return Job(**job.model_dump(exclude={"path"}))
+
+
+def ingest_and_record(
+    assistant: Assistant, access: AccessPolicy, caller: Caller, job_id: str
+) -> StoredJob:
+    """Run an upload's ingest and audit what it did: added a document, replaced one (a new
+    version of a document id already held), or failed."""
+    held = {d.doc_id for d in assistant.library.documents()}
+    job = assistant.library.run_job(job_id)
+    action = "replace" if job.doc_id in held else "ingest"
+    access.record(caller, action, job.filename, f"{job.status}: {job.doc_id or job.message}")
+    return job
 
 
 @router.get("/documents")
@@ -42,7 +56,11 @@ def get_section(doc_id: str, section_id: str, assistant: AssistantDep, _: Caller
 
 @router.post("/documents", status_code=202)
 async def upload_document(
-    file: UploadFile, background: BackgroundTasks, assistant: AssistantDep, _: WriterDep
+    file: UploadFile,
+    background: BackgroundTasks,
+    assistant: AssistantDep,
+    access: AccessDep,
+    caller: WriterDep,
 ) -> Job:
     """Upload one file (.txt .md .pdf .docx .html); it is ingested in the background, replacing
     an earlier version of the same document. Poll `GET /v1/jobs/{job_id}` for the result."""
@@ -50,7 +68,8 @@ async def upload_document(
     library.check_upload(file.filename, file.size or 1)
     data = await file.read(library.max_upload_mb * 1024 * 1024 + 1)
     job = library.upload(file.filename, data)
-    background.add_task(library.run_job, job.job_id)
+    access.record(caller, "upload", job.filename, f"job {job.job_id}")
+    background.add_task(ingest_and_record, assistant, access, caller, job.job_id)
     return _public(job)
 
 
@@ -60,6 +79,9 @@ def get_job(job_id: str, assistant: AssistantDep, _: CallerDep) -> Job:
 
 
 @router.delete("/documents/{doc_id}", status_code=204)
-def delete_document(doc_id: str, assistant: AssistantDep, _: WriterDep) -> Response:
+def delete_document(
+    doc_id: str, assistant: AssistantDep, access: AccessDep, caller: WriterDep
+) -> Response:
     assistant.library.remove(doc_id)
+    access.record(caller, "delete", doc_id)
     return Response(status_code=204)

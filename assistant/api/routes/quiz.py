@@ -54,7 +54,11 @@ def quiz(body: QuizRequest, assistant: AssistantDep, _: CallerDep) -> QuizResult
     )
     if body.format is None:
         return result
-    text = export(result.questions, body.format, f"Quiz: {body.topic or body.section or ', '.join(body.chapters)}")
+    text = export(
+        result.questions,
+        body.format,
+        f"Quiz: {body.topic or body.section or ', '.join(body.chapters)}",
+    )
     filename = f"quiz.{EXTENSIONS[body.format]}"
     return Response(
         text,

@@ -13,5 +13,5 @@ router = APIRouter(prefix="/v1", tags=["search"])
 @router.post("/search")
 def search(body: SearchRequest, assistant: AssistantDep, caller: CallerDep) -> SearchResponse:
     results = assistant.search(body.query, k=body.k, filters=body.filters)
-    assistant.audit.write(caller.who, "search", body.query, results, "")
+    assistant.audit.write(caller.who, "search", body.query, results, "", caller.role)
     return SearchResponse(results=results)
