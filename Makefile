@@ -38,6 +38,7 @@ test-llm: $(LLM_STAMP)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # The UI test drives Debian's Chromium. Install it when we can (root with apt); otherwise the
 # test says loudly that Chromium is absent.

@@ -9,7 +9,7 @@ import re
 import pytest
 from cli_runner import run_cli
 
-from assistant.answer.pipeline import QuestionError
+from assistant.domain.errors import AssistantError
 from assistant.core import Assistant
 from assistant.domain.records import Answer, SearchFilters
 from assistant.retrieve.hybrid import FilterError
@@ -177,7 +177,7 @@ def test_filters_restrict_the_answer(sample_assistant: Assistant) -> None:
 def test_bad_questions_are_refused_with_a_reason(
     sample_assistant: Assistant, kwargs: dict[str, str], message: str
 ) -> None:
-    with pytest.raises(QuestionError, match=re.escape(message)):
+    with pytest.raises(AssistantError, match=re.escape(message)):
         sample_assistant.ask(**kwargs)
 
 
@@ -190,7 +190,7 @@ def test_unknown_document_filter_is_named(sample_assistant: Assistant) -> None:
 
 def test_llm_answerer_without_an_llm_names_the_setting(sample_assistant: Assistant) -> None:
     assert sample_assistant.settings.llm_base_url is None
-    with pytest.raises(QuestionError, match="IA_LLM_BASE_URL"):
+    with pytest.raises(AssistantError, match="IA_LLM_BASE_URL"):
         sample_assistant.ask(PROTECTION_Q, answerer="llm")
 
 

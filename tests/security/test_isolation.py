@@ -3,6 +3,7 @@ and deleting documents while questions are asked (no 500)."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -24,6 +25,12 @@ QUESTIONS = [
     "missing children return interviews",
 ]
 
+def post(client: httpx.Client, path: str, body: dict) -> httpx.Response:
+    """POST JSON as a client in any language may: `\\udfff` escapes included (httpx itself
+    refuses to encode a lone surrogate)."""
+    return client.post(path, content=json.dumps(body), headers={"content-type": "application/json"})
+
+
 SURROGATE_PROBES = [
     ("/v1/ask", {"question": BAD}),
     ("/v1/ask", {"question": "ok", "stream": True, "conversation_id": "\udfff"}),
@@ -37,7 +44,7 @@ SURROGATE_PROBES = [
 
 @pytest.mark.parametrize(("path", "body"), SURROGATE_PROBES)
 def test_invalid_unicode_is_refused_at_the_edge(full: httpx.Client, path: str, body: dict) -> None:
-    r = full.post(path, json=body)
+    r = post(full, path, body)
     assert r.status_code == 400, (path, r.status_code, r.text[:300])
     assert "lone surrogate" in r.json()["error"]["message"]
 
