@@ -8,6 +8,11 @@ Each client is a thread with its own `httpx.Client`; it alternates POST /v1/ask 
 --seconds have passed or --max-requests have been sent in all. Only loopback targets
 (127.0.0.1, localhost, ::1) are allowed. Prints, per endpoint: requests, requests/s, p50, p95,
 p99 latency and errors (a non-2xx status or a transport error).
+
+With `--bad-clients N`, N of the clients send malformed questions instead (a lone surrogate,
+control characters only, an over-long question, an empty one): each should be refused with a
+4xx, and none may make a well-formed client's request fail. Their outcomes are counted apart;
+the exit status reflects the well-formed clients' errors and any malformed request not refused.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ import httpx
 
 _ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS = ("/v1/ask", "/v1/search")
+MALFORMED = (
+    "where is the \udfff appropriate adult",
+    "\x00\x01\x02",
+    "custody " * 600,
+    "",
+)
 
 
 def is_loopback(url: str) -> bool:
@@ -58,6 +69,7 @@ class Results:
     errors: dict[str, Counter[str]] = field(
         default_factory=lambda: {e: Counter() for e in ENDPOINTS}
     )
+    malformed: Counter[str] = field(default_factory=Counter)
 
     def claim(self, limit: int) -> bool:
         """Reserve one request against --max-requests."""
@@ -72,6 +84,27 @@ class Results:
             self.latencies[endpoint].append(ms)
             if error:
                 self.errors[endpoint][error] += 1
+
+
+def malformed_loop(args: argparse.Namespace, deadline: float, results: Results, index: int) -> None:
+    """Send malformed questions (JSON-escaped, as any client may) until the deadline."""
+    headers = {"content-type": "application/json"}
+    if args.api_key:
+        headers["X-API-Key"] = args.api_key
+    with httpx.Client(base_url=args.url, headers=headers, timeout=args.timeout) as client:
+        i = index
+        while time.monotonic() < deadline:
+            endpoint = ENDPOINTS[i % 2]
+            text = MALFORMED[i % len(MALFORMED)]
+            body = {"question": text} if endpoint == "/v1/ask" else {"query": text}
+            try:
+                status = client.post(endpoint, content=json.dumps(body)).status_code
+                outcome = "refused (4xx)" if 400 <= status < 500 else f"HTTP {status}"
+            except httpx.HTTPError as exc:
+                outcome = type(exc).__name__
+            with results.lock:
+                results.malformed[outcome] += 1
+            i += 1
 
 
 def client_loop(
@@ -135,6 +168,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "tune.jsonl"))
     parser.add_argument("--api-key", help="sent as X-API-Key")
     parser.add_argument("--wait", type=float, default=120.0, help="wait this long for /readyz")
+    parser.add_argument(
+        "--bad-clients",
+        type=int,
+        default=0,
+        help="this many of the clients send malformed questions (default 0)",
+    )
     args = parser.parse_args(argv)
     args.url = args.url.rstrip("/")
     if not is_loopback(args.url):
@@ -145,17 +184,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 1 <= args.clients <= 200 or args.seconds <= 0 or args.max_requests < 1:
         print("need 1-200 clients, --seconds > 0 and --max-requests >= 1", file=sys.stderr)
         return 2
+    if not 0 <= args.bad_clients < args.clients:
+        print("--bad-clients must leave at least one well-formed client", file=sys.stderr)
+        return 2
 
     questions = load_questions(args.gold)
     wait_ready(args.url, args.wait)
     results = Results()
     started = time.monotonic()
     deadline = started + args.seconds
+    good = args.clients - args.bad_clients
     threads = [
         threading.Thread(
             target=client_loop, args=(n, args, questions, deadline, results), daemon=True
         )
-        for n in range(args.clients)
+        for n in range(good)
+    ] + [
+        threading.Thread(target=malformed_loop, args=(args, deadline, results, n), daemon=True)
+        for n in range(args.bad_clients)
     ]
     for thread in threads:
         thread.start()
@@ -164,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.monotonic() - started
 
     print(
-        f"\n{args.url}: {args.clients} clients, {elapsed:.1f} s "
+        f"\n{args.url}: {good} well-formed + {args.bad_clients} malformed clients, {elapsed:.1f} s "
         f"(limit {args.seconds:g} s / {args.max_requests} requests), {len(questions)} questions\n"
     )
     print(
@@ -186,7 +232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for endpoint in ENDPOINTS:
         for message, count in results.errors[endpoint].most_common(5):
             print(f"  {endpoint} error x{count}: {message}")
-    return 1 if total_errors else 0
+    not_refused = 0
+    if args.bad_clients:
+        outcomes = ", ".join(f"{k} x{v}" for k, v in results.malformed.most_common())
+        print(f"  malformed requests: {outcomes or 'none sent'}")
+        not_refused = sum(v for k, v in results.malformed.items() if k != "refused (4xx)")
+    print(f"  well-formed errors: {total_errors}")
+    return 1 if total_errors or not_refused else 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ from assistant.core import Assistant
 from assistant.domain.records import Citation, Finding, FindingType
 from assistant.domain.text import tokens
 from assistant.embeddings import Embedder
-from assistant.services.findings import Comparison, FindingsError
+from assistant.domain.errors import InvalidRequest, NotFound
+from assistant.services.findings import Comparison
 from assistant.settings import REPO_ROOT, Settings
 from assistant.store.findings import FindingStore
 from ingest.findings import classify_practice, extract_findings, parse_timescale, polarity
@@ -258,9 +259,9 @@ def test_sample_store_holds_the_findings(sample_assistant: Assistant) -> None:
     assert all(r.doc_label == "Staffordshire 2021" for r in recs)
     assert len(sample_assistant.list_findings(types=["case_study"])) == 19
     assert len(sample_assistant.list_findings(types=["case_study"], k=4)) == 4
-    with pytest.raises(FindingsError, match="unknown finding type 'advice'"):
+    with pytest.raises(InvalidRequest, match="unknown finding type 'advice'"):
         sample_assistant.list_findings(types=["advice"])
-    with pytest.raises(FindingsError, match="unknown document 'nope'"):
+    with pytest.raises(NotFound, match="unknown document 'nope'"):
         sample_assistant.list_findings(["nope"])
 
 
@@ -354,11 +355,11 @@ def test_compare_missing_children(sample_assistant: Assistant) -> None:
 
 
 def test_compare_rejects_bad_input(sample_assistant: Assistant) -> None:
-    with pytest.raises(FindingsError, match="unknown document 'nope'"):
+    with pytest.raises(NotFound, match="unknown document 'nope'"):
         sample_assistant.compare("missing children", D2021, "nope")
-    with pytest.raises(FindingsError, match="two different documents"):
+    with pytest.raises(InvalidRequest, match="two different documents"):
         sample_assistant.compare("missing children", D2021, D2021)
-    with pytest.raises(FindingsError, match="empty"):
+    with pytest.raises(InvalidRequest, match="empty"):
         sample_assistant.compare("  ", D2021, D2025)
 
 
@@ -420,7 +421,7 @@ def test_api_findings(api: httpx.Client) -> None:
     top = r.json()["findings"]
     assert len(top) == 3 and top[0]["score"] >= top[-1]["score"]
 
-    assert_error(api.get("/v1/findings", params={"type": "advice"}), 422, "unknown finding type")
+    assert_error(api.get("/v1/findings", params={"type": "advice"}), 400, "unknown finding type")
     assert_error(api.get("/v1/findings", params={"doc_id": "nope"}), 404, "unknown document")
     assert_error(api.get("/v1/findings", params={"k": 0}), 422, "k")
 

@@ -10,6 +10,7 @@ from assistant.domain.records import (
     Document,
     Finding,
     FindingType,
+    Job,
     Judgment,
     Section,
     SectionKind,
@@ -22,7 +23,6 @@ from assistant.services.findings import (
     ComparisonSide,
     ScoredFinding,
 )
-from assistant.store.jobs import Job
 from ui import render
 
 

@@ -21,6 +21,7 @@ from assistant.domain.records import (
     Document,
     Finding,
     FindingType,
+    Job,
     Section,
     place,
 )
@@ -28,7 +29,6 @@ from assistant.domain.words import GRADES, Grade, timescale_key
 from assistant.quiz.exporters import slug
 from assistant.quiz.records import QuizQuestion, QuizResult
 from assistant.services.findings import Change, Comparison, ComparisonSide, ScoredFinding
-from assistant.store.jobs import Job
 
 _MARKER = re.compile(r"\[(\d+)\]")
 

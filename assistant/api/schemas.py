@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from assistant.domain.records import Answer, Document, ScoredChunk, SearchFilters, Section
+from assistant.store.feedback import clean_text
 
 
 class _Request(BaseModel):
-    """Request bodies are strict: unknown fields and loosely typed values are errors."""
+    """Request bodies are strict: unknown fields and loosely typed values are errors; text is
+    normalised at the edge (control characters dropped; invalid Unicode never gets this far)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        return clean_text(value) if isinstance(value, str) else value
 
 
 class AskRequest(_Request):

@@ -23,6 +23,8 @@ __all__ = [
     "Finding",
     "FindingType",
     "GuidanceRef",
+    "Job",
+    "JobStatus",
     "Judgment",
     "Practice",
     "ScoredChunk",
@@ -201,3 +203,16 @@ class Answer(BaseModel):
     answerer: str
     passages: list[ScoredChunk] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
+
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+class Job(BaseModel):
+    job_id: str
+    filename: str
+    status: JobStatus
+    message: str = ""
+    doc_id: str | None = None
+    path: str = ""
+    """Where the uploaded file is kept (server-side only; never shown to clients)."""

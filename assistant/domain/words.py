@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Literal
 
 
 class SectionKind(StrEnum):
@@ -61,6 +62,19 @@ class Grade(StrEnum):
     @property
     def is_poor(self) -> bool:
         return self in (Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE)
+
+    @property
+    def reading(self) -> Literal["good", "mixed", "poor"]:
+        """How a lead reads the grade: good practice, mixed, or poor."""
+        if self in (Grade.OUTSTANDING, Grade.GOOD):
+            return "good"
+        return "poor" if self.is_poor else "mixed"
+
+    @classmethod
+    def leading(cls, text: str) -> Grade | None:
+        """The grade `text` starts with ("35 inadequate" → no; "inadequate cases" → yes)."""
+        lowered = " ".join(text.split()).lower()
+        return next((g for g in cls if lowered.startswith(g.value.lower())), None)
 
     @classmethod
     def parse(cls, text: str) -> Grade | None:

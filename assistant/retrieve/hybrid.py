@@ -1,5 +1,7 @@
-"""Hybrid retrieval: dense (Chroma) and BM25, fused, reranked with sentence-level evidence,
-de-duplicated and diversified; a comparison question retrieves from each report in turn."""
+"""Hybrid retrieval: dense (Chroma) and BM25 (the store's FTS5 index), fused, reranked with
+sentence-level evidence, de-duplicated and diversified; a comparison question retrieves from each
+report in turn. Per question, only the bounded candidate set is scored in Python: nothing here
+walks every chunk of the store."""
 
 from __future__ import annotations
 
@@ -7,21 +9,21 @@ import math
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from assistant.domain.errors import InvalidRequest
 from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters
-from assistant.domain.text import inverse_document_frequencies, tokens, weighted_coverage
+from assistant.domain.text import tokens, weighted_coverage
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import wanted_kinds
-from assistant.retrieve.lexical import BM25Retriever
+from assistant.retrieve.lexical import LexicalIndex, Words, read_words
 from assistant.retrieve.scope import Scope, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.vocabulary import Vocabulary, build_vocabulary
+from assistant.retrieve.vocabulary import Vocabulary, with_abbreviations
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
@@ -51,13 +53,20 @@ class _Corpus:
     chunks: dict[str, Chunk]
     documents: dict[str, Document]
     labels: dict[str, str]
-    bm25: BM25Retriever
-    tokens: dict[str, set[str]]
+    words: Words
     idf: dict[str, float]
     vocabulary: set[str]
     terms: Vocabulary
     """Abbreviations and everyday words (the glossary and the documents' own definitions)."""
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
+    tokens: dict[str, set[str]] = field(default_factory=dict)
+    """Each chunk's tokens, filled as chunks become candidates."""
+
+    def chunk_tokens(self, cid: str) -> set[str]:
+        if cid not in self.tokens:
+            chunk = self.chunks[cid]
+            self.tokens[cid] = set(tokens(chunk.embed_text(self.labels[chunk.doc_id])))
+        return self.tokens[cid]
 
 
 class HybridRetriever:
@@ -78,33 +87,43 @@ class HybridRetriever:
         self.cross_encoder = cross_encoder
         self._corpus: _Corpus | None = None
         self._lock = threading.Lock()
+        self.lexical = LexicalIndex(db)
+        self._loaded: dict[str, tuple[str, list[Chunk]]] = {}
+        """Each document's chunks with the stamp they were read at: a change re-reads only the
+        documents that changed."""
 
     # corpus cache ----------------------------------------------------------------------
 
     def corpus(self) -> _Corpus:
-        """Chunks, documents and the BM25 index, rebuilt whenever the database changes."""
+        """Chunks, documents and the corpus's words, re-read whenever the database changes
+        (only the documents that changed; the words from the index, never from the text)."""
         with self._lock:
             if self._corpus is None or self._corpus.generation != self.db.generation:
                 generation = self.db.generation
                 self.vectors.sync(generation)
-                chunks = self.db.chunks()
                 documents = {d.doc_id: d for d in self.db.documents()}
-                labels = {doc_id: d.label for doc_id, d in documents.items()}
-                chunk_tokens = {
-                    c.chunk_id: set(tokens(c.embed_text(labels[c.doc_id]))) for c in chunks
-                }
+                words = read_words(self.db)
                 self._corpus = _Corpus(
                     generation=generation,
-                    chunks={c.chunk_id: c for c in chunks},
+                    chunks={c.chunk_id: c for c in self._chunks()},
                     documents=documents,
-                    labels=labels,
-                    bm25=BM25Retriever(chunks, labels),
-                    idf=inverse_document_frequencies(chunk_tokens.values()),
-                    vocabulary=_vocabulary(chunks, documents.values()),
-                    tokens=chunk_tokens,
-                    terms=build_vocabulary(c.text for c in chunks),
+                    labels={doc_id: d.label for doc_id, d in documents.items()},
+                    words=words,
+                    idf=words.idf(),
+                    vocabulary=words.known | _title_words(documents.values()),
+                    terms=_terms(words.abbreviations),
                 )
             return self._corpus
+
+    def _chunks(self) -> list[Chunk]:
+        stamps = self.db.stamps()
+        self._loaded = {
+            doc_id: self._loaded[doc_id]
+            if doc_id in self._loaded and self._loaded[doc_id][0] == stamp
+            else (stamp, self.db.chunks(doc_id))
+            for doc_id, stamp in stamps.items()
+        }
+        return [c for _, chunks in self._loaded.values() for c in chunks]
 
     def allowed_docs(self, filters: SearchFilters | None) -> list[str]:
         """Documents the filters allow; raises FilterError naming any unknown value."""
@@ -184,11 +203,6 @@ class HybridRetriever:
         if not doc_ids:
             return []
         cfg = self.config
-        allowed = {
-            cid
-            for cid, c in corpus.chunks.items()
-            if c.doc_id in doc_ids and (not kinds or str(c.section_kind) in kinds)
-        }
         where: dict[str, object] = (
             {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
         )
@@ -197,9 +211,16 @@ class HybridRetriever:
         dense = [
             (cid, s)
             for cid, s in self.vectors.query(vector, cfg.candidates, where)
-            if cid in allowed
+            if cid in corpus.chunks
         ]
-        lexical = corpus.bm25.run(query, cfg.candidates, allowed)
+        every_doc = len(doc_ids) == len(corpus.documents)
+        lexical = [
+            (cid, s)
+            for cid, s in self.lexical.run(
+                query, cfg.candidates, corpus.words, None if every_doc else doc_ids, kinds
+            )
+            if cid in corpus.chunks
+        ]
         fused = reciprocal_rank_fusion(
             [[cid for cid, _ in dense], [cid for cid, _ in lexical]],
             [cfg.dense_weight, cfg.lexical_weight],
@@ -253,7 +274,7 @@ class HybridRetriever:
         wanted = set(tokens(query))
         scores = {}
         for cid in pool:
-            coverage = weighted_coverage(wanted, corpus.tokens[cid], corpus.idf)
+            coverage = weighted_coverage(wanted, corpus.chunk_tokens(cid), corpus.idf)
             scores[cid] = (
                 cfg.sentence_weight * best[cid]
                 + cfg.chunk_weight * dense.get(cid, 0.0)
@@ -294,9 +315,18 @@ class HybridRetriever:
         ]
 
 
-def _vocabulary(chunks: list[Chunk], documents: Iterable[Document]) -> set[str]:
+def _title_words(documents: Iterable[Document]) -> set[str]:
     words: set[str] = set()
-    for text in [c.text for c in chunks] + [d.title for d in documents]:
-        found = set(re.findall(r"[a-z0-9]+", text.lower()))
+    for document in documents:
+        found = set(re.findall(r"[a-z0-9]+", document.title.lower()))
         words |= found | set(tokens(" ".join(found)))
     return words
+
+
+def _terms(abbreviations: list[dict[str, str]]) -> Vocabulary:
+    """The glossary plus every abbreviation the documents define, the first document to
+    define one giving its long form (as mining all their text in order would)."""
+    mined: dict[str, str] = {}
+    for found in abbreviations:
+        mined.update({k: v for k, v in found.items() if k not in mined})
+    return with_abbreviations(mined)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from assistant.domain.records import Chunk
 from assistant.embeddings import Embedder
 from assistant.store.database import Database
 
@@ -48,50 +52,108 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 
 
 class SentenceVectors:
-    """Embeddings of sentences, by text: the same passages recur across questions, so each
-    sentence is encoded once, ever, and kept in SQLite beside the documents."""
+    """Embeddings of sentences, by text, kept in SQLite beside the documents. Ingest stores the
+    vectors of every sentence a document holds (`prepare`, written in the document's own
+    transaction), so nothing is encoded at start-up or per question; a question reads only the
+    vectors of its candidate passages, through a bounded in-memory cache."""
 
-    def __init__(self, embedder: Embedder, db: Database) -> None:
+    def __init__(self, embedder: Embedder, db: Database, capacity: int = 50_000) -> None:
         self.embedder = embedder
         self.db = db
+        self.capacity = capacity
         self._lock = threading.Lock()
         db.executescript(_SCHEMA)
-        rows = db.query(
-            "SELECT key, vector FROM sentence_vectors WHERE model = ?", (embedder.name,)
-        )
-        self._cache: dict[str, np.ndarray] = {
-            r["key"]: np.frombuffer(r["vector"], dtype=np.float32) for r in rows
-        }
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def get(self, texts: list[str]) -> np.ndarray:
-        keys = [_key(t) for t in texts]
-        with self._lock:
-            missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
-        if missing:
-            encoded = self.embedder.encode(list(missing.values()))
-            with self._lock:
-                self._cache.update(zip(missing, encoded, strict=True))
-            with self.db.transaction() as conn:
-                conn.executemany(
-                    "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)",
-                    [
-                        (k, self.embedder.name, v.tobytes())
-                        for k, v in zip(missing, encoded, strict=True)
-                    ],
-                )
+        """One row per text; reads stored vectors, encodes (and stores) any never seen."""
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
+        keys = [_key(t) for t in texts]
+        found = self._cached(keys)
+        stored = self._stored([k for k in dict.fromkeys(keys) if k not in found])
+        found.update(stored)
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        if missing:
+            encoded = self.embedder.encode(list(missing.values()))
+            fresh = dict(zip(missing, encoded, strict=True))
+            with self.db.transaction() as conn:
+                self._write(conn, fresh)
+            found.update(fresh)
+        self._remember({**stored, **{k: found[k] for k in missing}})
+        return np.vstack([found[k] for k in keys])
+
+    def prepare(self, texts: list[str]) -> Callable[[sqlite3.Connection], None]:
+        """Encode the texts not yet stored, now (before any write); returns the writer to call
+        inside the document's transaction."""
+        unique = {_key(t): t for t in texts}
+        stored = self._stored_keys(list(unique))
+        todo = {k: t for k, t in unique.items() if k not in stored}
+        encoded = self.embedder.encode(list(todo.values())) if todo else []
+        fresh = dict(zip(todo, encoded, strict=True))
+        return lambda conn: self._write(conn, fresh)
+
+    def _write(self, conn: sqlite3.Connection, vectors: dict[str, np.ndarray]) -> None:
+        conn.executemany(
+            "INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)",
+            [
+                (k, self.embedder.name, np.asarray(v, np.float32).tobytes())
+                for k, v in vectors.items()
+            ],
+        )
+
+    def _cached(self, keys: list[str]) -> dict[str, np.ndarray]:
         with self._lock:
-            return np.vstack([self._cache[k] for k in keys])
+            found = {k: self._cache[k] for k in keys if k in self._cache}
+            for k in found:
+                self._cache.move_to_end(k)
+        return found
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> None:
+        with self._lock:
+            self._cache.update(vectors)
+            while len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+
+    def _stored(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for offset in range(0, len(keys), _KEY_BATCH):
+            batch = keys[offset : offset + _KEY_BATCH]
+            rows = self.db.query(
+                f"SELECT key, vector FROM sentence_vectors WHERE model = ? AND key IN "
+                f"({', '.join('?' * len(batch))})",
+                (self.embedder.name, *batch),
+            )
+            found.update({r["key"]: np.frombuffer(r["vector"], dtype=np.float32) for r in rows})
+        return found
+
+    def _stored_keys(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for offset in range(0, len(keys), _KEY_BATCH):
+            batch = keys[offset : offset + _KEY_BATCH]
+            rows = self.db.query(
+                f"SELECT key FROM sentence_vectors WHERE model = ? AND key IN "
+                f"({', '.join('?' * len(batch))})",
+                (self.embedder.name, *batch),
+            )
+            found.update(r["key"] for r in rows)
+        return found
 
     def __len__(self) -> int:
-        return len(self._cache)
+        with self._lock:
+            return len(self._cache)
+
+
+def chunk_sentences(chunks: Iterable[Chunk]) -> list[str]:
+    """Every sentence the reranker and the answerer will ask a vector for."""
+    return [c.text[s:e] for c in chunks for s, e in sentence_spans(c.text)]
 
 
 def _key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
+_KEY_BATCH = 500
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sentence_vectors (
     key TEXT PRIMARY KEY,

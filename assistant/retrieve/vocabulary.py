@@ -89,8 +89,12 @@ def glossary() -> Vocabulary:
 def build_vocabulary(texts: Iterable[str]) -> Vocabulary:
     """The glossary plus every abbreviation the documents define (the documents' own long
     forms win: they are how the reports will say it)."""
+    return with_abbreviations(mine_abbreviations(texts))
+
+
+def with_abbreviations(mined: dict[str, str]) -> Vocabulary:
+    """The glossary plus these document-defined abbreviations (theirs listed first)."""
     base = glossary()
-    mined = mine_abbreviations(texts)
     merged = dict(base.abbreviations)
     for short, long in mined.items():
         merged[short] = long if short not in merged else f"{long}; {merged[short]}"

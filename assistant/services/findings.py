@@ -35,6 +35,7 @@ from assistant.domain.records import (
     SearchFilters,
 )
 from assistant.domain.text import clean_input, tokens
+from assistant.domain.words import Grade
 from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -59,13 +60,6 @@ FINDINGS_PER_SIDE = 5
 PASSAGES_PER_SIDE = 3
 _EMBED_CHARS = 1000
 _QUOTE_CHARS = 300
-_GRADE_POLARITY: dict[str, Practice] = {
-    "outstanding": "good",
-    "good": "good",
-    "adequate": "mixed",
-    "requires improvement": "poor",
-    "inadequate": "poor",
-}
 _COUNT = re.compile(r"^(\d[\d,]*)\s+(.*)$")
 
 ChangeStatus = Literal["recurs", "improved", "worsened", "new", "not_found"]
@@ -129,6 +123,16 @@ def embed_text(finding: Finding) -> str:
     return f"{finding.title}. {body}".strip()[:_EMBED_CHARS]
 
 
+def finding_sentences(finding: Finding) -> list[str]:
+    spans = sentence_spans(finding.text)[:_SENTENCES_PER_FINDING]
+    return [finding.text[s:e] for s, e in spans]
+
+
+def finding_texts(findings: Iterable[Finding]) -> list[str]:
+    """Every text a finding is matched on, for ingest to store their vectors."""
+    return [t for f in findings for t in (f.title, embed_text(f), *finding_sentences(f))]
+
+
 def finding_reading(finding: Finding) -> Practice | None:
     """Whether a finding reads as an issue (poor), a strength (good) or mixed."""
     kind = finding.type
@@ -137,7 +141,8 @@ def finding_reading(finding: Finding) -> Practice | None:
     if kind is FindingType.INNOVATIVE_PRACTICE:
         return "good"
     if kind is FindingType.JUDGMENT:
-        return _GRADE_POLARITY.get((finding.grade or "").lower())
+        grade = Grade.parse(finding.grade or "")
+        return grade.reading if grade else None
     if kind is FindingType.CASE_STUDY:
         return finding.practice
     good = bad = 0
@@ -145,10 +150,10 @@ def finding_reading(finding: Finding) -> Practice | None:
         match = _COUNT.match(point)
         if match:
             n = int(match.group(1).replace(",", ""))
-            grade = match.group(2).lower()
-            if grade.startswith(("good", "outstanding")):
+            grade = Grade.leading(match.group(2))
+            if grade and grade.reading == "good":
                 good += n
-            elif grade.startswith(("require", "inadequate")):
+            elif grade and grade.is_poor:
                 bad += n
     if good or bad:
         return "poor" if bad > good else "good"
@@ -223,9 +228,9 @@ class FindingQueries:
                 sentences: list[str] = []
                 owners: list[int] = []
                 for i, finding in enumerate(findings):
-                    spans = sentence_spans(finding.text)[:_SENTENCES_PER_FINDING]
-                    sentences.extend(finding.text[s:e] for s, e in spans)
-                    owners.extend([i] * len(spans))
+                    own = finding_sentences(finding)
+                    sentences.extend(own)
+                    owners.extend([i] * len(own))
                 self._index = _Index(
                     generation,
                     findings,

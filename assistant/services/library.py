@@ -31,12 +31,12 @@ from assistant.domain.errors import (
     TooLarge,
     Unsupported,
 )
-from assistant.domain.records import Chunk, Document, Section
+from assistant.domain.records import Chunk, Document, Job, Section
 from assistant.embeddings import Embedder
 from assistant.services.limits import FileLimits, check_file
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
-from assistant.store.jobs import Job, JobStore
+from assistant.store.jobs import JobStore
 from assistant.store.vectors import VectorStore
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import PARSER_VERSION, PreparedDocument, discover, file_sha256, prepare

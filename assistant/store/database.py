@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.domain.records import Chunk, Document, Section
+from assistant.store import lexical
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -55,6 +56,7 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self.executescript(_SCHEMA)
+        self.executescript(lexical.SCHEMA)
 
     @property
     def generation(self) -> int:
@@ -77,6 +79,16 @@ class Database:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Several reads that see one state of the store (a read transaction: no write lock)."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -102,10 +114,9 @@ class Database:
         transaction. `extra` writes records of other stores (a document's findings) inside that
         same transaction, so they are replaced, or kept, together with the document."""
         with self.transaction() as conn:
-            conn.execute(
-                "DELETE FROM documents WHERE doc_id = ? OR source_path = ?",
-                (document.doc_id, source_path),
-            )
+            replaced = (document.doc_id, source_path)
+            lexical.delete(conn, "doc_id = ? OR source_path = ?", replaced)
+            conn.execute("DELETE FROM documents WHERE doc_id = ? OR source_path = ?", replaced)
             conn.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -129,12 +140,29 @@ class Database:
                 "INSERT INTO chunks VALUES (?, ?, ?, ?)",
                 [(c.chunk_id, c.doc_id, c.order, c.model_dump_json()) for c in chunks],
             )
+            lexical.write(conn, chunks, document.label)
             if extra is not None:
                 extra(conn)
             conn.execute(_BUMP)
 
+    def reindex(
+        self,
+        doc_id: str,
+        label: str,
+        chunks: list[Chunk],
+        extra: Callable[[sqlite3.Connection], None],
+    ) -> None:
+        """Rewrite a stored document's lexical rows and derived records (`extra`) in one
+        transaction; for a store made before they existed."""
+        with self.transaction() as conn:
+            lexical.delete(conn, "doc_id = ?", (doc_id,))
+            lexical.write(conn, chunks, label)
+            extra(conn)
+            conn.execute(_BUMP)
+
     def delete_document(self, doc_id: str) -> bool:
         with self.transaction() as conn:
+            lexical.delete(conn, "doc_id = ?", (doc_id,))
             deleted = conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount
             conn.execute(_BUMP)
         return bool(deleted)
@@ -155,6 +183,11 @@ class Database:
             (doc_id, sha256),
         )
         return (rows[0]["doc_id"], rows[0]["source_path"]) if rows else None
+
+    def stamps(self) -> dict[str, str]:
+        """Each document's version (fingerprint and time written): changes when it is re-stored."""
+        rows = self.query("SELECT doc_id, fingerprint || '@' || ingested_at AS stamp FROM documents")
+        return {r["doc_id"]: r["stamp"] for r in rows}
 
     def source_paths(self) -> dict[str, str]:
         return {

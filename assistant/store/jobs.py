@@ -6,13 +6,9 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from datetime import UTC, datetime
-from typing import Literal
 
-from pydantic import BaseModel
-
+from assistant.domain.records import Job, JobStatus
 from assistant.store.database import Database
-
-JobStatus = Literal["queued", "running", "done", "failed"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -26,16 +22,6 @@ CREATE TABLE IF NOT EXISTS jobs (
     path TEXT NOT NULL DEFAULT ''
 );
 """
-
-
-class Job(BaseModel):
-    job_id: str
-    filename: str
-    status: JobStatus
-    message: str = ""
-    doc_id: str | None = None
-    path: str = ""
-    """Where the uploaded file is kept (server-side only; never shown to clients)."""
 
 
 def _now() -> str:

@@ -9,7 +9,7 @@ from assistant.api.access import AccessPolicy, Caller
 from assistant.api.deps import AccessDep, AssistantDep, CallerDep, WriterDep
 from assistant.api.schemas import DocumentDetail, DocumentSummary, Job, SectionText
 from assistant.core import Assistant
-from assistant.store.jobs import Job as StoredJob
+from assistant.domain.records import Job as StoredJob
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 

@@ -1,0 +1,134 @@
+"""The lexical index: SQLite FTS5 over the same text that is embedded, written in the document's
+own transaction (so it is persistent, incremental and seen by every process on the store), and
+the words of the corpus read back from it (document frequencies, the known-word set).
+
+Each chunk's row holds our own `tokens()` (stemmed content words, so ranking matches the words
+the rest of retrieval uses) and its raw lower-cased words (for "does any report use this word").
+Rows carry their chunk and document ids (unindexed): removing a document scans the index once,
+a write-time cost; queries never scan it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from assistant.domain.records import Chunk
+from assistant.domain.text import tokens
+
+SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
+    chunk_id UNINDEXED, doc_id UNINDEXED, kind UNINDEXED, terms, words,
+    tokenize = 'unicode61'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical_vocab USING fts5vocab(lexical, 'col');
+CREATE TABLE IF NOT EXISTS doc_terms (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    abbreviations TEXT NOT NULL
+);
+"""
+_RAW = re.compile(r"[a-z0-9]+")
+_SAFE = re.compile(r"^[a-z0-9_]+$")
+
+
+def chunk_terms(chunk: Chunk, label: str) -> str:
+    return " ".join(tokens(chunk.embed_text(label)))
+
+
+def raw_words(text: str) -> set[str]:
+    """Every lower-cased word and its stem: what `words` holds."""
+    found = set(_RAW.findall(text.lower()))
+    return found | set(tokens(" ".join(found)))
+
+
+def write(conn: sqlite3.Connection, chunks: list[Chunk], label: str) -> None:
+    """Index a document's chunks; call in the transaction that inserted them."""
+    conn.executemany(
+        "INSERT INTO lexical(chunk_id, doc_id, kind, terms, words) VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                c.chunk_id,
+                c.doc_id,
+                str(c.section_kind),
+                chunk_terms(c, label),
+                " ".join(sorted(raw_words(c.text))),
+            )
+            for c in chunks
+        ],
+    )
+
+
+def write_abbreviations(conn: sqlite3.Connection, doc_id: str, found: dict[str, str]) -> None:
+    conn.execute("INSERT OR REPLACE INTO doc_terms VALUES (?, ?)", (doc_id, json.dumps(found)))
+
+
+def delete(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> None:
+    """Remove the rows of the documents `where` selects (a condition on `documents`)."""
+    conn.execute(
+        f"DELETE FROM lexical WHERE doc_id IN (SELECT doc_id FROM documents WHERE {where})",
+        params,
+    )
+
+
+def match_expression(terms: Iterable[str]) -> str:
+    """An FTS5 OR-query over the `terms` column; words are quoted, so nothing is syntax."""
+    safe = [t for t in dict.fromkeys(terms) if _SAFE.match(t)]
+    return "terms: (" + " OR ".join(f'"{t}"' for t in safe) + ")" if safe else ""
+
+
+def search(
+    conn: sqlite3.Connection,
+    terms: list[str],
+    k: int,
+    doc_ids: list[str] | None = None,
+    kinds: Iterable[str] = (),
+) -> list[tuple[str, float]]:
+    """(chunk_id, BM25 score) best first, from the chunks of `doc_ids` (all when None), of
+    `kinds` (any when empty). Scores are positive: higher is better."""
+    expression = match_expression(terms)
+    if not expression:
+        return []
+    sql = (
+        "SELECT chunk_id, bm25(lexical, 0.0, 0.0, 0.0, 1.0, 0.0) AS score "
+        "FROM lexical WHERE lexical MATCH ?"
+    )
+    params: list[object] = [expression]
+    if doc_ids is not None:
+        sql += f" AND doc_id IN ({', '.join('?' * len(doc_ids))})"
+        params.extend(doc_ids)
+    wanted = sorted(set(kinds))
+    if wanted:
+        sql += f" AND kind IN ({', '.join('?' * len(wanted))})"
+        params.extend(wanted)
+    sql += " ORDER BY score LIMIT ?"
+    params.append(k)
+    return [(r[0], -float(r[1])) for r in conn.execute(sql, params).fetchall()]
+
+
+def document_frequencies(conn: sqlite3.Connection, column: str = "terms") -> dict[str, int]:
+    rows = conn.execute("SELECT term, doc FROM lexical_vocab WHERE col = ?", (column,))
+    return {term: int(n) for term, n in rows.fetchall()}
+
+
+def idf(frequencies: dict[str, int], total: int) -> dict[str, float]:
+    """The same idf as `inverse_document_frequencies`, from stored counts."""
+    return {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in frequencies.items()}
+
+
+def known_words(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT DISTINCT term FROM lexical_vocab WHERE col = 'words'")
+    return {r[0] for r in rows.fetchall()}
+
+
+def abbreviations(conn: sqlite3.Connection) -> list[dict[str, str]]:
+    """Each document's own abbreviations, in document order."""
+    rows = conn.execute("SELECT abbreviations FROM doc_terms ORDER BY doc_id").fetchall()
+    return [json.loads(r[0]) for r in rows]
+
+
+def indexed_docs(conn: sqlite3.Connection) -> set[str]:
+    """Documents whose lexical rows and abbreviations are stored (older stores lack them)."""
+    return {r[0] for r in conn.execute("SELECT doc_id FROM doc_terms").fetchall()}
