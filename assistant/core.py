@@ -17,10 +17,11 @@ from assistant.domain.records import Answer, Document, ScoredChunk, SearchFilter
 from assistant.domain.text import clean_input
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
+from assistant.retrieve.derived import DocumentIndexer
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieve.langchain import InspectionRetriever
 from assistant.retrieve.sentences import SentenceVectors
-from assistant.services.findings import Comparison, FindingQueries, ScoredFinding
+from assistant.services.findings import Comparison, FindingQueries, ScoredFinding, finding_texts
 from assistant.services.library import IngestReport, Library
 from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
@@ -51,6 +52,11 @@ class Assistant:
     @cached_property
     def sentence_vectors(self) -> SentenceVectors:
         return SentenceVectors(self.embedder, self.db)
+
+    @cached_property
+    def indexer(self) -> DocumentIndexer:
+        """Sentence vectors and abbreviations, stored at ingest with each document."""
+        return DocumentIndexer(self.db, self.sentence_vectors, finding_texts)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -132,6 +138,7 @@ class Assistant:
             self.settings.chunk_chars,
             self.settings.max_upload_mb,
             max_chunks=self.settings.max_chunks_per_document,
+            derive=lambda p: self.indexer.prepare(p.document.doc_id, p.chunks, p.findings),
         )
 
     @cached_property
@@ -202,15 +209,12 @@ class Assistant:
         return self.findings.compare(topic, doc_a, doc_b)
 
     def warm(self, progress: bool = False) -> int:
-        """Load the model and encode every stored sentence not yet cached (done once per corpus
-        change, in the background when serving), so questions pay only for the question."""
-        from assistant.retrieve.sentences import sentence_spans
-
-        texts = [c.text[s:e] for c in self.db.chunks() for s, e in sentence_spans(c.text)]
-        batch = 256
-        for offset in range(0, len(texts), batch):
-            self.sentence_vectors.get(texts[offset : offset + batch])
-        return len(texts)
+        """Load the model and index any document stored before ingest kept sentence vectors
+        (once, ever); on a current store this costs nothing that grows with the corpus.
+        Returns how many documents were indexed."""
+        self.embedder.encode_one("warm up")
+        store = FindingStore(self.db)
+        return self.indexer.backfill(lambda doc_id: store.findings([doc_id]))
 
     def close(self) -> None:
         self.db.close()

@@ -9,8 +9,8 @@ import re
 import pytest
 from cli_runner import run_cli
 
-from assistant.domain.errors import AssistantError
 from assistant.core import Assistant
+from assistant.domain.errors import AssistantError
 from assistant.domain.records import Answer, SearchFilters
 from assistant.retrieve.hybrid import FilterError
 

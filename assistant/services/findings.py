@@ -61,6 +61,7 @@ PASSAGES_PER_SIDE = 3
 _EMBED_CHARS = 1000
 _QUOTE_CHARS = 300
 _COUNT = re.compile(r"^(\d[\d,]*)\s+(.*)$")
+_CASE_STUDY = FindingType.CASE_STUDY.value
 
 ChangeStatus = Literal["recurs", "improved", "worsened", "new", "not_found"]
 _STATUS_ORDER: list[str] = ["recurs", "improved", "worsened", "new", "not_found"]
@@ -387,7 +388,8 @@ class FindingQueries:
         document: Document,
         score: float,
     ) -> Citation | None:
-        """A citation of the finding's opening (its first sentences, within one chunk)."""
+        """A citation of the finding's opening (whole sentences, within one chunk); a
+        recommendation is cited whole, so its sub-points are never cut off."""
         chunk = next((c for c in chunks if c.start <= finding.start < c.end), None)
         chunk = chunk or next(
             (c for c in chunks if c.start < finding.end and finding.start < c.end), None
@@ -396,34 +398,36 @@ class FindingQueries:
             return None
         lo = max(finding.start, chunk.start) - chunk.start
         hi = min(finding.end, chunk.end) - chunk.start
-        end: int | None = None
-        for _, e in sentence_spans(chunk.text[lo:hi]):
-            if end is not None and e > _QUOTE_CHARS:
-                break
-            end = lo + e
-        end = end or hi
+        end = hi
+        if finding.type is not FindingType.RECOMMENDATION:
+            units = passage_units(chunk.text[lo:hi])
+            kept = [u for u in units if u[1] <= _QUOTE_CHARS] or units[:1]
+            end = lo + kept[-1][1] if kept else hi
         hit = ScoredChunk(chunk=chunk, score=round(score, 4), doc_label=label)
         return citation_for(n, hit, lo, end, document)
 
     def _best_sentences(self, text: str, vector: np.ndarray) -> tuple[int, int]:
-        """The chunk's sentence most like the topic (with the next one, when it is short)."""
-        spans = sentence_spans(text)
-        if not spans:
+        """The passage most like the topic: whole sentences, a sentence ending in a colon
+        with the list it introduces, a list item with its lead (and the next sentence of the
+        same paragraph when it is short)."""
+        units = passage_units(text)
+        if not units:
             return 0, len(text)
-        sims = self.sentence_vectors.get([text[s:e] for s, e in spans]) @ vector
+        sims = self.sentence_vectors.get([text[s:e] for s, e in units]) @ vector
         best = int(np.argmax(sims))
-        start, end = spans[best]
-        if end - start < 80 and best + 1 < len(spans):
-            following = spans[best + 1]
-            if "\n\n" not in text[end : following[0]]:  # the same paragraph or list
+        start, end = units[best]
+        if end - start < 80 and best + 1 < len(units):
+            following = units[best + 1]
+            if "\n\n" not in text[end : following[0]]:  # the same paragraph
                 end = following[1]
         return start, end
 
     def _changes(self, a: list[_Item], b: list[_Item], la: str, lb: str) -> list[Change]:
-        """Pair items across the reports by similarity, grouped by report B's item: a B issue
-        with A issues close to it appears to recur; a B strength close to A issues appears to
-        be an improvement; a B issue close only to A strengths appears to be a decline; a B
-        item close to nothing in A is new; an A issue close to nothing in B is not matched."""
+        """Pair items across the reports by similarity, each item getting one status at most:
+        issues in both appear to recur; an issue met by like-for-like praise appears to have
+        improved (a strength met by an issue, got worse); a later item with nothing to pair
+        is new, an earlier issue with nothing to pair is not matched. Pairs are taken best
+        first, and an item already read one way is never evidence for another status."""
         a = [x for x in a if x.reading]
         b = [y for y in b if y.reading]
         if not a and not b:
@@ -433,80 +437,68 @@ class FindingQueries:
             sims = self.sentence_vectors.get([x.text for x in a]) @ (
                 self.sentence_vectors.get([y.text for y in b]).T
             )
-        close = [
-            [
-                i
-                for i, x in enumerate(a)
-                if sims[i, j] >= PAIR_SIMILARITY
-                and (x.kind == y.kind if x.structural or y.structural else True)
-            ]
-            for j, y in enumerate(b)
-        ]
+        pairs: list[tuple[float, int, int, ChangeStatus]] = []
+        for i, x in enumerate(a):
+            for j, y in enumerate(b):
+                status = _pair_status(x, y)
+                if status and sims[i, j] >= PAIR_SIMILARITY:
+                    pairs.append((float(sims[i, j]), i, j, status))
+        pairs.sort(key=lambda p: (-p[0], a[p[1]].citation.n, b[p[2]].citation.n))
+        a_status: dict[int, ChangeStatus] = {}
+        b_status: dict[int, ChangeStatus] = {}
+        groups: dict[int, list[int]] = {}
+        for _, i, j, status in pairs:
+            if a_status.get(i, status) != status or b_status.get(j, status) != status:
+                continue
+            a_status[i] = b_status[j] = status
+            groups.setdefault(j, []).append(i)
+        close_b = {
+            j for j in range(len(b)) if any(sims[i, j] >= PAIR_SIMILARITY for i in range(len(a)))
+        }
+        close_a = {
+            i for i in range(len(a)) if any(sims[i, j] >= PAIR_SIMILARITY for j in range(len(b)))
+        }
         changes: list[Change] = []
-        paired_a: set[int] = set()
         for j, y in enumerate(b):
-            issues = [i for i in close[j] if a[i].reading in ("poor", "mixed")]
-            strengths = [i for i in close[j] if a[i].reading == "good"]
-            if y.reading in ("poor", "mixed") and issues:
-                status: ChangeStatus = "recurs"
-                group = issues
-                statement = (
-                    f"Appears to recur: {lb} {_said(y)} [{y.citation.n}]; {la} raised "
-                    f"{_listed(a[i] for i in group)}."
+            if j in groups:
+                group = groups[j]
+                changes.append(
+                    Change(
+                        status=b_status[j],
+                        statement=_paired_statement(b_status[j], [a[i] for i in group], y, la, lb),
+                        similarity=round(max(float(sims[i, j]) for i in group), 4),
+                        a=[a[i].citation for i in group],
+                        b=[y.citation],
+                        a_reading=a[group[0]].reading,
+                        b_reading=y.reading,
+                    )
                 )
-            elif y.reading == "good" and issues:
-                status, group = "improved", issues
-                statement = (
-                    f"Appears to have improved: {la} raised {_listed(a[i] for i in group)}; "
-                    f"{lb} reports {_said(y)} [{y.citation.n}]."
-                )
-            elif y.reading in ("poor", "mixed") and strengths:
-                status, group = "worsened", strengths
-                statement = (
-                    f"Appears to have got worse: {la} reported "
-                    f"{_listed(a[i] for i in group)}; {lb} {_said(y)} [{y.citation.n}]."
-                )
-            elif not close[j] and not y.structural:
+            elif not y.structural:
                 what = {"poor": "an issue", "good": "a strength", "mixed": "mixed practice"}
+                nothing = "nothing like-for-like" if j in close_b else "nothing close"
                 changes.append(
                     Change(
                         status="new",
                         statement=(
                             f"New in {lb} ({what[y.reading or 'mixed']}): {_said(y)} "
-                            f"[{y.citation.n}]; nothing close among {la}'s findings and "
-                            "passages on this topic."
+                            f"[{y.citation.n}]; {nothing} among {la}'s findings and passages "
+                            "on this topic."
                         ),
                         b=[y.citation],
                         b_reading=y.reading,
                     )
                 )
-                continue
-            else:
-                continue
-            group = sorted(group, key=lambda i: (-float(sims[i, j]), a[i].citation.n))
-            paired_a.update(group)
-            changes.append(
-                Change(
-                    status=status,
-                    statement=statement,
-                    similarity=round(max(float(sims[i, j]) for i in group), 4),
-                    a=[a[i].citation for i in group],
-                    b=[y.citation],
-                    a_reading=a[group[0]].reading,
-                    b_reading=y.reading,
-                )
-            )
         for i, x in enumerate(a):
-            has_close = any(i in c for c in close)
-            if x.structural or i in paired_a or has_close or x.reading not in ("poor", "mixed"):
+            if x.structural or i in a_status or x.reading not in ("poor", "mixed"):
                 continue
+            nothing = "nothing like-for-like" if i in close_a else "nothing close"
             changes.append(
                 Change(
                     status="not_found",
                     statement=(
-                        f"Not matched in {lb}: {la} raised {_said(x)} [{x.citation.n}]; nothing "
-                        f"close among {lb}'s findings and passages on this topic (it may have "
-                        "been resolved, or not been covered)."
+                        f"Not matched in {lb}: {la} raised {_said(x)} [{x.citation.n}]; "
+                        f"{nothing} among {lb}'s findings and passages on this topic (it may "
+                        "have been resolved, or not been covered)."
                     ),
                     a=[x.citation],
                     a_reading=x.reading,
@@ -514,6 +506,54 @@ class FindingQueries:
             )
         changes.sort(key=lambda c: (_STATUS_ORDER.index(c.status), -(c.similarity or 0.0)))
         return changes
+
+
+def _pair_status(x: _Item, y: _Item) -> ChangeStatus | None:
+    """What an earlier item `x` and a later item `y` about the same thing would say: issues
+    in both recur; an issue then praise improved, praise then an issue got worse (only like
+    for like: one case study against another, a general finding against a general finding,
+    a judgment or figure against its own kind). Praise in both is no change."""
+    if (x.structural or y.structural) and x.kind != y.kind:
+        return None
+    x_issue, y_issue = x.reading in ("poor", "mixed"), y.reading in ("poor", "mixed")
+    if x_issue and y_issue:
+        return "recurs"
+    if x_issue == y_issue:
+        return None
+    if (x.kind == _CASE_STUDY) != (y.kind == _CASE_STUDY):
+        return None
+    return "improved" if x_issue else "worsened"
+
+
+def _paired_statement(status: ChangeStatus, group: list[_Item], y: _Item, la: str, lb: str) -> str:
+    earlier = _listed(group)
+    later = f"{_said(y)} [{y.citation.n}]"
+    if status == "recurs":
+        return f"Appears to recur: {lb} {later}; {la} raised {earlier}."
+    if status == "improved":
+        return f"Appears to have improved: {la} raised {earlier}; {lb} reports {later}."
+    return f"Appears to have got worse: {la} reported {earlier}; {lb} {later}."
+
+
+_LIST_LINE = re.compile(r"[ \t]*(?:[-•*]|\d{1,2}[.)])\s")
+
+
+def passage_units(text: str) -> list[tuple[int, int]]:
+    """`text` as quotable units: each sentence whole, and a list kept with the sentence that
+    introduces it (a lead ending in a colon and every item after it), so a key passage is
+    never a stray list item nor a lead cut off before its list."""
+    units: list[tuple[int, int]] = []
+    in_list = False
+    for start, end in sentence_spans(text):
+        line = text.rfind("\n", 0, start) + 1
+        item = _LIST_LINE.match(text, line) is not None and line < start
+        if units and item and (in_list or text[: units[-1][1]].rstrip().endswith(":")):
+            units[-1] = (units[-1][0], end)
+            in_list = True
+            continue
+        units.append((start, end))
+        in_list = False
+    return units
 
 
 def _said(item: _Item) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import sys
 import threading
 import time
@@ -117,8 +118,12 @@ class Library:
         max_upload_mb: int = 50,
         echo: Callable[[str], None] | None = None,
         max_chunks: int = 10_000,
+        derive: Callable[[PreparedDocument], Callable[[sqlite3.Connection], None]] | None = None,
     ) -> None:
         self.db = db
+        self.derive = derive
+        """Computes a document's derived records (sentence vectors, abbreviations) before the
+        write; the writer it returns runs in the document's transaction."""
         self.vectors = vectors
         self.embedder = embedder
         self.findings = findings
@@ -267,6 +272,7 @@ class Library:
         """Write one prepared document; returns how many chunks had to be embedded."""
         doc, chunks = prepared.document, prepared.chunks
         vectors, embedded = self.embed(chunks, doc.label, progress)
+        derived = self.derive(prepared) if self.derive else None
         self._check_cancelled()
         stale = self.vectors.ids_for_doc(doc.doc_id)
         if previous and previous[0] != doc.doc_id:
@@ -279,7 +285,10 @@ class Library:
             chunks,
             source,
             fingerprint,
-            extra=lambda conn: self.findings.write(conn, doc.doc_id, prepared.findings),
+            extra=lambda conn: (
+                self.findings.write(conn, doc.doc_id, prepared.findings),
+                derived(conn) if derived else None,
+            ),
         )
         self.vectors.delete(sorted(stale - {c.chunk_id for c in chunks}))
         self.vectors.sync(self.db.generation)

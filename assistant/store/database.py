@@ -186,7 +186,9 @@ class Database:
 
     def stamps(self) -> dict[str, str]:
         """Each document's version (fingerprint and time written): changes when it is re-stored."""
-        rows = self.query("SELECT doc_id, fingerprint || '@' || ingested_at AS stamp FROM documents")
+        rows = self.query(
+            "SELECT doc_id, fingerprint || '@' || ingested_at AS stamp FROM documents"
+        )
         return {r["doc_id"]: r["stamp"] for r in rows}
 
     def source_paths(self) -> dict[str, str]:

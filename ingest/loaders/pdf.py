@@ -147,7 +147,9 @@ def _table_line(table: Any, height: float) -> _Line | None:
 
 def _page_lines(page: Any) -> list[_Line]:
     """The page's lines, each with position, size and boldness; tables as rows lines."""
-    tables = [t for t in page.find_tables() if t.bbox[2] - t.bbox[0] > 0]
+    # Ruled tables need at least a frame of lines or rectangles; looking costs time, so only then.
+    ruled = len(page.lines) + len(page.rects) >= 4
+    tables = [t for t in page.find_tables() if t.bbox[2] - t.bbox[0] > 0] if ruled else []
     table_lines = [(t.bbox, _table_line(t, page.height)) for t in tables]
     boxes = [bbox for bbox, line in table_lines if line is not None]
 

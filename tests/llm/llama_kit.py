@@ -10,12 +10,17 @@ own model name (the server swaps models by name, in about a second):
 - `echo`: the model is shown two lines copied and asked to copy a third, the question's text, so
   a test can choose the shape of a reply (bogus markers, no markers) and still have a real model
   generate it, token by token;
+- `count`: the model counts on and on, as a model that never stops would: our length cap ends it;
 - `tiny-context`: `answer` with a context too small for our prompt, so the server fails.
+
+A base model rarely ends a reply by itself: `answer` and `count` stop only at the length cap our
+client sends, `echo` at the end of its line.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import select
 import socket
 import socketserver
@@ -33,7 +38,7 @@ from assistant.embeddings import Embedder
 from assistant.settings import Settings
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "out" / "models"
-ANSWER, ECHO, TINY_CONTEXT = "answer", "echo", "tiny-context"
+ANSWER, ECHO, COUNT, TINY_CONTEXT = "answer", "echo", "count", "tiny-context"
 
 ANSWER_TEMPLATE = (
     "{{ bos_token }}{% for m in messages %}"
@@ -54,6 +59,8 @@ ECHO_TEMPLATE = (
     "Line: {{ user.content.split('Question: ') | last | trim }}\n"
     "Copy:"
 )
+
+COUNT_TEMPLATE = "{{ bos_token }}1, 2, 3, 4, 5, 6, 7, 8, 9, 10,"
 
 
 def free_port() -> int:
@@ -77,9 +84,10 @@ def model_path() -> Path:
 def write_config(folder: Path, port: int, gguf: Path) -> Path:
     """The server's config file: one model entry per name, all on the same GGUF."""
     models = [
-        _model(folder, gguf, ANSWER, ANSWER_TEMPLATE, stop="\n\n", n_ctx=4096),
+        _model(folder, gguf, ANSWER, ANSWER_TEMPLATE, stop="<eos>", n_ctx=4096),
         _model(folder, gguf, ECHO, ECHO_TEMPLATE, stop="\n", n_ctx=4096),
-        _model(folder, gguf, TINY_CONTEXT, ANSWER_TEMPLATE, stop="\n\n", n_ctx=256),
+        _model(folder, gguf, COUNT, COUNT_TEMPLATE, stop="<eos>", n_ctx=4096),
+        _model(folder, gguf, TINY_CONTEXT, ANSWER_TEMPLATE, stop="<eos>", n_ctx=256),
     ]
     path = folder / "server.json"
     server = {"host": "127.0.0.1", "port": port, "models": models}
@@ -129,7 +137,9 @@ class LlamaServer:
         config = write_config(self.folder, self.port, model_path())
         cmd = [sys.executable, "-m", "llama_cpp.server", "--config_file", str(config)]
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+            # OpenMP threads that spin while waiting crawl when other work shares the 2 cores
+            env = os.environ | {"OMP_WAIT_POLICY": "PASSIVE"}
+            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -213,7 +223,7 @@ def _pipe(a: socket.socket, b: socket.socket, deadline: float) -> None:
             (b if sock is a else a).sendall(data)
 
 
-def llm_settings(data_dir: Path, base_url: str, model: str, timeout_s: float = 120) -> Settings:
+def llm_settings(data_dir: Path, base_url: str, model: str, timeout_s: float = 600) -> Settings:
     return Settings(
         data_dir=data_dir,
         llm_base_url=base_url,
@@ -224,7 +234,7 @@ def llm_settings(data_dir: Path, base_url: str, model: str, timeout_s: float = 1
 
 
 def assistant_on(
-    sample: Assistant, embedder: Embedder, base_url: str, model: str, timeout_s: float = 120
+    sample: Assistant, embedder: Embedder, base_url: str, model: str, timeout_s: float = 600
 ) -> Assistant:
     """A second Assistant over the sample store (read only), answering through `base_url`."""
     settings = llm_settings(sample.settings.data_dir, base_url, model, timeout_s)

@@ -14,7 +14,16 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from llama_kit import ANSWER, ECHO, TINY_CONTEXT, LlamaServer, SlowProxy, assistant_on, free_port
+from llama_kit import (
+    ANSWER,
+    COUNT,
+    ECHO,
+    TINY_CONTEXT,
+    LlamaServer,
+    SlowProxy,
+    assistant_on,
+    free_port,
+)
 from test_llm_answerer import assert_quotes_exact
 
 from assistant.answer.citations import strip_invalid
@@ -88,6 +97,22 @@ def test_a_real_answer_streams_token_by_token_and_is_checked(answering: Assistan
         assert answer.answerer == FALLBACK
         assert events[-2].kind == "replace" and events[-2].data == answer.text
         assert answer.text == extractive_text(answering, QUESTION)
+
+
+def test_a_model_that_never_stops_is_cut_at_the_length_cap(
+    sample_assistant: Assistant, embedder: Embedder, llama_server: LlamaServer
+) -> None:
+    """The server ignores `max_completion_tokens`, all that langchain-openai sends: without the
+    `max_tokens` our client adds, this reply would run on to the end of the 4096-token context."""
+    assistant = assistant_on(sample_assistant, embedder, llama_server.base_url, COUNT)
+    try:
+        events, raw, answer = streamed(assistant, QUESTION)
+    finally:
+        assistant.close()
+    tokens = [e.data for e in events if e.kind == "token"]
+    assert raw.lstrip().startswith("11, 12, 13")
+    assert ANSWER_TOKENS - 8 <= len(tokens) <= ANSWER_TOKENS
+    assert answer.answerer == FALLBACK  # numbers, and no citation among them
 
 
 def test_markers_for_passages_not_given_are_removed(echoing: Assistant) -> None:
@@ -194,20 +219,6 @@ def test_a_stopped_server_fails_with_a_clear_message(
     )
 
 
-def test_a_server_error_is_reported(
-    sample_assistant: Assistant, embedder: Embedder, llama_server: LlamaServer
-) -> None:
-    """The prompt does not fit the model's context: the server answers 400 and says why."""
-    url = llama_server.base_url
-    assistant = assistant_on(sample_assistant, embedder, url, TINY_CONTEXT)
-    try:
-        message = _fails_over(assistant, QUESTION)
-    finally:
-        assistant.close()
-    assert message.startswith(f"the LLM at {url} answered HTTP 400: ")
-    assert "context window" in message
-
-
 def test_the_cli_answers_through_the_server(
     sample_assistant: Assistant, llama_server: LlamaServer
 ) -> None:
@@ -233,3 +244,17 @@ def test_the_cli_answers_through_the_server(
     assert answer["text"] == reply.replace(" [9]", "")
     [citation] = answer["citations"]
     assert citation["n"] == 1 and citation["quote"]
+
+
+def test_a_server_error_is_reported(
+    sample_assistant: Assistant, embedder: Embedder, llama_server: LlamaServer
+) -> None:
+    """The prompt does not fit the model's context: the server answers 400 and says why."""
+    url = llama_server.base_url
+    assistant = assistant_on(sample_assistant, embedder, url, TINY_CONTEXT)
+    try:
+        message = _fails_over(assistant, QUESTION)
+    finally:
+        assistant.close()
+    assert message.startswith(f"the LLM at {url} answered HTTP 400: ")
+    assert "context window" in message

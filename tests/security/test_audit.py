@@ -46,6 +46,7 @@ def test_every_action_is_audited_with_role_and_salted_fingerprint(
     job = wait_job(full, job.json()["job_id"])
     assert full.delete(f"/v1/documents/{job['doc_id']}").status_code == 204
     assert readonly.get("/v1/admin/audit").status_code == 403
+    assert full.get("/v1/admin/audit", params={"limit": 1}).status_code == 200
     rows = _rows(full)
     mine = [
         r

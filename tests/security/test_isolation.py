@@ -85,7 +85,7 @@ def test_poison_under_load_fails_no_normal_request(server: Served) -> None:
         with server.client() as client:
             while time.monotonic() < stop:
                 for body in ({"question": BAD}, {"question": "\x00\x01"}, {"question": "x" * 5000}):
-                    r = client.post("/v1/ask", json=body)
+                    r = post(client, "/v1/ask", body)
                     with lock:
                         outcomes[
                             "refused" if 400 <= r.status_code < 500 else f"bad {r.status_code}"
