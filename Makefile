@@ -6,7 +6,7 @@ IA := $(VENV)/bin/inspection-assistant
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test test-llm lint bench eval browser clean
+.PHONY: install run test test-llm lint bench eval browser screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ browser:
 	    echo "installing Debian chromium for the browser test"; \
 	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "WARNING: chromium is not installed and cannot be installed here: the browser test will fail"; fi; }
+
+# The README's screenshots, refreshed from the browser test's (run it first).
+SHOT_DIR := out/screenshots
+screenshots: install browser
+	$(VENV)/bin/pytest -q tests/test_ui_browser.py
+	cp $(SHOT_DIR)/ui-ask.png docs/screenshot.png
+	cp $(SHOT_DIR)/ui-findings.png docs/findings.png
+	cp $(SHOT_DIR)/ui-quiz.png docs/quiz.png
+	cp $(SHOT_DIR)/ui-ask-phone-source.png docs/phone.png
 
 bench: install
 	$(PY) bench/ingest.py

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.domain.errors import (
     AssistantError,
@@ -85,8 +86,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = assistant.ingest(
         [Path(p) for p in paths], prune=args.prune, progress=not args.quiet, replace=args.replace
     )
+    same = dict(report.same_as)
+    renamed = {given: natural for natural, given in report.renamed}
     for file, doc_id in report.chose:
-        print(f"{file} → {doc_id}")
+        note = ""
+        if file in same:
+            note = "  (the same report is already stored: unchanged)"
+        elif doc_id in renamed:
+            note = f"  ('{renamed[doc_id]}' is another document's id)"
+        print(f"{file} → {doc_id}{note}")
     print(report.summary())
     if report.interrupted:
         return 130
@@ -291,6 +299,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.host or settings.host, settings.keyed, args.allow_open or settings.allow_open
     )
     port = args.port or settings.port
+    if args.workers > 1 and not settings.chroma_host:
+        raise InvalidRequest(
+            f"--workers {args.workers} needs a Chroma server shared by the processes: start one "
+            "(chroma run --path DIR --port 8001) and set IA_CHROMA_HOST and IA_CHROMA_PORT; "
+            "the embedded store serves one process"
+        )
     recovered = assistant.library.recover_jobs()
     app = create_server(assistant, with_ui=not args.no_ui)
     library = assistant.library
@@ -307,11 +321,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if recovered:
         print(f"{len(recovered)} interrupted upload job(s) marked failed and their files removed")
     sys.stdout.flush()
+    if args.workers > 1:
+        factory = "assistant.cli:worker_api" if args.no_ui else "assistant.cli:worker_app"
+        uvicorn.run(
+            factory, factory=True, workers=args.workers, host=host, port=port, log_level="warning"
+        )
+        return 0
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=10
     )
     Server(config).run()
     return 0
+
+
+def worker_app() -> Any:
+    """One worker of `serve --workers N` (API and UI): each process opens the shared store."""
+    from assistant.server import create_server
+
+    return create_server(_assistant())
+
+
+def worker_api() -> Any:
+    from assistant.server import create_server
+
+    return create_server(_assistant(), with_ui=False)
 
 
 @command("quiz")
@@ -370,7 +403,12 @@ def _finding_head(finding, width: int = 70) -> str:
 def cmd_findings(args: argparse.Namespace) -> int:
     import csv
 
-    found = _assistant().findings.list_findings(args.doc, args.type, args.topic, args.k)
+    queries = _assistant().findings
+    docs = args.doc
+    if args.force or args.since or args.until:
+        chosen = queries.documents_for(args.force, args.since, args.until)
+        docs = [d for d in chosen if not args.doc or d in args.doc]
+    found = queries.list_findings(docs, args.type, args.topic, args.k)
     if args.json:
         print(json.dumps([f.model_dump(mode="json") for f in found], indent=2))
         return 0
@@ -435,12 +473,27 @@ def format_comparison(comparison) -> str:
 
 @command("compare")
 def cmd_compare(args: argparse.Namespace) -> int:
-    comparison = _assistant().findings.compare(args.topic, args.doc_a, args.doc_b)
+    queries = _assistant().findings
+    doc_a, doc_b = args.doc_a, args.doc_b
+    if not doc_b:
+        if not args.force:
+            raise InvalidRequest("name two reports, or a force with --force (and --from/--to)")
+        reports = queries.documents_for(args.force, args.since, args.until)
+        if len(reports) < 2:
+            raise InvalidRequest(f"only one report in that range: {', '.join(reports)}")
+        doc_a, doc_b = reports[0], reports[-1]
+    comparison = queries.compare(args.topic, doc_a, doc_b)
     if args.json:
         print(comparison.model_dump_json(indent=2))
     else:
         print(format_comparison(comparison))
     return 0
+
+
+def _add_range_args(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--force", action="append", help=f"a force, e.g. Cheshire ({what})")
+    p.add_argument("--from", dest="since", type=int, metavar="YEAR", help="reports from YEAR")
+    p.add_argument("--to", dest="until", type=int, metavar="YEAR", help="reports up to YEAR")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -497,6 +550,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-open",
         action="store_true",
         help="with no API keys, listen on --host even if it is not loopback (IA_ALLOW_OPEN)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (more than 1 needs a Chroma server: IA_CHROMA_HOST)",
     )
 
     p = sub.add_parser("chat", help="an interactive conversation (follow-ups keep context)")
@@ -558,6 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--topic", help="only findings about this topic (matched by meaning)")
     p.add_argument("-k", type=int, help="at most this many")
+    _add_range_args(p, "repeatable; with --from/--to, across its reports in those years")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
@@ -565,8 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "compare", help="one topic in two reports side by side, cited, with what changed"
     )
-    p.add_argument("doc_a", help="the earlier report's document id")
-    p.add_argument("doc_b", help="the later report's document id")
+    p.add_argument("doc_a", nargs="?", help="the earlier report's document id")
+    p.add_argument("doc_b", nargs="?", help="the later report's document id")
+    _add_range_args(p, "compare the force's earliest and latest report in the range")
     p.add_argument("--topic", required=True, help='e.g. "missing children"')
     p.add_argument("--json", action="store_true")
     return parser

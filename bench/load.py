@@ -13,13 +13,19 @@ With `--bad-clients N`, N of the clients send malformed questions instead (a lon
 control characters only, an over-long question, an empty one): each should be refused with a
 4xx, and none may make a well-formed client's request fail. Their outcomes are counted apart;
 the exit status reflects the well-formed clients' errors and any malformed request not refused.
+
+With `--workers N` it first starts `inspection-assistant serve --no-ui --workers N` on the --url
+port, with this environment (so IA_DATA_DIR, IA_CHROMA_HOST... choose the store), and stops it at
+the end: run it with 1 and then 2 to compare (more than one worker needs a Chroma server).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import ipaddress
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -158,6 +164,15 @@ def wait_ready(url: str, seconds: float) -> None:
     raise SystemExit(f"{url} is not ready after {seconds:.0f}s: {last}")
 
 
+def start_server(url: str, workers: int) -> subprocess.Popen[bytes]:
+    """`serve --workers N` on the URL's port, stopped when this script exits."""
+    command = [str(Path(sys.executable).parent / "inspection-assistant"), "serve", "--no-ui"]
+    command += ["--port", str(urlsplit(url).port or 80), "--workers", str(workers)]
+    server = subprocess.Popen(command)
+    atexit.register(lambda: (server.terminate(), server.wait(30)))
+    return server
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -168,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", default=str(_ROOT / "eval" / "gold" / "tune.jsonl"))
     parser.add_argument("--api-key", help="sent as X-API-Key")
     parser.add_argument("--wait", type=float, default=120.0, help="wait this long for /readyz")
+    parser.add_argument("--workers", type=int, help="start `serve --workers N` first (see above)")
     parser.add_argument(
         "--bad-clients",
         type=int,
@@ -189,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     questions = load_questions(args.gold)
+    if args.workers:
+        start_server(args.url, args.workers)
     wait_ready(args.url, args.wait)
     results = Results()
     started = time.monotonic()
@@ -210,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     elapsed = time.monotonic() - started
 
     print(
-        f"\n{args.url}: {good} well-formed + {args.bad_clients} malformed clients, {elapsed:.1f} s "
+        f"\n{args.url} ({args.workers or 'running'} worker(s)): {good} well-formed + {args.bad_clients} malformed clients, {elapsed:.1f} s "
         f"(limit {args.seconds:g} s / {args.max_requests} requests), {len(questions)} questions\n"
     )
     print(

@@ -7,6 +7,7 @@ never half-writes a document.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,11 +16,19 @@ from pathlib import Path
 from assistant.domain.records import Chunk, Document, Finding
 from ingest.chunking import chunk_document
 from ingest.findings import extract_findings
+from ingest.identity import content_fingerprint, identity_key
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadError, load
 from ingest.normalise import normalise
 from ingest.structure import PARSER_VERSION, ParsedDocument, parse
 
-__all__ = ["PARSER_VERSION", "PreparedDocument", "discover", "file_sha256", "prepare"]
+__all__ = [
+    "PARSER_VERSION",
+    "PreparedDocument",
+    "discover",
+    "file_sha256",
+    "prepare",
+    "with_doc_id",
+]
 
 _IGNORED_NAMES = ("readme", "license", "licence", "changelog")
 
@@ -35,6 +44,16 @@ class PreparedDocument:
     @property
     def document(self) -> Document:
         return self.parsed.document
+
+    @property
+    def identity(self) -> str:
+        """The same report in any format has the same identity (force, kind, year, title)."""
+        return identity_key(self.parsed.document)
+
+    @property
+    def content(self) -> str:
+        """A fingerprint of the words, the same whatever the file format."""
+        return content_fingerprint(self.parsed)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -73,7 +92,17 @@ def prepare(path: Path, sha256: str, chunk_chars: int) -> PreparedDocument:
     normalised = normalise(raw)
     if not normalised.text.strip():
         raise LoadError("no text after cleaning (the file is empty or holds no readable text)")
-    parsed = parse(normalised, source_file=path.name, sha256=sha256)
+    return _records(parse(normalised, source_file=path.name, sha256=sha256), chunk_chars)
+
+
+def with_doc_id(prepared: PreparedDocument, doc_id: str, chunk_chars: int) -> PreparedDocument:
+    """The same document under another id (a different document already has its natural id):
+    chunks and findings are rebuilt, since their ids carry the document's."""
+    document = prepared.document.model_copy(update={"doc_id": doc_id})
+    return _records(dataclasses.replace(prepared.parsed, document=document), chunk_chars)
+
+
+def _records(parsed: ParsedDocument, chunk_chars: int) -> PreparedDocument:
     chunks = chunk_document(parsed, chunk_chars)
     if not chunks:
         raise LoadError("no readable sections found: nothing to index")

@@ -549,19 +549,22 @@ def test_audit_export(rw: httpx.Client, ro: httpx.Client, northshire: str) -> No
     assert ro.post("/v1/ask", json={"question": asked_ro}).status_code == 200
     r = rw.get("/v1/admin/audit")
     assert r.status_code == 200, r.text
-    rows = r.json()
+    rows = r.json()["rows"]
     by_question = {row["question"]: row for row in rows}
     assert {asked_rw, asked_ro} <= set(by_question)
     for row in rows:
-        assert row["who"].startswith("key:") and row["action"] in ("ask", "search")
+        assert row["who"].startswith("key:") or row["who"] == "none"
     assert by_question[asked_rw]["action"] == by_question[asked_ro]["action"] == "ask"
+    assert (by_question[asked_rw]["role"], by_question[asked_ro]["role"]) == ("full", "readonly")
     assert by_question[asked_rw]["who"] != by_question[asked_ro]["who"]
     assert by_question[asked_rw]["passages"], "the retrieved passages are logged"
     assert RW not in r.text and RO not in r.text
     csv = rw.get("/v1/admin/audit", params={"format": "csv"})
     assert csv.status_code == 200
     assert csv.headers["content-type"].startswith("text/csv")
-    assert csv.text.splitlines()[0].strip() == "id,created_at,who,action,question,passages,answer"
+    assert (
+        csv.text.splitlines()[0].strip() == "id,created_at,who,role,action,question,passages,answer"
+    )
     assert asked_rw in csv.text and asked_ro in csv.text
     assert RW not in csv.text and RO not in csv.text
     assert_error(rw.get("/v1/admin/audit", params={"format": "xml"}), 422)

@@ -1,7 +1,10 @@
 """The web UI in a real browser: headless Chromium (Debian's, via Playwright) against the Gradio
-UI served like the API serves it. Ask a question, click citation [1], read the marked passage;
-browse the documents; upload a good and a bad file into an empty library; filter the findings,
-read their charts and compare two reports; build a quiz and download it as GIFT."""
+UI served like the API serves it, at a phone's size (390×844) and a laptop's (1366×768). Ask a
+question and see it at once, wait, read the answer from its start, open a citation (a drawer on
+the phone); browse the documents by their section tree; upload a bad and a good file; filter
+the findings, read their charts (stacked on the phone, tables as cards) and compare two reports;
+build a quiz and download it. Every tab passes axe-core (bundled, offline) with no serious or
+critical violation at both sizes."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from fixtures_builders import build_pdf
 from live_server import LiveServer
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -31,12 +35,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SIZES = {"phone": (390, 844), "laptop": (1366, 768)}
 QUESTION = "What did inspectors find about officers recording the voice of the child?"
-SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-ask.png"
-FINDINGS_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-findings.png"
-COMPARE_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-compare.png"
-QUIZ_SCREENSHOT = REPO_ROOT / "out" / "screenshots" / "ui-quiz.png"
+LIST_QUESTION = "what should officers record when they use police protection powers?"
+SHOTS = REPO_ROOT / "out" / "screenshots"
 LOCAL = ("http://127.0.0.1", "data:", "blob:", "about:")
+QUESTION_SHOWN_MS = 300
+"""The question is put in the chat by the page itself, before the server is asked."""
+AXE = Axe()
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +55,7 @@ def ui_server(sample_assistant: Assistant) -> Iterator[LiveServer]:
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is not installed: run `apt-get install chromium` ({CHROMIUM})")
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -58,9 +65,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page that records every request leaving 127.0.0.1 (there must be none)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page at the test's size (laptop unless parametrized with `size`) that records
+    every request leaving 127.0.0.1 (there must be none)."""
+    params = getattr(request.node, "callspec", None)
+    width, height = SIZES[params.params.get("size", "laptop") if params else "laptop"]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(30_000)
     page = context.new_page()
     page.outside = []  # type: ignore[attr-defined]
     page.on(
@@ -73,19 +84,143 @@ def page(browser: Browser) -> Iterator[Page]:
         context.close()
 
 
-def test_ask_and_open_a_citation(ui_server: LiveServer, page: Page) -> None:
-    page.goto(ui_server.url)
-    page.locator("#question textarea").fill(QUESTION)
-    page.locator("#ask").click()
+def assert_accessible(page: Page, where: str) -> None:
+    """axe-core (the copy inside axe-playwright-python, nothing fetched) finds no serious or
+    critical WCAG 2.2 AA violation on what is shown."""
+    results = AXE.run(
+        page,
+        options={
+            "resultTypes": ["violations"],
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+            },
+        },
+    )
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = "\n".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:5]]}" for v in bad
+    )
+    assert not bad, f"{where}: {report}"
 
-    first = page.locator("#chat .ia-answer a.cite").first
-    expect(first).to_be_visible(timeout=120_000)
+
+def _open_tab(page: Page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+
+
+def _ask(page: Page, question: str) -> float:
+    """Type the question and press Enter; the milliseconds (measured in the page) until it
+    shows in the chat."""
+    box = page.locator("#question textarea")
+    box.fill(question)
+    page.evaluate(
+        """(question) => {
+          window.__iaShown = null;
+          const chat = document.querySelector("#chat");
+          const seen = () => [...chat.querySelectorAll(".user-row")]
+            .some((row) => row.textContent.includes(question));
+          const observer = new MutationObserver(() => {
+            if (seen()) { window.__iaShown = performance.now(); observer.disconnect(); }
+          });
+          observer.observe(chat, {childList: true, subtree: true, characterData: true});
+          document.querySelector("#question textarea").addEventListener(
+            "keydown", (e) => { if (e.key === "Enter") window.__iaPressed = performance.now(); },
+            {once: true, capture: true});
+        }""",
+        question,
+    )
+    box.press("Enter")
+    expect(page.locator("#chat .user-row").last).to_contain_text(question)
+    page.wait_for_function("window.__iaShown !== null")
+    return float(page.evaluate("window.__iaShown - window.__iaPressed"))
+
+
+ANSWER_START_ON_SCREEN = """() => {
+  const answers = document.querySelectorAll("#chat .bot-row .ia-answer");
+  const first = answers[answers.length - 1]?.querySelector(".ia-text > *");
+  if (!first) return false;
+  const line = first.getBoundingClientRect();
+  const box = first.closest(".bubble-wrap").getBoundingClientRect();
+  const top = line.top, bottom = line.top + 20;
+  return top >= box.top - 1 && bottom <= box.bottom + 1 && top >= 0
+    && bottom <= window.innerHeight;
+}"""
+"""Whether the first line of the newest answer is inside both the chat's scroll box and the
+window."""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_ask_waits_visibly_then_shows_the_answer_from_its_start(
+    ui_server: LiveServer, page: Page, size: str
+) -> None:
+    page.goto(ui_server.url)
+    expect(page.locator("#source-panel .ia-placeholder")).to_be_visible()
+    assert_accessible(page, f"Ask ({size})")
+
+    shown_ms = _ask(page, LIST_QUESTION)
+    print(f"{size}: question shown {shown_ms:.0f} ms after Enter")
+    assert shown_ms < QUESTION_SHOWN_MS
+    assert page.locator("#question textarea").input_value() == ""
+    answer = page.locator("#chat .bot-row").last
+    expect(page.locator("#ask")).to_be_disabled()
+    expect(page.locator("#ask")).to_be_enabled(timeout=120_000)
+    expect(answer.locator(".ia-answer .ia-sources")).to_be_visible()
+    expect(answer).not_to_contain_text("Searching the reports")
+    page.wait_for_function(ANSWER_START_ON_SCREEN)
+
+    # lists survive the end of streaming; verbatim stretches are quotations; one source line
+    # per section
+    items = answer.locator(".ia-text li")
+    assert items.count() >= 4
+    expect(items.first).to_have_text("the scenario;")
+    expect(answer.locator(".ia-text")).not_to_contain_text("- the scenario")
+    assert answer.locator("blockquote.ia-quote").count() >= 1
+    sources = answer.locator(".ia-sources li")
+    expect(sources.first).to_contain_text("[1–3] Staffordshire 2021")
+    assert sources.count() < answer.locator(".ia-text a.cite").count()
+    assert_accessible(page, f"Ask with an answer ({size})")
+
+    # the citation opens its passage next to the answer: on a phone, a drawer over it
+    answer.locator(".ia-sources a.cite").first.click()
+    current = page.locator("#source-panel mark.current")
+    expect(current).to_be_visible()
+    expect(current).to_be_in_viewport()
+    assert page.locator("#source-panel mark").count() >= 3  # the section's other quotes
+    close = page.locator("#source-close")
+    if size == "phone":
+        expect(close).to_be_in_viewport()
+        expect(close).to_be_focused()
+        page.wait_for_timeout(400)  # the drawer's slide
+        page.screenshot(path=str(SHOTS / "ui-ask-phone-source.png"))
+        assert_accessible(page, "Ask, source drawer (phone)")
+        close.click()
+        expect(page.locator("#source-col")).not_to_be_in_viewport()
+    else:
+        expect(close).to_be_hidden()
+    new = page.locator("#new-conversation")
+    new.scroll_into_view_if_needed()
+    expect(new).to_be_in_viewport()
+    new.click()
+    expect(page.locator("#chat .message-row")).to_have_count(0)
+    assert page.outside == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_ask_and_open_a_citation(ui_server: LiveServer, page: Page, size: str) -> None:
+    page.goto(ui_server.url)
+    _ask(page, QUESTION)
+    expect(page.locator("#ask")).to_be_enabled(timeout=120_000)
+    first = page.locator("#chat .ia-answer .ia-text a.cite").first
+    expect(first).to_be_visible()
     expect(page.locator("#chat .ia-answer")).not_to_contain_text("Traceback")
     assert first.inner_text() == "[1]"
+    page.wait_for_function(ANSWER_START_ON_SCREEN)
+    page.screenshot(path=str(SHOTS / f"ui-answer-{size}.png"))
 
     first.click()
-    mark = page.locator("#source-panel mark")
-    expect(mark).to_be_visible(timeout=30_000)
+    mark = page.locator("#source-panel mark.current")
+    expect(mark).to_be_visible()
     quote = " ".join(mark.inner_text().split())
     assert "voice of the child" in quote.lower()
     panel = page.locator("#source-panel")
@@ -93,15 +228,8 @@ def test_ask_and_open_a_citation(ui_server: LiveServer, page: Page) -> None:
     expect(panel).to_contain_text("page")
     # the marked quote is the cited quote, inside the fuller section text
     assert len(" ".join(panel.inner_text().split())) > len(quote) + 100
-
     page.wait_for_timeout(600)  # let the panel finish scrolling to the mark
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-
-    page.get_by_role("tab", name="Documents").click()
-    table = page.locator("#documents-table")
-    expect(table).to_contain_text("staffordshire-2021")
-    expect(table).to_contain_text("staffordshire-2025")
+    page.screenshot(path=str(SHOTS / ("ui-ask.png" if size == "laptop" else "ui-ask-phone.png")))
     assert page.outside == []  # type: ignore[attr-defined]
 
 
@@ -110,22 +238,45 @@ def test_too_long_question_is_a_message(ui_server: LiveServer, page: Page) -> No
     page.locator("#question textarea").fill("x" * 2100)
     page.locator("#ask").click()
     error = page.locator("#chat .ia-error")
-    expect(error).to_be_visible(timeout=30_000)
+    expect(error).to_be_visible()
     expect(error).to_contain_text("too long")
     expect(page.locator("#chat")).not_to_contain_text("Traceback")
+    expect(page.locator("#ask")).to_be_enabled()
+    # the question goes back in the box, to shorten it
+    expect(page.locator("#question textarea")).to_have_value("x" * 2100)
 
 
-def test_document_browser_shows_tree_and_section(ui_server: LiveServer, page: Page) -> None:
+@pytest.mark.parametrize("size", list(SIZES))
+def test_documents_table_tree_and_section(ui_server: LiveServer, page: Page, size: str) -> None:
     page.goto(ui_server.url)
-    page.get_by_role("tab", name="Documents").click()
+    _open_tab(page, "Documents")
+    if size == "phone":
+        cards = page.locator("#documents-cards .ia-card")
+        expect(cards).to_have_count(2)
+        expect(cards.first).to_contain_text("Inspection period")
+        expect(page.locator("#documents-table")).to_be_hidden()
+    else:
+        table = page.locator("#documents-table")
+        expect(table).to_contain_text("staffordshire-2021")
+        expect(table).to_contain_text("staffordshire-2025")
+        for header in ("Report id", "Inspection period", "Sections", "Chunks"):
+            expect(table.locator("thead")).to_contain_text(header)
+        expect(table.locator("thead")).not_to_contain_text("doc_id")
     page.get_by_label("Report", exact=True).click()
     page.get_by_role("option", name="Staffordshire 2025 — staffordshire-2025").click()
     tree = page.locator("#section-tree")
-    expect(tree).to_contain_text("Requires improvement", timeout=15_000)
-    expect(tree.locator("li.level-2").first).to_be_visible()
-    page.get_by_label("Section", exact=True).click()
-    page.get_by_role("option").filter(has_text="Summary").first.click()
-    expect(page.locator("#section-text .src-body")).not_to_be_empty(timeout=15_000)
+    expect(tree).to_contain_text("Requires improvement", timeout=30_000)
+    entry = tree.locator("button.tree-link").filter(has_text="Summary").first
+    heading = " ".join(entry.locator(".tree-heading").inner_text().split())
+    entry.click()
+    text = page.locator("#section-text")
+    expect(text.locator(".src-path")).to_contain_text(heading)
+    expect(text.locator(".src-body")).not_to_be_empty()
+    expect(entry).to_have_attribute("aria-current", "true")
+    expect(text.locator(".src-path")).to_be_in_viewport()
+    entry.focus()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert_accessible(page, f"Documents ({size})")
 
 
 @pytest.fixture
@@ -153,21 +304,26 @@ def test_empty_library_and_uploads(empty_server: LiveServer, page: Page, tmp_pat
     page.goto(empty_server.url)
     expect(page.locator("#empty-state")).to_contain_text("No reports are loaded yet")
 
-    page.get_by_role("tab", name="Documents").click()
+    _open_tab(page, "Documents")
     status = page.locator("#upload-status")
+    upload = page.locator("#upload")
     page.locator("#upload input[type=file]").set_input_files(str(_encrypted_pdf(tmp_path)))
-    expect(status).to_contain_text("was not added", timeout=60_000)
-    expect(status).to_contain_text("encrypted")
+    error = status.locator(".ia-error[role=alert]")
+    expect(error).to_contain_text("was not added", timeout=60_000)
+    expect(error).to_contain_text("encrypted")
+    # the failed file is not left in the box looking attached
+    expect(upload).not_to_contain_text("locked-report.pdf")
+    expect(upload.locator("input[type=file]")).to_be_attached()
+    assert_accessible(page, "Documents after a failed upload")
 
-    page.locator("#upload button[aria-label='Clear']").click()
     guidance = Path(__file__).parent / "fixtures" / "guidance_sample.txt"
     page.locator("#upload input[type=file]").set_input_files(str(guidance))
     expect(status).to_contain_text("stored as", timeout=120_000)
+    expect(status.locator(".ia-error")).to_have_count(0)
     expect(page.locator("#documents-table")).to_contain_text("guidance", timeout=15_000)
     first = status.inner_text().split("stored as", 1)[1].split()[0].strip("`")
 
     # A new version of the same report, uploaded through the UI, replaces the old one.
-    page.locator("#upload button[aria-label='Clear']").click()
     edited = tmp_path / "guidance-v2.txt"
     edited.write_text(
         guidance.read_text(encoding="utf-8").replace(
@@ -185,7 +341,7 @@ def test_empty_library_and_uploads(empty_server: LiveServer, page: Page, tmp_pat
     uploads = sorted(p.name for p in library.uploads_dir.iterdir())
     assert len(uploads) == 1 and uploads[0].endswith("guidance-v2.txt"), uploads
 
-    page.get_by_role("tab", name="Ask").click()
+    _open_tab(page, "Ask")
     expect(page.locator("#empty-state")).to_be_hidden()
     assert page.outside == []  # type: ignore[attr-defined]
 
@@ -201,10 +357,10 @@ def _settled(page: Page, elem_id: str) -> None:
     expect(page.locator(f"#{elem_id}")).not_to_have_class("pending", timeout=30_000)
 
 
-def test_findings_table_charts_and_compare(ui_server: LiveServer, page: Page) -> None:
-    page.set_viewport_size({"width": 1440, "height": 1150})
+@pytest.mark.parametrize("size", list(SIZES))
+def test_findings_table_charts_and_compare(ui_server: LiveServer, page: Page, size: str) -> None:
     page.goto(ui_server.url)
-    page.get_by_role("tab", name="Findings").click()
+    _open_tab(page, "Findings")
 
     # every report's findings to start with, and both charts drawn as inline SVG bars
     summary = page.locator("#findings-summary")
@@ -216,19 +372,35 @@ def test_findings_table_charts_and_compare(ui_server: LiveServer, page: Page) ->
     expect(timescales).to_have_count(3)
     expect(page.locator("#chart-timescales")).to_contain_text("7 recommendations")
     _settled(page, "findings-table")
+    chart_a = page.locator("#chart-grades .ia-chart").bounding_box()
+    chart_b = page.locator("#chart-timescales .ia-chart").bounding_box()
+    assert chart_a and chart_b
+    if size == "phone":  # stacked, each the full width
+        assert chart_b["y"] >= chart_a["y"] + chart_a["height"] - 1
+        assert min(chart_a["width"], chart_b["width"]) >= 0.85 * SIZES["phone"][0] - 40
+        expect(page.locator("#findings-table")).to_be_hidden()
+        cards = page.locator("#findings-cards .ia-card")
+        expect(cards.first).to_be_visible()
+        assert cards.count() > 20
+    else:  # side by side
+        assert abs(chart_a["y"] - chart_b["y"]) < 2
+        expect(page.locator("#findings-cards")).to_be_hidden()
+    assert_accessible(page, f"Findings ({size})")
     page.wait_for_timeout(300)
-    FINDINGS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(FINDINGS_SCREENSHOT))
+    page.screenshot(path=str(SHOTS / f"ui-findings{'-phone' if size == 'phone' else ''}.png"))
 
     _pick(page, "findings-docs", "Staffordshire 2021")
     _pick(page, "findings-types", "Recommendation")
     page.locator("#findings-apply").click()
     expect(summary).to_contain_text("15 findings (Staffordshire 2021: 15)", timeout=30_000)
-    table = page.locator("#findings-table")
-    expect(table.locator("[role=grid]")).to_have_attribute("aria-rowcount", "16")  # + header
-    expect(table).to_contain_text("within three months")
-    expect(table).not_to_contain_text("Staffordshire 2025")
-    expect(table).not_to_contain_text("Case study")
+    shown = page.locator("#findings-cards" if size == "phone" else "#findings-table")
+    expect(shown).to_contain_text("within three months")
+    expect(shown).not_to_contain_text("Staffordshire 2025")
+    expect(shown).not_to_contain_text("Case study")
+    # a recommendation ending "making sure:" keeps its sub-points
+    expect(shown).to_contain_text("inspectors regularly review and endorse the use of protective")
+    if size == "laptop":
+        expect(shown.locator("[role=grid]")).to_have_attribute("aria-rowcount", "16")
     expect(timescales).to_have_count(3)
     expect(page.locator("#chart-grades")).to_contain_text("No graded judgments in")
 
@@ -251,18 +423,28 @@ def test_findings_table_charts_and_compare(ui_server: LiveServer, page: Page) ->
     changes = view.locator(".cmp-changes")
     expect(changes).to_contain_text("What changed")
     assert changes.locator("li.chg").count() >= 1
-    assert changes.locator(".chg-evidence a.cmp-ref").count() >= 1
+    # each piece of evidence under one status only
+    status_of: dict[str, str] = {}
+    for item in changes.locator("li.chg").all():
+        status = item.locator(".chg-status").inner_text()
+        for ref in item.locator(".chg-evidence a.cmp-ref").all_inner_texts():
+            assert status_of.setdefault(ref, status) == status, ref
+    assert status_of
     expect(view).not_to_contain_text("Traceback")
-    page.locator("#compare-form").scroll_into_view_if_needed()
+    assert_accessible(page, f"Findings with a comparison ({size})")
     page.evaluate("document.querySelector('#compare-form').scrollIntoView()")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(COMPARE_SCREENSHOT))
+    page.screenshot(path=str(SHOTS / f"ui-compare{'-phone' if size == 'phone' else ''}.png"))
     assert page.outside == []  # type: ignore[attr-defined]
 
 
-def test_quiz_preview_and_gift_download(ui_server: LiveServer, page: Page, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", list(SIZES))
+def test_quiz_preview_and_gift_download(
+    ui_server: LiveServer, page: Page, tmp_path: Path, size: str
+) -> None:
     page.goto(ui_server.url)
-    page.get_by_role("tab", name="Quiz").click()
+    _open_tab(page, "Quiz")
+    assert_accessible(page, f"Quiz ({size})")
     preview = page.locator("#quiz-preview")
 
     page.locator("#quiz-section textarea").fill("no such heading anywhere")
@@ -284,9 +466,20 @@ def test_quiz_preview_and_gift_download(ui_server: LiveServer, page: Page, tmp_p
         assert q.locator(".opt.correct, .q-answer").count() == 1
         stems.append(" ".join(q.locator(".q-stem").inner_text().split()))
     _settled(page, "quiz-preview")
+    # the downloads sit beside (on a phone: just above) the preview, on screen
+    gift = page.locator("#quiz-download-gift")
+    gift.scroll_into_view_if_needed()
+    expect(gift).to_be_in_viewport()
+    assert_accessible(page, f"Quiz with a preview ({size})")
     page.wait_for_timeout(300)
-    QUIZ_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(QUIZ_SCREENSHOT))
+    page.screenshot(path=str(SHOTS / f"ui-quiz{'-phone' if size == 'phone' else ''}.png"))
+
+    # hide the answers to project the questions to a class
+    page.locator("#quiz-hide-answers input").check()
+    expect(preview.locator(".opt.correct, .q-answer, .q-source")).to_have_count(0)
+    expect(questions).to_have_count(5)
+    page.locator("#quiz-hide-answers input").uncheck()
+    expect(preview.locator(".q-source")).to_have_count(5)
 
     with page.expect_download() as info:
         page.locator("#quiz-download-gift").click()

@@ -107,7 +107,7 @@ def test_render_answer_shows_a_rewritten_question() -> None:
 def test_refused_answer_says_so_and_lists_nearest_passages() -> None:
     refused = answer(
         "The documents don't cover this (no passage). The nearest passages are listed below.",
-        [citation(1), citation(2)],
+        [citation(1), citation(2, section_id="s002")],
         refused=True,
         reason="no passage answers the question closely enough",
     )
@@ -123,7 +123,7 @@ def test_render_source_shows_where_and_marks_the_quote_in_the_section() -> None:
     cite = citation(start=start, end=start + len("recorded the voice"))
     sec = section(start=8, end=text.index(" Next"))
     out = render.render_source(cite, sec, text)
-    assert "<mark>recorded the voice</mark>" in out
+    assert '<mark class="current">recorded the voice</mark>' in out
     assert "&lt;officers&gt;" in out
     assert "HEADER" not in out and "Next section" not in out
     assert "Force 2025" in out and "page 14" in out
@@ -132,7 +132,7 @@ def test_render_source_shows_where_and_marks_the_quote_in_the_section() -> None:
 
 def test_render_source_without_the_section_shows_the_quote() -> None:
     out = render.render_source(citation(quote="q <1>"), None, None)
-    assert "<mark>q &lt;1&gt;</mark>" in out
+    assert '<mark class="current">q &lt;1&gt;</mark>' in out
 
 
 def test_find_section() -> None:
@@ -153,6 +153,13 @@ def test_render_tree_indents_by_level_with_grade_and_page() -> None:
     assert '<span class="grade grade-requires-improvement">Requires improvement</span>' in tree
     assert "p. 14" in tree and "A &lt;sub&gt;" in tree
     assert "no sections" in render.render_tree([])
+
+
+def test_render_tree_entries_are_buttons_that_name_their_section() -> None:
+    tree = render.render_tree([section("s1"), section("s<2>")], current="s<2>")
+    assert '<button type="button" class="tree-link" value="s1">' in tree
+    assert 'value="s&lt;2&gt;" aria-current="true">' in tree
+    assert tree.count("aria-current") == 1
 
 
 def test_document_rows_and_grades_summary() -> None:
@@ -180,13 +187,14 @@ def test_job_summary() -> None:
     failed = render.job_summary(
         Job(job_id="j", filename="x.pdf", status="failed", message="encrypted PDF")
     )
-    assert failed.startswith("**Failed:**") and "was not added: encrypted PDF" in failed
+    assert failed.startswith('<div class="ia-error" role="alert"><strong>Failed:</strong>')
+    assert "was not added: encrypted PDF" in failed
+    assert "&lt;b&gt;" in render.render_error_md("<b>")
 
 
-def test_section_text_and_choice() -> None:
+def test_section_text() -> None:
     sec = section(start=2, end=7, level=3)
     assert "&lt;b&gt;" in render.render_section_text(sec, "xx<b>yyzz")
-    assert render.section_choice(sec) == "\u2003\u2003Voice & child  (p. 14)"
 
 
 # --- findings, charts, compare, quiz -------------------------------------------------------
@@ -353,14 +361,15 @@ def test_render_comparison_columns_changes_and_evidence() -> None:
     assert "missing &lt;children&gt;" in out and "<children>" not in out
     assert out.count('class="cmp-side"') == 2
     assert 'id="cmp-1"' in out and 'id="cmp-2"' in out and 'id="cmp-3"' in out
-    assert "Poor &lt;response&gt;" in out and "“missing &amp; found”" in out
+    assert "Poor &lt;response&gt;" in out
+    assert '<blockquote class="ia-quote"><p>missing &amp; found</p></blockquote>' in out
     assert "poor practice" in out and "grade-good" in out
     assert "No passages on this topic." in out  # report B has none
     assert "What changed" in out and "Appears to have improved" in out
     assert 'class="chg-text">Force 2021 raised' in out  # the label is not repeated
     assert out.count('href="#cmp-1"') == 2 and out.count('href="#cmp-3"') == 2
     assert "[9]" in out and "#cmp-9" not in out
-    assert "Evidence: " in out and "“a &lt;quote&gt;”" in out
+    assert "Evidence: " in out and "<p>a &lt;quote&gt;</p></blockquote>" in out
 
 
 def test_render_comparison_without_changes() -> None:
@@ -425,3 +434,102 @@ def test_render_quiz_summary_and_empty_state() -> None:
     assert render.quiz_summary(short).endswith("(asked for 5; only 2 available)")
     empty = QuizResult(questions=[], requested=2, available=0, doc_ids=[])
     assert "No questions" in render.render_quiz(empty)
+
+
+# --- answers that read well: lists, quotations, grouped sources ------------------------------
+
+
+def test_render_blocks_keeps_paragraphs_and_lists() -> None:
+    out = render.render_blocks(
+        "Explaining:\n- the <scenario>;\n- the attitude.\n\nNext.\n1. one\n2. two"
+    )
+    assert out == (
+        "<p>Explaining:</p><ul><li>the &lt;scenario&gt;;</li><li>the attitude.</li></ul>"
+        "<p>Next.</p><ol><li>one</li><li>two</li></ol>"
+    )
+
+
+def test_a_streamed_answer_and_the_final_one_both_keep_their_list() -> None:
+    text = "They explain:\n- the scenario;\n- the parents' attitude. [1]"
+    quote = "They explain:\n\n- the scenario;\n- the parents' attitude."
+    final = render.render_answer(answer(text, [citation(quote=quote)]), turn=0)
+    streamed = render.render_streaming(text, turn=0)
+    for out in (final, streamed):
+        assert "<li>the scenario;</li>" in out and "- the scenario" not in out
+        assert "\n" not in out
+
+
+def test_word_for_word_stretches_are_quotations_and_the_rest_is_not() -> None:
+    text = "Officers rarely record these details. [1] In short, it varies a great deal. [2]"
+    cites = [
+        citation(1, quote="However, officers rarely   record these details. Nor do they."),
+        citation(2, quote="Something else entirely, said differently."),
+    ]
+    out = render.render_answer_text(text, 0, cites)
+    assert out.startswith('<blockquote class="ia-quote"><p>Officers rarely record these details.')
+    assert 'href="#cite-0-1"' in out.split("</blockquote>")[0]
+    assert "<p>In short, it varies a great deal." in out.split("</blockquote>")[1]
+    assert out.count("<blockquote") == 1
+
+
+def test_number_range() -> None:
+    assert render.number_range([3, 1, 2]) == "1–3"
+    assert render.number_range([1, 2, 5]) == "1, 2, 5"
+    assert render.number_range([1, 2, 3, 5, 7, 8, 9]) == "1–3, 5, 7–9"
+
+
+def test_sources_of_the_same_section_are_one_line() -> None:
+    cites = [
+        citation(1),
+        citation(2),
+        citation(3, section_id="s009", section_path=["Other"]),
+        citation(4),
+    ]
+    out = render.render_sources(cites, turn=2)
+    items = re.findall(r"<li>(.*?)</li>", out)
+    assert len(items) == 2
+    assert ">[1, 2, 4]</a>" in items[0] and 'href="#cite-2-1"' in items[0]
+    assert items[0].count("Voice &amp; child") == 1
+    assert ">[3]</a>" in items[1] and "Other" in items[1]
+
+
+def test_the_source_panel_marks_every_quote_of_the_section_and_the_clicked_one_most() -> None:
+    text = "One two three four five six seven eight."
+    first = citation(1, start=4, end=13)  # "two three"
+    second = citation(2, start=19, end=28)  # "five six "
+    out = render.render_source(second, section(start=0, end=len(text)), text, [first, second])
+    assert "<mark>two three</mark>" in out
+    assert '<mark class="current">five six </mark>' in out
+    assert "[1, 2] Force 2025" in out
+
+
+def test_highlight_spans_merges_overlaps() -> None:
+    out = render.highlight_spans("abcdefgh", [(1, 4), (3, 6), (7, 99)], current=1)
+    assert out == 'a<mark class="current">bcdef</mark>g<mark>h</mark>'
+
+
+def test_tables_as_cards() -> None:
+    out = render.render_cards(["Id", "Title", "Grades"], [["a<1>", "T", "—"]], "Reports")
+    assert out.startswith('<ul class="ia-cards" aria-label="Reports">')
+    assert '<div class="card-title">a&lt;1&gt;</div>' in out
+    assert "<dt>Title</dt><dd>T</dd>" in out and "Grades" not in out  # empty fields left out
+    assert render.render_cards(["Id"], [], "Reports") == ""
+
+
+def test_recommendations_keep_their_sub_points_in_the_table_and_cards() -> None:
+    rec = Finding(
+        finding_id="f1",
+        doc_id="force-2025",
+        type=FindingType.RECOMMENDATION,
+        title="We recommend that the force improves, so that:",
+        text="We recommend that the force improves, so that:\n- a happens;\n- b happens.",
+        sub_points=["a happens;", "b  happens."],
+        section_id="s1",
+        section_path=["Recommendations"],
+        start=0,
+        end=70,
+    )
+    row = render.finding_rows([ScoredFinding(finding=rec, doc_label="Force 2025")])[0]
+    assert row[3] == "We recommend that the force improves, so that:\n- a happens;\n- b happens."
+    cards = render.render_cards(render.FINDING_HEADERS, [row], "Findings")
+    assert "<ul><li>a happens;</li><li>b happens.</li></ul>" in cards

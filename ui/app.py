@@ -34,7 +34,10 @@ from ui.style import CSS
 log = logging.getLogger(__name__)
 
 UPLOAD_TYPES = [".txt", ".md", ".pdf", ".docx", ".html"]
+PHONE = "(max-width: 760px)"
+"""Below this width the source panel is a drawer over the chat (the same breakpoint as CSS)."""
 PANEL_HINT = "Click a citation such as [1] in an answer to read the passage in its section."
+SECTION_HINT = "Click a section in the tree to read it."
 NO_DOCS = (
     "**No reports are loaded yet.** Add an inspection report in the **Documents** tab, "
     "then come back here to ask about it."
@@ -51,9 +54,27 @@ THEME = gr.themes.Default(
 
 # Runs once when the source panel mounts: adds our stylesheet and one document-level click
 # listener that turns a click on any `a.cite` (in the chat or in the panel) into the panel's
-# `click` event carrying {turn, n}.
+# `click` event carrying {turn, n}; on a phone the panel is a drawer, opened by that click and
+# closed by its Close button or Escape. `__iaScrollChat` brings the start of the newest question
+# or answer into view (the chat itself does not autoscroll, which would show only its end).
 PANEL_JS = """
 window.__iaCite = trigger;
+window.__iaScrollChat = (kind) => {
+  const rows = (k) => document.querySelectorAll(`#chat .message-row.${k}-row`);
+  let row = [...rows(kind)].pop();
+  const question = [...rows("user")].pop();
+  if (!row) return;
+  if (kind === "bot" && question) {
+    const gap = row.getBoundingClientRect().top - question.getBoundingClientRect().top;
+    if (gap > 0 && gap < 140) row = question;  // the question and the answer's start together
+  }
+  const wrap = row.closest(".bubble-wrap");
+  if (wrap) {
+    wrap.scrollTop += row.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
+  }
+  const top = row.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight - 120) window.scrollBy({top: top - 12});
+};
 if (!document.getElementById("ia-css")) {
   const style = document.createElement("style");
   style.id = "ia-css";
@@ -70,16 +91,73 @@ if (!window.__iaCiteBound) {
     event.stopPropagation();
     document.querySelectorAll("a.cite.active").forEach((a) => a.classList.remove("active"));
     link.classList.add("active");
+    if (window.matchMedia(PHONE).matches) {
+      document.body.classList.add("ia-source-open");
+      setTimeout(() => document.querySelector("#source-close")?.focus(), 50);
+    }
     const found = /#cite-(\\d+)-(\\d+)$/.exec(link.getAttribute("href") || "");
     if (!found) return;
     window.__iaCite("click", {turn: Number(found[1]), n: Number(found[2])});
   }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.body.classList.contains("ia-source-open")) {
+      window.__iaCloseSource();
+    }
+  });
+  window.__iaCloseSource = () => {
+    document.body.classList.remove("ia-source-open");
+    document.querySelector("a.cite.active")?.focus();
+  };
 }
-""".replace("CSS_TEXT", json.dumps(CSS))
+""".replace("CSS_TEXT", json.dumps(CSS)).replace("PHONE", json.dumps(PHONE))
+
+# Puts the question in the chat at once, with a "Searching the reports…" line, before the
+# server is asked (the answer replaces that line as it streams); the question moves into a
+# hidden box for the server. While an answer is on its way, another Enter does nothing.
+POST_QUESTION_JS = """
+(question, history) => {
+  const text = (question || "").trim();
+  if (!text || window.__iaBusy) return [history, question, ""];
+  window.__iaBusy = true;
+  const message = (role, content) =>
+    ({role, metadata: null, options: null, content: [{type: "text", text: content}]});
+  setTimeout(() => window.__iaScrollChat && window.__iaScrollChat("user"), 60);
+  return [[...(history || []), message("user", text), message("assistant", THINKING)], "", text];
+}
+""".replace("THINKING", json.dumps(render.render_thinking()))
+
+ANSWER_DONE_JS = """
+() => {
+  window.__iaBusy = false;
+  setTimeout(() => window.__iaScrollChat && window.__iaScrollChat("bot"), 80);
+}
+"""
+
+CLOSE_SOURCE_JS = "() => { window.__iaCloseSource && window.__iaCloseSource(); }"
+
+# The section tree's buttons: a click opens that section (the tree's `click` event carries
+# {section}); the open one is marked for screen readers.
+TREE_JS = """
+element.addEventListener("click", (event) => {
+  const button = event.target.closest("button.tree-link");
+  if (!button) return;
+  element.querySelectorAll("button.tree-link[aria-current]")
+    .forEach((b) => b.removeAttribute("aria-current"));
+  button.setAttribute("aria-current", "true");
+  trigger("click", {section: button.value});
+});
+"""
+
+SHOW_SECTION_JS = """
+() => { setTimeout(() => {
+  const text = document.querySelector("#section-text");
+  if (text) text.scrollIntoView({block: "nearest", behavior: "smooth"});
+}, 150); }
+"""
 
 SCROLL_TO_MARK_JS = """
 () => { setTimeout(() => {
-  const mark = document.querySelector("#source-panel mark");
+  const mark = document.querySelector("#source-panel mark.current");
   if (mark) mark.scrollIntoView({block: "center", behavior: "smooth"});
 }, 150); }
 """
@@ -119,32 +197,53 @@ def _kind_choices() -> list[tuple[str, str]]:
     return [(k.value.replace("_", " ").capitalize(), k.value) for k in SectionKind]
 
 
-def _documents_frame(assistant: Assistant) -> pd.DataFrame:
+def _document_rows(assistant: Assistant) -> list[list[object]]:
     documents = assistant.documents()
     sections = {d.doc_id: len(assistant.sections(d.doc_id)) for d in documents}
-    rows = render.document_rows(documents, sections, assistant.library.chunk_counts())
-    return pd.DataFrame(rows, columns=render.DOCUMENT_HEADERS)
+    return render.document_rows(documents, sections, assistant.library.chunk_counts())
 
 
-def _filters(doc_ids: list[str] | None, kinds: list[str] | None) -> SearchFilters:
+def _documents_views(assistant: Assistant) -> tuple[pd.DataFrame, str]:
+    """The reports as a table (wide screens) and as cards (phones)."""
+    rows = _document_rows(assistant)
+    return (
+        pd.DataFrame(rows, columns=render.DOCUMENT_HEADERS),
+        render.render_cards(render.DOCUMENT_HEADERS, rows, "Reports in the library"),
+    )
+
+
+def _filters(
+    doc_ids: list[str] | None,
+    kinds: list[str] | None,
+    forces: list[str] | None = None,
+    years: list[int] | None = None,
+) -> SearchFilters:
     try:
         return SearchFilters(
-            doc_ids=list(doc_ids or []), section_kinds=[SectionKind(k) for k in kinds or []]
+            doc_ids=list(doc_ids or []),
+            section_kinds=[SectionKind(k) for k in kinds or []],
+            forces=list(forces or []),
+            years=[int(y) for y in years or []],
         )
     except ValueError as error:
         raise InvalidRequest(f"invalid filter: {error}") from error
 
 
-def _citation_source(assistant: Assistant, citation: Citation) -> str:
+def _citation_source(
+    assistant: Assistant, citation: Citation, others: list[Citation] | None = None
+) -> str:
     try:
         section, _ = assistant.library.section(citation.doc_id, citation.section_id)
         text = assistant.library.text(citation.doc_id)
     except NotFound:
         return render.render_placeholder("That report is no longer in the library.")
-    return render.render_source(citation, section, text)
+    return render.render_source(citation, section, text, others or [])
 
 
 # --- the Ask tab ----------------------------------------------------------------------------
+
+
+ENABLED = gr.update(interactive=True)
 
 
 def _message(role: str, content: str) -> dict[str, str]:
@@ -163,15 +262,19 @@ def _stream_answer(
     for event in assistant.asker.stream(question, conversation_id, None, filters, None):
         if event.kind == "token":
             text += str(event.data)
-            yield render.link_citations(text, turn, []), None
+            yield render.render_streaming(text, turn), None
         elif event.kind == "replace":
             text = str(event.data)
-            yield render.link_citations(text, turn, []), None
+            yield render.render_streaming(text, turn), None
         elif event.kind == "answer":
             yield render.render_answer(event.data, turn), event.data
 
 
 def _ask(assistant: Assistant, access: AccessPolicy):
+    """The answer to the question the page has already put in the chat (see
+    POST_QUESTION_JS): Ask is disabled until it ends; on an error the question goes back in
+    the box to edit."""
+
     def ask(
         question: str,
         history: list[dict[str, Any]],
@@ -179,27 +282,28 @@ def _ask(assistant: Assistant, access: AccessPolicy):
         answers: list[list[dict[str, Any]]],
         doc_ids: list[str],
         kinds: list[str],
+        forces: list[str],
+        years: list[int],
         request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         history = list(history or [])
         answers = list(answers or [])
         if not question:
-            yield history, question, conversation_id, answers, None, gr.update()
+            yield history, gr.update(), conversation_id, answers, gr.update(), gr.update(), ENABLED
             return
         turn = len(answers)
         answers.append([])
-        history += [
-            _message("user", question),
-            _message("assistant", '<span class="ia-thinking">Searching the reports…</span>'),
-        ]
-        yield history, "", conversation_id, answers, None, ""
+        if not history or history[-1].get("role") != "assistant":
+            history += [_message("user", question), _message("assistant", render.render_thinking())]
+        busy = gr.update(interactive=False)
+        yield history, gr.update(), conversation_id, answers, None, "", busy
         last = None
         try:
             caller = _caller(access, request)
             if caller is None:
                 raise Forbidden("sign in again: your session has ended")
-            filters = _filters(doc_ids, kinds)
+            filters = _filters(doc_ids, kinds, forces, years)
             conversation_id = conversation_id or assistant.conversations.create(caller.who)
             for content, answer in _stream_answer(
                 assistant, question, conversation_id, filters, turn
@@ -209,12 +313,13 @@ def _ask(assistant: Assistant, access: AccessPolicy):
                     assistant.audit.record(caller.who, "ask", answer, caller.role)
                     answers[turn] = [c.model_dump() for c in answer.citations]
                     last = {"question": answer.question, "answer": answer.text}
-                yield history, "", conversation_id, answers, last, gr.update()
+                yield history, gr.update(), conversation_id, answers, last, gr.update(), busy
+            yield history, gr.update(), conversation_id, answers, last, gr.update(), ENABLED
         except Exception as error:  # never show a traceback in the chat
             if not isinstance(error, AssistantError):
                 log.exception("answering failed")
             history[-1] = _message("assistant", render.render_error(render.error_message(error)))
-            yield history, question, conversation_id, answers, None, gr.update()
+            yield history, question, conversation_id, answers, None, gr.update(), ENABLED
 
     return ask
 
@@ -224,11 +329,17 @@ def _show_source(assistant: Assistant):
         data = getattr(evt, "_data", None) or {}
         try:
             turn, n = int(data["turn"]), int(data["n"])
-            raw = next(c for c in answers[turn] if c["n"] == n)
+            cited = [Citation.model_validate(c) for c in answers[turn]]
+            citation = next(c for c in cited if c.n == n)
         except (KeyError, IndexError, TypeError, ValueError, StopIteration):
             return render.render_placeholder("That citation is no longer available.")
+        same = [
+            c
+            for c in cited
+            if (c.doc_id, c.section_id) == (citation.doc_id, citation.section_id) and c.n != n
+        ]
         try:
-            return _citation_source(assistant, Citation.model_validate(raw))
+            return _citation_source(assistant, citation, same)
         except Exception:
             log.exception("showing a source failed")
             return render.render_placeholder("Could not load that passage.")
@@ -259,12 +370,22 @@ def _new_conversation() -> tuple[Any, ...]:
 
 def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]:
     empty = gr.Markdown(NO_DOCS, visible=not assistant.documents(), elem_id="empty-state")
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=3, min_width=420):
+    with gr.Row(equal_height=False, elem_id="ask-layout"):
+        with gr.Column(scale=3, min_width=300, elem_id="chat-col"):
+            with gr.Row(elem_id="chat-toolbar"):
+                new = gr.Button(
+                    "New conversation",
+                    size="sm",
+                    variant="secondary",
+                    elem_id="new-conversation",
+                    scale=0,
+                    min_width=150,
+                )
             chat = gr.Chatbot(
                 label="Conversation",
                 height=540,
                 elem_id="chat",
+                autoscroll=False,
                 placeholder=(
                     "**Ask about the inspection reports.** Every answer cites the passages it "
                     "comes from: click a citation such as [1] to read it in context."
@@ -272,8 +393,9 @@ def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]
                 feedback_options=None,
                 buttons=["copy"],
             )
-            with gr.Row(equal_height=True):
+            with gr.Row(equal_height=True, elem_id="question-row"):
                 question = gr.Textbox(
+                    label="Your question about the reports",
                     placeholder="e.g. What did inspectors find about the voice of the child?",
                     show_label=False,
                     lines=1,
@@ -282,7 +404,8 @@ def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]
                     elem_id="question",
                     autofocus=True,
                 )
-                send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+            pending = gr.Textbox(visible=False)
             with gr.Accordion("Filters", open=False), gr.Row():
                 docs = gr.Dropdown(
                     choices=_doc_choices(assistant),
@@ -296,24 +419,37 @@ def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]
                     label="Section kinds",
                     info="e.g. only recommendations or case studies.",
                 )
-            with gr.Row(equal_height=True, elem_id="feedback-row"):
-                new = gr.Button(
-                    "New conversation", size="sm", variant="secondary", min_width=130, scale=0
+                held = assistant.documents()
+                forces = gr.Dropdown(
+                    choices=sorted({d.force for d in held if d.force}),
+                    multiselect=True,
+                    label="Forces",
                 )
+                years = gr.Dropdown(
+                    choices=sorted({d.year for d in held if d.year}),
+                    multiselect=True,
+                    label="Years",
+                )
+            with gr.Row(equal_height=True, elem_id="feedback-row"):
                 comment = gr.Textbox(
+                    label="Comment on the last answer (optional)",
                     placeholder="Optional comment on the last answer",
                     show_label=False,
                     lines=1,
                     scale=3,
+                    min_width=180,
                     container=False,
+                    elem_id="feedback-comment",
                 )
                 up = gr.Button("Helpful", size="sm", elem_id="thumbs-up", min_width=90, scale=0)
                 down = gr.Button(
                     "Not helpful", size="sm", elem_id="thumbs-down", min_width=110, scale=0
                 )
             feedback_status = gr.Markdown("", elem_id="feedback-status")
-        with gr.Column(scale=2, min_width=320):
-            gr.Markdown("#### Source", elem_classes=["panel-title"])
+        with gr.Column(scale=2, min_width=300, elem_id="source-col"):
+            with gr.Row(elem_id="source-head"):
+                gr.Markdown("## Source", elem_classes=["panel-title"])
+                close = gr.Button("Close", size="sm", elem_id="source-close", scale=0, min_width=80)
             panel = gr.HTML(
                 render.render_placeholder(PANEL_HINT),
                 elem_id="source-panel",
@@ -326,10 +462,13 @@ def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]
     last = gr.State(None)
 
     ask = _ask(assistant, access)
-    inputs = [question, chat, conversation_id, answers, docs, kinds]
-    outputs = [chat, question, conversation_id, answers, last, feedback_status]
-    send.click(ask, inputs, outputs, show_progress="hidden")
-    question.submit(ask, inputs, outputs, show_progress="hidden")
+    inputs = [pending, chat, conversation_id, answers, docs, kinds, forces, years]
+    outputs = [chat, question, conversation_id, answers, last, feedback_status, send]
+    for trigger in (send.click, question.submit):
+        trigger(
+            None, [question, chat], [chat, question, pending], js=POST_QUESTION_JS, queue=False
+        ).then(ask, inputs, outputs, show_progress="hidden").then(None, js=ANSWER_DONE_JS)
+    close.click(None, js=CLOSE_SOURCE_JS)
     panel.click(_show_source(assistant), [answers], [panel]).then(
         None, None, None, js=SCROLL_TO_MARK_JS
     )
@@ -366,10 +505,10 @@ def _uploaded_bytes(access: AccessPolicy, caller: Caller | None, path: str) -> b
 def _ingest(assistant: Assistant, access: AccessPolicy):
     def ingest(path: str | None, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         if not path:
-            yield (gr.update(),) * 5
+            yield (gr.update(),) * 7
             return
         file = Path(path)
-        yield (f"Ingesting **{file.name}**… (parsing, chunking, embedding)", *(gr.update(),) * 4)
+        yield (f"Ingesting **{file.name}**… (parsing, chunking, embedding)", *(gr.update(),) * 6)
         library = assistant.library
         caller = _caller(access, request)
         try:
@@ -386,40 +525,40 @@ def _ingest(assistant: Assistant, access: AccessPolicy):
         except AssistantError as error:
             status = render.render_error_md(f"{file.name} was not added: {error}")
         choices = _doc_choices(assistant)
+        table, cards = _documents_views(assistant)
         yield (
             status,
-            _documents_frame(assistant),
+            table,
+            cards,
             gr.update(choices=choices),
             gr.update(choices=choices),
             gr.update(visible=not choices),
+            None,  # the box is emptied: what happened to the file is in the status
         )
 
     return ingest
 
 
 def _pick_document(assistant: Assistant):
-    def pick(doc_id: str | None) -> tuple[Any, ...]:
+    def pick(doc_id: str | None) -> tuple[str, str]:
         if not doc_id:
-            return (
-                render.render_placeholder("Pick a report."),
-                gr.update(choices=[], value=None),
-                "",
+            return render.render_placeholder("Pick a report."), render.render_placeholder(
+                SECTION_HINT
             )
-        sections = assistant.sections(doc_id)
-        choices = [(render.section_choice(s), s.section_id) for s in sections]
-        return (
-            render.render_tree(sections),
-            gr.update(choices=choices, value=None),
-            render.render_placeholder("Pick a section to read it."),
+        return render.render_tree(assistant.sections(doc_id)), render.render_placeholder(
+            SECTION_HINT
         )
 
     return pick
 
 
-def _pick_section(assistant: Assistant):
-    def pick(doc_id: str | None, section_id: str | None) -> str:
+def _open_section(assistant: Assistant):
+    """The section whose tree entry was clicked (the tree's click event carries its id)."""
+
+    def open_section(doc_id: str | None, evt: gr.EventData) -> str:
+        section_id = str((getattr(evt, "_data", None) or {}).get("section") or "")
         if not doc_id or not section_id:
-            return render.render_placeholder("Pick a section to read it.")
+            return render.render_placeholder(SECTION_HINT)
         try:
             section, _ = assistant.library.section(doc_id, section_id)
             text = assistant.library.text(doc_id)
@@ -427,22 +566,25 @@ def _pick_section(assistant: Assistant):
             return render.render_placeholder("That section is no longer available.")
         return render.render_section_text(section, text)
 
-    return pick
+    return open_section
 
 
 def _build_documents_tab(
     assistant: Assistant, access: AccessPolicy, ask_parts: dict[str, Any]
 ) -> dict[str, Any]:
-    gr.Markdown("#### Reports in the library")
+    gr.Markdown("## Reports in the library")
+    frame, card_html = _documents_views(assistant)
     table = gr.Dataframe(
-        value=_documents_frame(assistant),
+        value=frame,
         interactive=False,
         wrap=True,
         elem_id="documents-table",
+        elem_classes=["wide-only"],
         column_widths=["14%", "26%", "12%", "10%", "8%", "8%", "22%"],
     )
+    cards = gr.HTML(card_html, elem_id="documents-cards", apply_default_css=False)
     with gr.Row(equal_height=False):
-        with gr.Column(scale=1):
+        with gr.Column(scale=1, min_width=280):
             upload = gr.File(
                 label="Add a report (.txt, .md, .pdf, .docx, .html)",
                 file_types=UPLOAD_TYPES,
@@ -450,32 +592,38 @@ def _build_documents_tab(
                 elem_id="upload",
                 height=140,
             )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=280):
             status = gr.Markdown(
                 "Uploaded files are parsed, chunked and indexed on this machine; nothing "
                 "leaves it.",
                 elem_id="upload-status",
             )
-    gr.Markdown("#### Browse a report")
+    gr.Markdown("## Browse a report")
     with gr.Row(equal_height=False):
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=280):
             picker = gr.Dropdown(choices=_doc_choices(assistant), label="Report", value=None)
-            tree = gr.HTML(render.render_placeholder("Pick a report."), elem_id="section-tree")
-        with gr.Column(scale=3):
-            section = gr.Dropdown(choices=[], label="Section", value=None)
+            tree = gr.HTML(
+                render.render_placeholder("Pick a report."),
+                elem_id="section-tree",
+                js_on_load=TREE_JS,
+                apply_default_css=False,
+            )
+        with gr.Column(scale=3, min_width=280):
             text = gr.HTML(
-                render.render_placeholder("Pick a section to read it."), elem_id="section-text"
+                render.render_placeholder(SECTION_HINT),
+                elem_id="section-text",
+                apply_default_css=False,
             )
 
     uploaded = upload.upload(
         _ingest(assistant, access),
         [upload],
-        [status, table, picker, ask_parts["docs"], ask_parts["empty"]],
+        [status, table, cards, picker, ask_parts["docs"], ask_parts["empty"], upload],
         show_progress="minimal",
     )
-    picker.change(_pick_document(assistant), [picker], [tree, section, text])
-    section.change(_pick_section(assistant), [picker, section], [text])
-    return {"table": table, "picker": picker, "uploaded": uploaded}
+    picker.change(_pick_document(assistant), [picker], [tree, text])
+    tree.click(_open_section(assistant), [picker], [text]).then(None, js=SHOW_SECTION_JS)
+    return {"table": table, "cards": cards, "picker": picker, "uploaded": uploaded}
 
 
 def build_ui(assistant: Assistant, access: AccessPolicy | None = None) -> gr.Blocks:
@@ -485,7 +633,7 @@ def build_ui(assistant: Assistant, access: AccessPolicy | None = None) -> gr.Blo
     with gr.Blocks(title="Inspection Assistant", analytics_enabled=False) as demo:
         with gr.Row(elem_id="app-header"):
             gr.Markdown(
-                "## Inspection Assistant\n"
+                "# Inspection Assistant\n"
                 "Questions answered from police inspection reports, with every claim cited. "
                 "Runs offline."
             )
@@ -506,7 +654,7 @@ def build_ui(assistant: Assistant, access: AccessPolicy | None = None) -> gr.Blo
             return (
                 gr.update(visible=not choices),
                 gr.update(choices=choices),
-                _documents_frame(assistant),
+                *_documents_views(assistant),
                 gr.update(choices=choices),
                 gr.update(choices=short),
                 gr.update(choices=short, value=first),
@@ -518,6 +666,7 @@ def build_ui(assistant: Assistant, access: AccessPolicy | None = None) -> gr.Blo
             ask_parts["empty"],
             ask_parts["docs"],
             doc_parts["table"],
+            doc_parts["cards"],
             doc_parts["picker"],
             findings_parts["docs"],
             findings_parts["compare_a"],

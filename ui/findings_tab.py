@@ -68,11 +68,13 @@ def show_findings(assistant: Assistant):
             message = render.render_error_md(
                 f"could not list findings: {render.error_message(error)}"
             )
-            return (message, _frame([]), "", "")
+            return (message, _frame([]), "", "", "")
         reports = _labels(assistant, doc_ids)
+        rows = render.finding_rows(found)
         return (
             render.findings_summary(found, topic),
-            _frame(render.finding_rows(found)),
+            _frame(rows),
+            render.render_cards(render.FINDING_HEADERS, rows, "Findings"),
             render.render_grades_chart(judgments, reports),
             render.render_timescales_chart(recommendations, reports),
         )
@@ -134,13 +136,15 @@ def build_findings_tab(assistant: Assistant) -> dict[str, Any]:
         value=_frame([]),
         interactive=False,
         wrap=True,
-        show_search="filter",
         max_height=640,
+        datatype=["str", "str", "str", "markdown", "str", "str"],
         elem_id="findings-table",
+        elem_classes=["wide-only"],
         column_widths=["13%", "10%", "14%", "35%", "23%", "5%"],
     )
+    cards = gr.HTML("", elem_id="findings-cards", apply_default_css=False)
 
-    gr.Markdown("### Compare two reports on a topic", elem_classes=["section-title"])
+    gr.Markdown("## Compare two reports on a topic", elem_classes=["section-title"])
     first, last = compare_defaults(assistant)
     with gr.Row(equal_height=False, elem_id="compare-form"):
         cmp_topic = gr.Textbox(
@@ -162,7 +166,7 @@ def build_findings_tab(assistant: Assistant) -> dict[str, Any]:
 
     show = show_findings(assistant)
     filters = [docs, types, topic]
-    outputs = [summary, table, grades, timescales]
+    outputs = [summary, table, cards, grades, timescales]
     apply.click(show, filters, outputs)
     topic.submit(show, filters, outputs)
     compare = run_compare(assistant)

@@ -9,7 +9,7 @@ page's click listener (see `ui/app.py`) turns into a "show this source" event.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -31,6 +31,9 @@ from assistant.quiz.records import QuizQuestion, QuizResult
 from assistant.services.findings import Change, Comparison, ComparisonSide, ScoredFinding
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_MARKERS = re.compile(r"(?:[ \t]*\[\d+\])+")
+_LIST_ITEM = re.compile(r"^\s*(?:([-•*])|(\d{1,2})[.)])\s+")
+_MIN_QUOTE = 20
 
 
 def cite_link(turn: int, n: int, known: bool = True) -> str:
@@ -71,15 +74,122 @@ def _warning(citation: Citation) -> str:
     )
 
 
+def number_range(numbers: Sequence[int]) -> str:
+    """Citation numbers as a compact label: 1, 2, 3, 5 → "1–3, 5"."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def source_groups(citations: Sequence[Citation]) -> list[list[Citation]]:
+    """Citations of the same section together, in the order each section is first cited."""
+    groups: dict[tuple[str, str], list[Citation]] = {}
+    for c in citations:
+        groups.setdefault((c.doc_id, c.section_id), []).append(c)
+    return list(groups.values())
+
+
 def render_sources(citations: Sequence[Citation], turn: int) -> str:
+    """One line per cited section ("[1–3] Report › Chapter › Heading (p. 42)"); the group's
+    link opens the section with every one of its quotes marked."""
     if not citations:
         return ""
-    items = "".join(
-        f'<li>{cite_link(turn, c.n)} <span class="src-where">{escape(where(c))}</span>'
-        f"{_warning(c)}</li>"
-        for c in citations
-    )
-    return f'<ol class="ia-sources">{items}</ol>'
+    items = []
+    for group in source_groups(citations):
+        first = group[0]
+        label = number_range([c.n for c in group])
+        link = (
+            f'<a class="cite" href="#cite-{turn}-{first.n}" data-turn="{turn}" '
+            f'data-n="{first.n}" title="Show source [{label}]">[{label}]</a>'
+        )
+        warnings = "".join(_warning(c) for c in group)
+        items.append(
+            f'<li>{link} <span class="src-where">{escape(where(first))}</span>{warnings}</li>'
+        )
+    return f'<ol class="ia-sources">{"".join(items)}</ol>'
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_blocks(text: str, inline: Callable[[str], str] = escape) -> str:
+    """Plain text as HTML paragraphs and lists: lines starting "- " or "1. " are list items,
+    blank lines end a paragraph; each line's text goes through `inline` (escaping, links)."""
+    out: list[str] = []
+    para: list[str] = []
+    items: list[str] = []
+    ordered = False
+
+    def flush() -> None:
+        nonlocal para, items
+        if para:
+            out.append(f"<p>{' '.join(inline(line) for line in para)}</p>")
+        if items:
+            tag = "ol" if ordered else "ul"
+            out.append(f"<{tag}>{''.join(f'<li>{inline(i)}</li>' for i in items)}</{tag}>")
+        para, items = [], []
+
+    for line in text.split("\n"):
+        item = _LIST_ITEM.match(line)
+        if not line.strip():
+            flush()
+        elif item:
+            if para:
+                flush()
+            if not items:
+                ordered = item.group(2) is not None
+            items.append(line[item.end() :].strip())
+        elif items and line[:1].isspace():
+            items[-1] += " " + line.strip()  # a list item's wrapped line
+        else:
+            if items:
+                flush()
+            para.append(line.strip())
+    flush()
+    return "".join(out)
+
+
+def render_answer_text(text: str, turn: int, citations: Sequence[Citation] = ()) -> str:
+    """An answer's text as paragraphs and lists with its citation links; a stretch that is
+    word for word the passage it cites is shown as a quotation."""
+    quotes = {c.n: _flat(c.quote).lower() for c in citations}
+
+    def inline(part: str) -> str:
+        return link_citations(part, turn, quotes)
+
+    parts: list[str] = []
+    last = 0
+    for match in _MARKERS.finditer(text):
+        body = text[last : match.start()]
+        cited = [int(n) for n in _MARKER.findall(match.group(0))]
+        segment = body.rstrip() + " " + match.group(0).strip()
+        flat = _flat(body).lower()
+        if len(flat) >= _MIN_QUOTE and any(flat in quotes.get(n, "") for n in cited):
+            parts.append(
+                f'<blockquote class="ia-quote">{render_blocks(segment.strip(), inline)}'
+                "</blockquote>"
+            )
+        elif segment.strip():
+            parts.append(render_blocks(segment.strip("\n"), inline))
+        last = match.end()
+    rest = text[last:]
+    if rest.strip():
+        parts.append(render_blocks(rest.strip("\n"), inline))
+    return "".join(parts)
+
+
+def render_streaming(text: str, turn: int) -> str:
+    """The answer so far, while it streams: the same paragraphs and lists as the final one."""
+    return f'<div class="ia-answer ia-streaming">{render_answer_text(text, turn)}</div>'
+
+
+def render_thinking() -> str:
+    return '<span class="ia-thinking" role="status">Searching the reports…</span>'
 
 
 def render_answer(answer: Answer, turn: int) -> str:
@@ -90,7 +200,6 @@ def render_answer(answer: Answer, turn: int) -> str:
         parts.append(
             f'<p class="ia-rewrite">Searched for: <em>{escape(answer.standalone_question)}</em></p>'
         )
-    numbers = [c.n for c in answer.citations]
     if answer.refused:
         parts.append('<p class="ia-refused"><strong>The documents don\'t cover this.</strong>')
         if answer.reason:
@@ -99,7 +208,9 @@ def render_answer(answer: Answer, turn: int) -> str:
         if answer.citations:
             parts.append('<p class="ia-note">The nearest passages:</p>')
     else:
-        parts.append(f'<p class="ia-text">{link_citations(answer.text, turn, numbers)}</p>')
+        parts.append(
+            f'<div class="ia-text">{render_answer_text(answer.text, turn, answer.citations)}</div>'
+        )
         if answer.citations:
             parts.append('<p class="ia-note">Sources (click to read the passage):</p>')
     parts.append(render_sources(answer.citations, turn))
@@ -113,35 +224,66 @@ def render_error(message: str) -> str:
 
 def highlight(text: str, start: int, end: int) -> str:
     """Escape `text`, wrapping text[start:end] (clamped to the text) in `<mark>`."""
-    start = max(0, min(start, len(text)))
-    end = max(start, min(end, len(text)))
-    if start == end:
-        return escape(text)
-    return f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}"
+    return highlight_spans(text, [(start, end)])
+
+
+def highlight_spans(text: str, spans: Sequence[tuple[int, int]], current: int = -1) -> str:
+    """Escape `text`, wrapping each span (clamped, overlaps merged) in `<mark>`; the span at
+    index `current` (the one clicked) is `<mark class="current">`."""
+    clamped = []
+    for i, (start, end) in enumerate(spans):
+        start = max(0, min(start, len(text)))
+        end = max(start, min(end, len(text)))
+        if start < end:
+            clamped.append((start, end, i == current))
+    clamped.sort()
+    merged: list[list] = []
+    for start, end, is_current in clamped:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] = merged[-1][2] or is_current
+        else:
+            merged.append([start, end, is_current])
+    out, last = [], 0
+    for start, end, is_current in merged:
+        mark = '<mark class="current">' if is_current else "<mark>"
+        out.append(f"{escape(text[last:start])}{mark}{escape(text[start:end])}</mark>")
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
 
 
 def find_section(sections: Iterable[Section], section_id: str) -> Section | None:
     return next((s for s in sections if s.section_id == section_id), None)
 
 
-def render_source(citation: Citation, section: Section | None, doc_text: str | None) -> str:
+def render_source(
+    citation: Citation,
+    section: Section | None,
+    doc_text: str | None,
+    others: Sequence[Citation] = (),
+) -> str:
     """The side panel for one citation: where it is, then the whole section with the quote
-    marked. Without the section (or the text), the quote alone is shown."""
+    marked (and the answer's other quotes from the same section, more lightly). Without the
+    section (or the text), the quote alone is shown."""
     page = f"page {citation.page}" if citation.page is not None else "page unknown"
+    cited = [citation, *(o for o in others if o.n != citation.n)]
+    numbers = number_range([c.n for c in cited])
     head = (
         '<div class="src-head">'
-        f'<div class="src-label">[{citation.n}] {escape(citation.doc_label)}'
+        f'<div class="src-label">[{numbers}] {escape(citation.doc_label)}'
         f' <span class="src-page">{page}</span></div>'
         f'<div class="src-path">{escape(PATH_SEP.join(citation.section_path))}</div>'
         f'<div class="src-title">{escape(citation.doc_title)}</div>'
         "</div>"
     )
     if section is None or doc_text is None:
-        body = f"<mark>{escape(citation.quote)}</mark>"
+        body = f'<mark class="current">{escape(citation.quote)}</mark>'
     else:
-        start = min(section.start, citation.start)
-        end = max(section.end, citation.end)
-        body = highlight(doc_text[start:end], citation.start - start, citation.end - start)
+        start = min(section.start, *(c.start for c in cited))
+        end = max(section.end, *(c.end for c in cited))
+        spans = [(c.start - start, c.end - start) for c in cited]
+        body = highlight_spans(doc_text[start:end], spans, current=0)
     return f'<div class="ia-source">{head}<div class="src-body">{body}</div></div>'
 
 
@@ -156,19 +298,22 @@ def grade_badge(grade: str | None) -> str:
     return f'<span class="grade grade-{slug}">{escape(grade)}</span>'
 
 
-def render_tree(sections: Sequence[Section]) -> str:
-    """The section tree: one row per section, indented by level, with grade and page."""
+def render_tree(sections: Sequence[Section], current: str | None = None) -> str:
+    """The section tree: one button per section (opening it), indented by level, with grade
+    and page; the open one is marked `aria-current`."""
     if not sections:
         return render_placeholder("This document has no sections.")
     rows = []
     for s in sections:
         page = f'<span class="tree-page">p. {s.page}</span>' if s.page is not None else ""
+        here = ' aria-current="true"' if s.section_id == current else ""
         rows.append(
             f'<li class="tree-row level-{s.level}" style="padding-left:{(s.level - 1) * 1.25}rem">'
+            f'<button type="button" class="tree-link" value="{escape(s.section_id)}"{here}>'
             f'<span class="tree-heading">{escape(s.heading)}</span>'
-            f"{grade_badge(s.grade)}{page}</li>"
+            f"{grade_badge(s.grade)}{page}</button></li>"
         )
-    return f'<ul class="ia-tree">{"".join(rows)}</ul>'
+    return f'<ul class="ia-tree" aria-label="Sections">{"".join(rows)}</ul>'
 
 
 def render_section_text(section: Section, doc_text: str) -> str:
@@ -181,20 +326,21 @@ def render_section_text(section: Section, doc_text: str) -> str:
     )
 
 
-def section_choice(section: Section) -> str:
-    """A dropdown label for a section, indented by level."""
-    indent = "\u2003" * (section.level - 1)
-    page = f"  (p. {section.page})" if section.page is not None else ""
-    return f"{indent}{section.heading}{page}"
-
-
 def grades_summary(document: Document) -> str:
     if not document.judgments:
         return "—"
     return "; ".join(f"{j.area}: {j.grade}" for j in document.judgments)
 
 
-DOCUMENT_HEADERS = ["doc_id", "title", "period", "published", "sections", "chunks", "grades"]
+DOCUMENT_HEADERS = [
+    "Report id",
+    "Title",
+    "Inspection period",
+    "Published",
+    "Sections",
+    "Chunks",
+    "Grades",
+]
 
 
 def document_rows(
@@ -216,6 +362,28 @@ def document_rows(
     ]
 
 
+def render_cards(headers: Sequence[str], rows: Sequence[Sequence[object]], label: str) -> str:
+    """A table as a list of cards (each row a card of "header: value" lines), which reads on a
+    phone where a wide table cannot; the first column is the card's title."""
+    if not rows:
+        return ""
+    cards = []
+    for row in rows:
+        fields = "".join(
+            f"<div><dt>{escape(h)}</dt><dd>{_cell(v)}</dd></div>"
+            for h, v in zip(headers[1:], row[1:], strict=True)
+            if str(v).strip() not in ("", "—")
+        )
+        cards.append(
+            f'<li class="ia-card"><div class="card-title">{_cell(row[0])}</div><dl>{fields}</dl></li>'
+        )
+    return f'<ul class="ia-cards" aria-label="{escape(label)}">{"".join(cards)}</ul>'
+
+
+def _cell(value: object) -> str:
+    return render_blocks(str(value)) if "\n" in str(value) else escape(str(value))
+
+
 def job_summary(job: Job) -> str:
     """A Markdown line on what happened to an uploaded file."""
     if job.status == "failed":
@@ -226,8 +394,8 @@ def job_summary(job: Job) -> str:
 
 
 def render_error_md(message: str) -> str:
-    """An error line for a Markdown component: marked as an error, not just text."""
-    return f"**Failed:** {message}"
+    """An error for a Markdown component, styled and announced as one, not just text."""
+    return f'<div class="ia-error" role="alert"><strong>Failed:</strong> {escape(message)}</div>'
 
 
 def error_message(error: BaseException) -> str:
@@ -272,6 +440,16 @@ def finding_detail(finding: Finding) -> str:
     return "—"
 
 
+def finding_title(finding: Finding) -> str:
+    """A finding's title, with a recommendation's sub-points as a list under it (a
+    recommendation ending "making sure:" means nothing without them)."""
+    title = " ".join(finding.title.split())
+    if finding.type is not FindingType.RECOMMENDATION or not finding.sub_points:
+        return title
+    points = "\n".join(f"- {' '.join(p.split())}" for p in finding.sub_points)
+    return f"{title}\n{points}"
+
+
 def finding_rows(found: Sequence[ScoredFinding]) -> list[list[str]]:
     """One table row per finding, in FINDING_HEADERS order."""
     return [
@@ -279,7 +457,7 @@ def finding_rows(found: Sequence[ScoredFinding]) -> list[list[str]]:
             finding_type_label(s.finding.type),
             s.doc_label or s.finding.doc_id,
             finding_detail(s.finding),
-            " ".join(s.finding.title.split()),
+            finding_title(s.finding),
             PATH_SEP.join(s.finding.section_path),
             str(s.finding.page) if s.finding.page is not None else "—",
         ]
@@ -451,6 +629,11 @@ CHANGE_LABELS = {
 }
 
 
+def render_quote(quote: str) -> str:
+    """A quoted passage as a blockquote that keeps its paragraphs and lists."""
+    return f'<blockquote class="ia-quote">{render_blocks(quote.strip())}</blockquote>'
+
+
 def compare_ref(n: int) -> str:
     return f'<a class="cmp-ref" href="#cmp-{n}" title="Jump to [{n}]">[{n}]</a>'
 
@@ -489,7 +672,7 @@ def _cited_item(citation: Citation, head: str) -> str:
     return (
         f'<li id="cmp-{citation.n}" class="cmp-item">'
         f'<span class="cmp-n">[{citation.n}]</span><div class="cmp-body">{head}'
-        f"<blockquote>“{escape(' '.join(citation.quote.split()))}”</blockquote>"
+        f"{render_quote(citation.quote)}"
         f'<div class="cmp-where">{escape(_where_short(citation))}</div></div></li>'
     )
 
@@ -536,7 +719,7 @@ def render_change(change: Change, numbers: Iterable[int], label_a: str, label_b:
     statement = change.statement.removeprefix(f"{label}: ")
     quotes = "".join(
         f"<li><strong>[{c.n}] {escape(c.doc_label)}</strong> · {escape(_where_short(c))}"
-        f"<blockquote>“{escape(' '.join(c.quote.split()))}”</blockquote></li>"
+        f"{render_quote(c.quote)}</li>"
         for c in evidence
     )
     sides = " · ".join(s for s in (_evidence(label_a, change.a), _evidence(label_b, change.b)) if s)

@@ -8,11 +8,25 @@ CSS = """
   --button-primary-text-color: #ffffff; --loader-color: #1d4ed8;
   --checkbox-background-color-selected: #1d4ed8; --checkbox-border-color-selected: #1d4ed8;
 }
+/* small grey text at 4.5:1 or better (WCAG 2.2 AA): the theme's #94a3b8 is 2.5:1 on white */
+:root { --body-text-color-subdued: #475569; --block-info-text-color: #475569;
+  --input-placeholder-color: #64748b; --block-label-text-color: #475569; }
+.dark { --body-text-color-subdued: #cbd5e1; --block-info-text-color: #cbd5e1;
+  --input-placeholder-color: #94a3b8; --block-label-text-color: #cbd5e1; }
+:is(button, a, input, textarea, select, summary, [role="tab"], [tabindex]):focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
+#app-header h1 { margin: 0 0 2px 0; font-size: 1.6rem; font-weight: 650;
+  letter-spacing: -0.01em; }
+[role="tabpanel"] .prose h2 { font-size: 1.15rem; margin: 6px 0 4px; font-weight: 650; }
+.panel-title h2 { margin: 0 !important; }
+#chat-toolbar { justify-content: flex-end; }
+#source-head { align-items: center; flex-wrap: nowrap; }
+#source-close { display: none; }
+.ia-cards { display: none; }
 #documents-table table, #documents-table td, #documents-table th, #documents-table span {
   font-family: var(--font) !important; }
 #feedback-row { align-items: center; }
 #app-header { border-bottom: 1px solid var(--border-color-primary); margin-bottom: 4px; }
-#app-header h2 { margin: 0 0 2px 0; font-weight: 650; letter-spacing: -0.01em; }
 #app-header p { margin: 0 0 8px 0; color: var(--body-text-color-subdued); }
 #empty-state { background: #fff8e6; border: 1px solid #f3d98b; border-radius: 6px;
   padding: 10px 14px; }
@@ -23,12 +37,22 @@ a.cite { display: inline-block; padding: 0 4px; margin: 0 1px; border-radius: 4p
 a.cite:hover, a.cite.active { background: #1a56db; color: #fff !important; }
 
 .ia-answer p { margin: 0 0 8px 0; }
+.ia-answer ul, .ia-answer ol { margin: 0 0 8px 0; padding-left: 1.4em; }
+.ia-answer ul { list-style: disc; }
+.ia-answer li { margin: 1px 0; }
+.ia-answer blockquote.ia-quote { margin: 0 0 10px 0; padding: 4px 10px;
+  border-left: 3px solid #2563eb; background: #f1f5f9; border-radius: 0 6px 6px 0;
+  color: #1e293b; }
+.dark .ia-answer blockquote.ia-quote { background: #1e293b; color: #e2e8f0; }
+.ia-answer blockquote.ia-quote p:last-child, .ia-answer blockquote.ia-quote ul:last-child {
+  margin-bottom: 0; }
 .ia-answer .ia-rewrite { color: var(--body-text-color-subdued); font-size: 0.9em; }
 .ia-answer .ia-refused { background: #fff4e5; border-left: 3px solid #f59e0b; padding: 6px 10px;
   border-radius: 4px; }
 .ia-answer .ia-note { margin: 12px 0 4px 0; font-size: 0.85em; font-weight: 600;
   color: #475569; }
-ol.ia-sources { list-style: none; padding-left: 0; margin: 0; font-size: 0.88em; }
+ol.ia-sources { list-style: none !important; padding-left: 0 !important; margin: 0;
+  font-size: 0.88em; }
 ol.ia-sources li { margin: 3px 0; }
 ol.ia-sources .src-where { color: #475569; }
 .ia-error { background: #fdecec; border-left: 3px solid #dc2626; padding: 6px 10px;
@@ -49,13 +73,17 @@ ol.ia-sources .src-where { color: #475569; }
 .ia-source .src-title { font-size: 0.8em; color: var(--body-text-color-subdued); margin-top: 2px; }
 .ia-source .src-body { padding: 12px 14px; white-space: pre-wrap; line-height: 1.55;
   max-height: 62vh; overflow-y: auto; font-size: 0.93em; }
-.ia-source mark { background: #fde68a; color: inherit; padding: 1px 0; border-radius: 2px;
-  box-shadow: 0 0 0 2px #fde68a; }
+.ia-source mark { background: #fef3c7; color: inherit; padding: 1px 0; border-radius: 2px; }
+.ia-source mark.current { background: #fde68a; box-shadow: 0 0 0 2px #fde68a; }
 
 ul.ia-tree { list-style: none; margin: 0; padding: 4px 0; max-height: 60vh; overflow-y: auto;
   border: 1px solid var(--border-color-primary); border-radius: 8px; }
-ul.ia-tree li { padding: 3px 10px; display: flex; gap: 8px; align-items: baseline; }
+ul.ia-tree li { padding: 1px 6px; }
 ul.ia-tree li.level-1 { font-weight: 600; margin-top: 4px; }
+button.tree-link { all: unset; box-sizing: border-box; display: flex; gap: 8px; width: 100%;
+  align-items: baseline; padding: 3px 6px; border-radius: 4px; cursor: pointer; }
+button.tree-link:hover { background: #eff6ff; }
+button.tree-link[aria-current] { background: #dbeafe; box-shadow: inset 3px 0 0 #1d4ed8; }
 ul.ia-tree .tree-heading { flex: 1; }
 ul.ia-tree .tree-page { font-size: 0.8em; color: var(--body-text-color-subdued);
   white-space: nowrap; }
@@ -64,6 +92,43 @@ ul.ia-tree .tree-page { font-size: 0.8em; color: var(--body-text-color-subdued);
 .grade-outstanding, .grade-good { background: #dcfce7; color: #166534; }
 .grade-adequate { background: #fef9c3; color: #854d0e; }
 .grade-requires-improvement, .grade-inadequate { background: #fee2e2; color: #991b1b; }
+
+.ia-error p, #upload-status .ia-error { margin: 0; }
+
+/* tables as cards (phones) */
+ul.ia-cards { list-style: none; margin: 0; padding: 0; }
+.ia-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 8px 12px; margin-bottom: 8px; background: var(--background-fill-primary); }
+.ia-card .card-title { font-weight: 650; margin-bottom: 4px; overflow-wrap: anywhere; }
+.ia-card dl { margin: 0; }
+.ia-card dl > div { display: flex; gap: 8px; padding: 2px 0; font-size: 0.92em; }
+.ia-card dt { flex: 0 0 38%; color: var(--body-text-color-subdued); font-weight: 600; }
+.ia-card dd { margin: 0; flex: 1; min-width: 0; overflow-wrap: anywhere; }
+.ia-card dd ul { margin: 2px 0 0; padding-left: 1.1em; }
+.ia-card dd p { margin: 0; }
+
+/* phones: the source panel is a drawer over the chat, tables are cards, charts stack */
+@media (max-width: 760px) {
+  #source-col { position: fixed !important; top: 0; right: 0; bottom: 0; z-index: 1000;
+    width: min(94vw, 480px) !important; max-width: none !important; min-width: 0 !important;
+    margin: 0 !important; padding: 0 12px 10px; overflow-y: auto; overflow-x: hidden;
+    flex-wrap: nowrap !important;
+    background: var(--background-fill-primary); box-shadow: -6px 0 24px rgba(15, 23, 42, 0.3);
+    transform: translateX(105%); visibility: hidden;
+    transition: transform 0.2s ease, visibility 0s linear 0.2s; }
+  body.ia-source-open #source-col { transform: none; visibility: visible;
+    transition: transform 0.2s ease; }
+  #source-col > * { flex: none !important; }
+  #source-close { display: inline-flex; }
+  #source-head { position: sticky; top: 0; z-index: 1; padding: 10px 0 6px;
+    background: var(--background-fill-primary); }
+  .ia-source .src-body { max-height: none; }
+  .wide-only { display: none !important; }
+  .ia-cards { display: block; }
+  #findings-charts { flex-direction: column; }
+  #findings-charts > * { width: 100% !important; min-width: 100% !important; }
+  #question-row { flex-wrap: nowrap; }
+}
 
 /* the Findings tab */
 #findings-table table, #findings-table td, #findings-table th, #findings-table span {

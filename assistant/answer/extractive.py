@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -65,6 +65,9 @@ class Draft:
     citations: list[Citation]
     refused: bool
     reason: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    """Chunk ids the answer rests on, strongest first (the lead's passage, then by best unit
+    score): the order the ask path ranks its passages in."""
 
 
 @dataclass
@@ -232,7 +235,9 @@ class ExtractiveAnswerer:
                 if c.passage.chunk.chunk_id == top.passage.chunk.chunk_id
                 and c.score >= top.score - cfg.story_margin
             ]
-            return self.compose(story[: cfg.max_story_units], documents, comparison)
+            return _with_evidence(
+                self.compose(story[: cfg.max_story_units], documents, comparison), ranked
+            )
 
         floor = max(cfg.refusal_threshold, ranked[0].score - cfg.margin)
         chosen: list[_Candidate] = []
@@ -255,7 +260,7 @@ class ExtractiveAnswerer:
                 break
         if lead is not None and not comparison:
             chosen = [lead, *[c for c in chosen if not _overlaps(c, lead)]][: cfg.max_units]
-        return self.compose(chosen, documents, comparison, lead)
+        return _with_evidence(self.compose(chosen, documents, comparison, lead), ranked, lead)
 
     def compose(
         self,
@@ -325,6 +330,15 @@ class ExtractiveAnswerer:
             refused=True,
             reason=reason,
         )
+
+
+def _with_evidence(
+    draft: Draft, ranked: list[_Candidate], lead: _Candidate | None = None
+) -> Draft:
+    """The draft with its passages ordered by the evidence they gave: the lead's first."""
+    order = [lead] if lead is not None else []
+    draft.evidence = list(dict.fromkeys(c.passage.chunk.chunk_id for c in [*order, *ranked]))
+    return draft
 
 
 def _text(c: _Candidate) -> str:

@@ -65,10 +65,12 @@ def chat_model(settings: Settings, max_tokens: int = DEFAULT_TOKENS) -> BaseChat
     )
 
 
-def failure(error: Exception, settings: Settings) -> LLMError:
+def failure(error: Exception, settings: Settings, streamed: bool = True) -> LLMError:
     """An `LLMError` that says what went wrong in the user's terms and which setting to look at
     (the client raises a different type for each: timeouts, refused connections, HTTP errors,
-    a stream cut short)."""
+    a stream cut short). `streamed` is False when a streamed reply failed before any event:
+    llama-cpp-python's server, for one, answers 200 with an empty stream when the request fails
+    (a prompt longer than the context), which langchain reports as a bare ValueError."""
     import httpx
     import openai
 
@@ -82,6 +84,11 @@ def failure(error: Exception, settings: Settings) -> LLMError:
         message = f"could not connect to {where}: is the server running? (IA_LLM_BASE_URL)"
     elif isinstance(error, openai.APIStatusError):
         message = f"{where} answered HTTP {error.status_code}: {_server_message(error)}"
+    elif not streamed and isinstance(error, ValueError):
+        message = (
+            f"{where} ended its reply before the first word; its log says why (a prompt longer "
+            "than the model's context, for one)"
+        )
     else:
         message = f"{where} failed: {type(error).__name__}: {error}"
     return LLMError(message)
@@ -127,12 +134,14 @@ class LLMAnswerer:
 
     def stream_text(self, question: str, passages: Sequence[ScoredChunk]) -> Iterator[str]:
         """Tokens as the model produces them."""
+        streamed = False
         try:
             for piece in self.model.stream(self.messages(question, passages)):
+                streamed = True
                 if isinstance(piece.content, str) and piece.content:
                     yield piece.content
         except Exception as error:  # the client raises many types: timeouts, HTTP, parsing
-            raise failure(error, self.settings) from error
+            raise failure(error, self.settings, streamed) from error
 
     def generate(self, question: str, passages: Sequence[ScoredChunk]) -> str:
         try:

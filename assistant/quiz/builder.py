@@ -40,7 +40,7 @@ from assistant.quiz.records import (
     QuizQuestion,
     QuizResult,
 )
-from assistant.quiz.statements import Statement, extract, flat
+from assistant.quiz.statements import Statement, contains, extract, flat
 from assistant.quiz.teaching import Corpus, Fact, FactReader, mnemonic_sequences
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
@@ -54,6 +54,8 @@ MAX_TOPIC_CHARS = 300
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "hard")
 RECALL_SHARE = 0.25
 TEACHING_SHARE = 0.6
+_ATTEMPTS = 6
+"""Orders the selection tries when reading order falls short of the number asked for."""
 
 
 def quotas(n: int, types: Sequence[QuestionType]) -> dict[QuestionType, int]:
@@ -105,11 +107,29 @@ def parse_kinds(value: str | Sequence[str] | None) -> list[str] | None:
 
 @dataclass
 class Candidate:
-    """A checked question and the passage it rests on (one question per passage)."""
+    """A checked question, the passage it rests on, and what it tests: `topic` names the fact
+    (one question per fact), `keys` the answers it must not give away to another question."""
 
     question: QuizQuestion
     passage: tuple[str, int]
     truth: bool | None = None
+    topic: str = ""
+    keys: tuple[str, ...] = ()
+
+    def reveals(self) -> str:
+        """What a trainee reads in this question that could answer another: the stem and the
+        right options."""
+        q = self.question
+        right = [q.options[i] for i in q.right if 0 <= i < len(q.options)]
+        return " ".join([q.stem, *right]) if q.type != "true_false" else q.stem
+
+    def gives_away(self, other: Candidate) -> bool:
+        """Whether either question's answer stands in what the other shows."""
+        return any(
+            len(key) >= 4 and contains(b.reveals(), key)
+            for a, b in ((self, other), (other, self))
+            for key in a.keys
+        )
 
 
 def _passage(q: QuizQuestion) -> tuple[str, int]:
@@ -343,11 +363,12 @@ class QuizBuilder:
         return QuizResult(
             questions=picked,
             requested=n,
-            available=len({c.passage for c in candidates}) + len(llm_questions),
+            available=len({c.topic for c in candidates}) + len(llm_questions),
             doc_ids=sorted({q.citation.doc_id for q in picked}),
             difficulty=difficulty,  # type: ignore[arg-type]
             dropped=dict(dropped),
             rejected=rejected,
+            note=shortfall(len(picked), n, what, hits, len({c.topic for c in candidates})),
         )
 
     def _candidates(
@@ -364,7 +385,13 @@ class QuizBuilder:
         """Every question the passages give, each checked; failures counted in `dropped`."""
         out: list[Candidate] = []
 
-        def consider(q: QuizQuestion | None, found: list[str], true_claim: str = "") -> None:
+        def consider(
+            q: QuizQuestion | None,
+            found: list[str],
+            topic: str,
+            keys: tuple[str, ...],
+            true_claim: str = "",
+        ) -> None:
             if q is None:
                 return
             if kinds is not None and q.kind not in kinds:
@@ -375,7 +402,7 @@ class QuizBuilder:
                     dropped[reason] += 1
                 return
             actual = q.answer == 0 if q.type == "true_false" else None
-            out.append(Candidate(q, _passage(q), actual))
+            out.append(Candidate(q, _passage(q), actual, topic, keys))
 
         fact_writer = FactWriter(facts, difficulty)
         for f in facts:
@@ -387,7 +414,8 @@ class QuizBuilder:
                 for truth in (True, False) if qtype == "true_false" else (True,):
                     draft: Draft | None = fact_writer.build(f, qtype, seed, truth)
                     if draft is not None:
-                        consider(draft.question, [], draft.true_claim)
+                        keys = (f.key, *f.items)
+                        consider(draft.question, [], f.uid, keys, draft.true_claim)
         question_writer = QuestionWriter(statements)
         for s in statements:
             if s.chunk_id not in rank:
@@ -397,7 +425,7 @@ class QuizBuilder:
                     continue
                 for truth in (True, False) if qtype == "true_false" else (None,):
                     q, found = question_writer.checked(s, qtype, seed, truth)
-                    consider(q, found)
+                    consider(q, found, s.uid, (s.key,))
         return out
 
 
@@ -409,32 +437,84 @@ def select(
     default_mix: bool,
     rank: dict[str, int],
 ) -> list[QuizQuestion]:
-    """`n` questions, at most one per cited passage (so none gives away another's answer):
-    teaching kinds first, figure and timescale recall at most a quarter (in a default mix),
-    types by their quotas while they can, and true/false balanced between true and false."""
+    """`n` questions, at most one per fact, none showing another's answer and no two with the
+    same stem (several may share a passage when they test different things): teaching kinds
+    first, figure and timescale recall at most a quarter (in a default mix), types by their
+    quotas while they can, and true/false balanced between true and false.
+
+    Topics are taken in reading order (best passages first, shuffled a little by the seed);
+    when that falls short of `n`, they are taken again fewest-clashes first (a finding whose
+    heading several evidence questions name goes after them; ties in reading order, then
+    shuffled by the seed), and the longest quiz wins."""
     if n <= 0:
         return []
-    by_passage: dict[tuple[str, int], list[Candidate]] = {}
+    by_topic: dict[str, list[Candidate]] = {}
     for c in candidates:
-        by_passage.setdefault(c.passage, []).append(c)
+        by_topic.setdefault(c.topic, []).append(c)
     spread = max(4.0, n / 2)
     first_rank = {
-        key: min(rank.get(c.question.citation.chunk_id, len(rank)) for c in group)
-        for key, group in by_passage.items()
+        key: min(
+            (rank.get(c.question.citation.chunk_id, len(rank)), c.question.citation.start)
+            for c in group
+        )
+        for key, group in by_topic.items()
     }
-    ordered = sorted(by_passage, key=lambda k: (first_rank[k], k))
+    ordered = sorted(by_topic, key=lambda k: (first_rank[k], k))
     order = {key: i + rng.random() * spread for i, key in enumerate(ordered)}
-    passages = sorted(by_passage, key=order.__getitem__)
+    topics = sorted(by_topic, key=order.__getitem__)
+    best = _pick(by_topic, topics, order, n, types, default_mix)
+    if len(best) < n:
+        heads = {key: group[0] for key, group in by_topic.items()}
+        clashes = {
+            key: sum(
+                other != key and (c.question.stem == o.question.stem or c.gives_away(o))
+                for other, o in heads.items()
+            )
+            for key, c in heads.items()
+        }
+        shuffle = random.Random(rng.random())
+        for attempt in range(_ATTEMPTS):
+            jitter = {k: shuffle.random() if attempt else order[k] for k in topics}
+            again = _pick(
+                by_topic,
+                sorted(topics, key=lambda k: (clashes[k], jitter[k])),
+                order,
+                n,
+                types,
+                default_mix,
+            )
+            if len(again) > len(best):
+                best = again
+            if len(best) >= n:
+                break
+    return best
 
-    def teaching(key: tuple[str, int]) -> bool:
-        return any(c.question.kind in TEACHING_KINDS for c in by_passage[key])
+
+def _pick(
+    by_topic: dict[str, list[Candidate]],
+    topics: list[str],
+    order: dict[str, float],
+    n: int,
+    types: Sequence[QuestionType],
+    default_mix: bool,
+) -> list[QuizQuestion]:
+    """One greedy pass over `topics` in the order given; the quiz reads in `order`."""
+
+    def teaching(key: str) -> bool:
+        return any(c.question.kind in TEACHING_KINDS for c in by_topic[key])
 
     remaining = quotas(n, types)
-    picked: dict[tuple[str, int], Candidate] = {}
+    picked: dict[str, Candidate] = {}
     truths: list[bool] = []
 
-    def choose(key: tuple[str, int], allowed: Callable[[Candidate], bool]) -> Candidate | None:
-        options = [c for c in by_passage[key] if allowed(c)]
+    def clashes(c: Candidate, ignore: str = "") -> bool:
+        return any(
+            key != ignore and (p.question.stem == c.question.stem or c.gives_away(p))
+            for key, p in picked.items()
+        )
+
+    def choose(key: str, allowed: Callable[[Candidate], bool]) -> Candidate | None:
+        options = [c for c in by_topic[key] if allowed(c) and not clashes(c)]
         if not options:
             return None
         want_true = sum(truths) * 2 <= len(truths)
@@ -442,30 +522,37 @@ def select(
         def score(c: Candidate) -> tuple[int, int, int, int]:
             tf_fit = 1 if c.truth is None or c.truth == want_true else 0
             return (
+                tf_fit,
                 remaining.get(c.question.type, 0) > 0,
                 c.question.kind in TEACHING_KINDS,
-                tf_fit,
                 -types.index(c.question.type),
             )
 
         return max(options, key=score)
 
-    def take(key: tuple[str, int], c: Candidate) -> None:
+    def take(key: str, c: Candidate) -> None:
         picked[key] = c
         remaining[c.question.type] = remaining.get(c.question.type, 0) - 1
         if c.truth is not None:
             truths.append(c.truth)
 
     recall_room = int(n * (1 - TEACHING_SHARE)) if default_mix else n
-    reserve = min(recall_room, sum(1 for k in passages if not teaching(k)), max(0, n // 5))
-    for key in passages:
-        if len(picked) >= n - reserve:
-            break
-        if teaching(key):
-            c = choose(key, lambda c: c.question.kind in TEACHING_KINDS)
-            if c:
-                take(key, c)
-    for key in passages:
+    reserve = min(recall_room, sum(1 for k in topics if not teaching(k)), max(0, n // 5))
+    for fits in (True, False):  # first the questions whose type is still wanted
+        for key in topics:
+            if len(picked) >= n - reserve:
+                break
+            if teaching(key) and key not in picked:
+                c = choose(
+                    key,
+                    lambda c, fits=fits: (  # type: ignore[misc]
+                        c.question.kind in TEACHING_KINDS
+                        and (not fits or remaining.get(c.question.type, 0) > 0)
+                    ),
+                )
+                if c:
+                    take(key, c)
+    for key in topics:
         if len(picked) >= n:
             break
         if key in picked:
@@ -482,7 +569,7 @@ def select(
             if other + 1 > (1 - TEACHING_SHARE) * total:
                 continue
         take(key, c)
-    chosen = _balance_true_false(list(picked.items()), by_passage)
+    chosen = _balance_true_false(list(picked.items()), by_topic, clashes)
     if default_mix:
         chosen = _within_mix(chosen)
     chosen.sort(key=lambda kc: (order[kc[0]], kc[1].question.citation.start))
@@ -490,8 +577,8 @@ def select(
 
 
 def _within_mix(
-    chosen: list[tuple[tuple[str, int], Candidate]],
-) -> list[tuple[tuple[str, int], Candidate]]:
+    chosen: list[tuple[str, Candidate]],
+) -> list[tuple[str, Candidate]]:
     """Leave out recall questions, last first, until the mix holds again (balancing true/false
     may have left a teaching question out)."""
 
@@ -517,9 +604,10 @@ def _within_mix(
 
 
 def _balance_true_false(
-    chosen: list[tuple[tuple[str, int], Candidate]],
-    by_passage: dict[tuple[str, int], list[Candidate]],
-) -> list[tuple[tuple[str, int], Candidate]]:
+    chosen: list[tuple[str, Candidate]],
+    by_topic: dict[str, list[Candidate]],
+    clashes: Callable[[Candidate, str], bool],
+) -> list[tuple[str, Candidate]]:
     """Make true/false answers between 40% and 60% true: flip an item to its other version,
     or ask it another way, or leave it out."""
 
@@ -532,7 +620,7 @@ def _balance_true_false(
 
     def another_way(i: int) -> None:
         key, _ = chosen[i]
-        other = [o for o in by_passage[key] if o.truth is None]
+        other = [o for o in by_topic[key] if o.truth is None and not clashes(o, key)]
         if other:
             chosen[i] = (key, other[0])
         else:
@@ -548,13 +636,28 @@ def _balance_true_false(
         majority = sum(chosen[i][1].truth for i in idx) * 2 > len(idx)  # type: ignore[misc]
         for i in reversed(idx):
             key, c = chosen[i]
-            flip = [o for o in by_passage[key] if o.truth is (not majority)]
+            flip = [o for o in by_topic[key] if o.truth is (not majority) and not clashes(o, key)]
             if c.truth == majority and flip:
                 chosen[i] = (key, flip[0])
                 break
         else:
             another_way(next(i for i in reversed(idx) if chosen[i][1].truth == majority))
     return chosen
+
+
+def shortfall(got: int, n: int, what: str, hits: Sequence[ScoredChunk], facts: int) -> str:
+    """Why a quiz has fewer questions than asked for, and what to do ("" when it has them):
+    the scope's size, how many distinct checked questions it gives, and that some of those
+    would give each other's answers away."""
+    if got >= n:
+        return ""
+    words = sum(len(h.chunk.text.split()) for h in hits)
+    return (
+        f"only {got} of {n} questions: {what} ({words:,} words) gives {facts} distinct "
+        f"question{'s' * (facts != 1)} that pass the item checks, and a quiz may not hold two "
+        f"that give each other's answers away. For {n}, widen the scope: add chapters, quiz a "
+        "whole report, or choose a broader topic."
+    )
 
 
 # --- the LLM writer ----------------------------------------------------------------------

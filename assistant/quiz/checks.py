@@ -30,6 +30,7 @@ _BARE_DEMONSTRATIVE = re.compile(
     re.I,
 )
 _NEGATIONS = {"not", "no", "never", "none", "nor", "n't", "without"}
+_APART = 3
 _QUOTED = re.compile(r"“([^”]*)”")
 
 
@@ -94,8 +95,17 @@ def false_claim_problems(true_claim: str, false_claim: str) -> list[str]:
     added = set(b) - set(a)
     if added & _NEGATIONS or any(w.endswith(("n't", "n’t")) for w in added):
         return [NEGATION]
-    changes = [op for op in difflib.SequenceMatcher(a=a, b=b).get_opcodes() if op[0] != "equal"]
-    return [TWO_CHANGES] if len(changes) != 1 else []
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    # a swapped phrase may share a stray word with the one it replaces ("the force …"): only
+    # an unchanged run of `_APART` words or more separates two changes
+    changes, apart = 0, True
+    for tag, a0, a1, _, _ in ops:
+        if tag == "equal":
+            apart = apart or a1 - a0 >= _APART
+        else:
+            changes += apart
+            apart = False
+    return [TWO_CHANGES] if changes != 1 else []
 
 
 def item_problems(q: QuizQuestion, true_claim: str = "") -> list[str]:

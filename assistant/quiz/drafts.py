@@ -20,6 +20,9 @@ from assistant.quiz.teaching import _TIME, Fact
 TF = ["True", "False"]
 _ODD_ITEM = re.compile(r"^(?:\d|[A-Z] [–-] |of \d|[Oo]f \d)")
 """List items that would stand out among others: figures, mnemonic letters."""
+_NEGATED = re.compile(r"\b(?:not|no|never|none|nor|without)\b|n[’']t\b", re.I)
+_LENDERS = {"case_finding": "finding"}
+"""Groups whose distractors come from another group: a case's finding from the findings."""
 SUPPORTED: dict[str, tuple[QuestionType, ...]] = {
     "practice": ("mcq", "true_false"),
     "finding": ("mcq", "true_false"),
@@ -52,6 +55,20 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _alike(items: list[str], k: int, rng: random.Random) -> list[str]:
+    """`k` items (in their list order) whose lengths sit closest together, so no option
+    stands out by its length; ties broken by `rng`."""
+    if len(items) <= k:
+        return list(items)
+    windows = []
+    by_length = sorted(range(len(items)), key=lambda i: (_words(items[i]), i))
+    for at in range(len(by_length) - k + 1):
+        chosen = by_length[at : at + k]
+        spread = _words(items[chosen[-1]]) - _words(items[chosen[0]])
+        windows.append((spread, rng.random(), sorted(chosen)))
+    return [items[i] for i in min(windows)[2]]
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -73,7 +90,7 @@ class FactWriter:
         same_chapter: list[tuple[str, str]] = []
         other_chapters: list[tuple[str, str]] = []
         same_doc: list[tuple[str, str]] = []
-        for o in self.by_group[f.group]:
+        for o in self.by_group[_LENDERS.get(f.group, f.group)]:
             if o.uid == f.uid:
                 continue
             for text, note in self._offers(f, o):
@@ -98,26 +115,42 @@ class FactWriter:
             if o.chapter == f.chapter and o.anchor == f.anchor:
                 return []
             return [(o.key, f"The report says that about ‘{o.anchor}’ ({o.where}), not here.")]
-        if f.group == "finding":
+        if f.group in ("finding", "case_finding"):
+            if o.polarity == "mixed":  # praise and criticism at once: wrong for no stem
+                return []
+            sign = "+" if f.polarity == "+" else "-"
             if o.chapter == f.chapter:
-                if o.polarity == f.polarity:
+                if o.polarity == sign:
                     return []
                 said = "done well" if o.polarity == "+" else "needing to improve"
                 return [(o.key, f"The inspection found this {said}, in the same chapter.")]
-            if o.polarity != f.polarity:
+            if o.polarity != sign:
                 return []
             return [(o.key, f"That finding is from another chapter: {o.where}.")]
+        if f.group == "evidence":
+            # under a finding of the same chapter and the same leaning, it might fit here too
+            if o.anchor == f.anchor or (o.chapter == f.chapter and o.polarity == f.polarity):
+                return []
+            return [(o.key, f"Inspectors reported that under ‘{o.anchor}’ ({o.where}).")]
         if f.group == "verdict":
             return [(o.key, f"That was the verdict on another case ({o.where}).")]
         return []
 
     def distractors(
-        self, f: Fact, k: int, rng: random.Random, exclude: Sequence[str] = ()
+        self,
+        f: Fact,
+        k: int,
+        rng: random.Random,
+        exclude: Sequence[str] = (),
+        target: float | None = None,
     ) -> list[Option]:
         """Up to `k` wrong options: valid for the stem, not in the cited passage, unique,
-        and close to the answer in length."""
+        and close to `target` words (the answer's length)."""
         seen = {flat(x).casefold() for x in (f.key, *f.items, *exclude)}
-        target = _words(f.key) if f.group != "list" else sum(map(_words, f.items)) / len(f.items)
+        if target is None:
+            target = (
+                _words(f.key) if f.group != "list" else sum(map(_words, f.items)) / len(f.items)
+            )
         out: list[Option] = []
         for tier in self._rivals(f):
             fresh: dict[str, Option] = {}
@@ -155,6 +188,10 @@ class FactWriter:
 
     def explanation(self, f: Fact) -> str:
         label = f.citation.doc_label
+        if f.group == "evidence":
+            return f"Under ‘{f.anchor}’, the {label} report says: “{f.key}.”"
+        if f.group == "case_finding":
+            return f"The {label} report gives this case under its finding ‘{f.key}’."
         if f.kind == "finding":
             return f"In ‘{f.anchor}’, the {label} inspection found: {f.key}."
         if f.kind == "scenario":
@@ -222,8 +259,8 @@ class FactWriter:
         )
 
     def _multi(self, f: Fact, rng: random.Random) -> Draft | None:
-        right = rng.sample(list(f.items), min(3, len(f.items)))
-        wrong = self.distractors(f, 2, rng)
+        right = _alike(list(f.items), 3, rng)
+        wrong = self.distractors(f, 2, rng, target=sum(map(_words, right)) / len(right))
         if len(right) < 2 or len(wrong) < 2:
             return None
         options = [*right, *(o.text for o in wrong)]
@@ -258,13 +295,20 @@ class FactWriter:
     def _true_false(self, f: Fact, rng: random.Random, truth: bool) -> Draft | None:
         if not f.claim:
             return None
-        if f.kind == "scenario":
+        if f.group == "verdict":
             if f.polarity not in ("good", "poor"):
                 return None
             other = "poor" if f.polarity == "good" else "good"
             true_claim = f.claim.format(f.polarity)
             false_claim, changed = f.claim.format(other), f"practice: {f.polarity} → {other}"
             why_false = f"It is false: inspectors judged it {f.polarity} practice: {f.key}."
+        elif f.group == "evidence":
+            true_claim = f.claim.format(f.anchor)
+            other = self._other_finding(f, rng)
+            if other is None:
+                return None
+            false_claim, changed = f.claim.format(other), f"finding: {f.anchor} → {other}"
+            why_false = f"It is false: the report gives this under ‘{f.anchor}’, not ‘{other}’."
         else:
             true_claim = f.claim.format(f.key)
             swap = self._swap(f, rng)
@@ -279,6 +323,22 @@ class FactWriter:
             f, "true_false", false_claim, list(TF), 1, [why_false, ""], "false", changed
         )
         return Draft(question, true_claim=true_claim, fact_uid=f.uid)
+
+    def _other_finding(self, f: Fact, rng: random.Random) -> str | None:
+        """A finding of the same chapter that says the opposite (praise for criticism), so
+        the evidence cannot belong to it."""
+        if f.polarity not in ("+", "-"):
+            return None
+        others = sorted(
+            {
+                o.key
+                for o in self.by_group["finding"]
+                if o.chapter == f.chapter and o.polarity in ("+", "-") and o.polarity != f.polarity
+            }
+        )
+        plain = [o for o in others if not _NEGATED.search(o)]  # a swap must not read as "not"
+        pool = plain or others
+        return rng.choice(pool) if pool else None
 
     def _swap(self, f: Fact, rng: random.Random) -> tuple[str, str, str] | None:
         """A false statement changing one element: the timescale, the actor, or the

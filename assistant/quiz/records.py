@@ -98,6 +98,9 @@ class QuizResult(BaseModel):
     rejected: list[str] = Field(
         default_factory=list, description="LLM questions that failed the checks, and why"
     )
+    note: str = Field(
+        "", description="why the quiz is shorter than asked for, and how to get more questions"
+    )
 
     def kind_mix(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -160,4 +163,6 @@ class QuizResult(BaseModel):
         ]
         if not total:
             lines.append("no questions")
+        if self.note:
+            lines.append(f"note: {self.note}")
         return "\n".join(lines)

@@ -16,16 +16,19 @@ other chapters (easy) or the same chapter (hard).
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer.extractive import citation_for
 from assistant.answer.units import answer_units
 from assistant.domain.records import Chunk, Citation, Document, Finding, ScoredChunk, Section
-from assistant.domain.words import NUMBER_WORDS, SectionKind
-from assistant.quiz.checks import flat
+from assistant.domain.words import NUMBER_WORDS, FindingType, SectionKind
+from assistant.quiz.checks import flat, unresolved_pronoun
 from assistant.quiz.statements import Statement
+from ingest.findings import polarity as wording_polarity
 
 _SKIP_KINDS = {
     SectionKind.FRONT_MATTER,
@@ -88,6 +91,32 @@ _GENERIC_HEADINGS = re.compile(
     re.I,
 )
 _MAX_OPTION_WORDS = 28
+_CONTRAST = re.compile(r",?\s+\b(?:but|although|though|however|despite)\b\s+", re.I)
+_CASE_PARAGRAPH = re.compile(
+    r"^(?:[^.]{0,60}\b(?:in|for) (?:one|another|a|an) (?:case|incident|investigation|example)\b|"
+    r"(?:We|Inspectors) (?:reviewed|examined|looked at|saw) (?:a|one|the) case\b|"
+    r"[^.]{0,80}\b(?:an? |one-|two-|\d{1,2}-)(?:year|month|week)-old\b)",
+    re.I,
+)
+"""A paragraph that narrates one case: "In one case…", "We reviewed a case…", "A 13-year-old…"."""
+_EVIDENCE_PER_FINDING = 5
+_HEAD_CUT = re.compile(
+    r",\s|\s[–—-]\s|\s\(|;\s|\s(?=(?:so that|so they|which|because|including|such as|to make sure|"
+    r"in order to|where|when|who)\s)"
+)
+_BACKGROUND = re.compile(
+    r"\b(?:Act|guidance|Code of Practice|statutory|legislation|regulations?|according to)\b"
+)
+"""The law or guidance a finding is measured against: background, not what inspectors saw."""
+_CONNECTIVE = re.compile(
+    r"^(?:For example|For instance|Instead|Similarly|Overall|As a result|Despite|Yet|Still|"
+    r"Even so|Otherwise|Again|Likewise|Meanwhile|Then|Therefore|Consequently)\b"
+)
+_REFERS_BACK = re.compile(r"\b(?:this|these|those|such|the above)\b", re.I)
+_REPORTED = re.compile(
+    r"^(?:We|Inspectors) (?:found|saw|noted|were told|heard|learned|established) (?:that )?"
+)
+_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2})[.)]\s+\S", re.M)
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,35 @@ def polarity(text: str) -> str:
     return "-" if _NEGATIVE.search(text) else "+"
 
 
+def finding_sign(heading: str, kind: SectionKind | None, stored: FindingType | None) -> str:
+    """A finding heading's polarity: "-" must improve, "+" done well, "mixed" both.
+
+    The structure decides first (an area for improvement, innovative practice, as the
+    findings store or the section kind says); then a modal ("should", "needs to": something
+    to improve, whatever else it praises); then the shared good/poor wording score; a plain
+    statement of what the force does reads as done well."""
+    if stored == FindingType.AREA_FOR_IMPROVEMENT or kind == SectionKind.AREAS_FOR_IMPROVEMENT:
+        return "-"
+    if stored == FindingType.INNOVATIVE_PRACTICE or kind == SectionKind.INNOVATIVE_PRACTICE:
+        return "+"
+    if re.search(rf"\b(?:{_MODAL})\b", heading):
+        return "-"
+    reading = wording_polarity(heading)
+    if reading:
+        return {"good": "+", "poor": "-"}.get(reading, "mixed")
+    if _CONTRAST.search(heading):
+        return "mixed"
+    return polarity(heading)
+
+
+def _variant(key: str | int, choices: Sequence[str]) -> str:
+    """One of `choices`: the `key`-th in turn, or one fixed by a text `key` (so stems vary
+    across facts but not across runs)."""
+    if isinstance(key, str):
+        key = int(hashlib.sha1(key.encode()).hexdigest()[:6], 16)
+    return choices[key % len(choices)]
+
+
 def anonymise(text: str, doc: Document | None) -> str:
     """A vignette without names, other forces, dates or years."""
     if doc and doc.force:
@@ -187,11 +245,22 @@ def _chapter(doc_id: str, path: Sequence[str]) -> str:
     return f"{doc_id}|{path[0] if path else ''}"
 
 
+def _states_finding(heading: str) -> bool:
+    """A heading that is itself a finding (a sentence with a verb): naming it in another
+    question's stem would give that finding away."""
+    return len(heading.split()) >= 6 and bool(_VERBISH.search(heading))
+
+
 def _anchor(path: Sequence[str]) -> str:
-    """The heading a stem names: the nearest one that says what the passage is about."""
-    for heading in reversed(path):
-        if not _GENERIC_HEADINGS.match(heading):
-            return _CASE_PREFIX.sub("", heading)
+    """The heading a stem names: the nearest one that says what the passage is about and is
+    not itself a finding (or a case study's verdict)."""
+    for heading in reversed(path[1:]):
+        if not (
+            _GENERIC_HEADINGS.match(heading)
+            or _CASE_PREFIX.match(heading)
+            or _states_finding(heading)
+        ):
+            return heading
     return path[0] if path else ""
 
 
@@ -203,6 +272,8 @@ class FactReader:
         self.labels = {k: d.label for k, d in corpus.documents.items()}
         self.chunk_by_id = {c.chunk_id: c for c in corpus.chunks}
         self.facts: list[Fact] = []
+        self._turns: Counter[tuple[str, str, str]] = Counter()
+        """How many stems of a shape each anchor has had, so the next one is worded anew."""
         for chunk in sorted(corpus.chunks, key=lambda c: (c.doc_id, c.order)):
             if chunk.section_kind in _SKIP_KINDS:
                 continue
@@ -212,6 +283,7 @@ class FactReader:
         for doc_id, sections in corpus.sections.items():
             self.facts += self._findings(doc_id, sections)
             self.facts += self._scenarios(doc_id, sections)
+            self.facts += self._case_paragraphs(doc_id, sections)
 
     # helpers -----------------------------------------------------------------------------
 
@@ -250,7 +322,7 @@ class FactReader:
                 continue
             actor, modal, action = parsed
             words = len(action.split())
-            if not 3 <= words <= _MAX_OPTION_WORDS:
+            if not 3 <= words <= _MAX_OPTION_WORDS or _REFERS_BACK.search(action):
                 continue
             anchor = _anchor(chunk.section_path)
             asked = modal if modal in ("should", "must") else "should"
@@ -265,9 +337,18 @@ class FactReader:
                 claim = f"According to the {label} report, {actor} {modal} {{}} {when}."
             else:
                 key = action
-                stem = (
-                    f"The {label} report, on ‘{anchor}’, says what {actor} {asked} do. "
-                    "Which of these is it?"
+                self._turns[(chunk.doc_id, anchor, actor)] += 1
+                stem = _variant(
+                    self._turns[(chunk.doc_id, anchor, actor)] - 1,
+                    (
+                        f"The {label} report, on ‘{anchor}’, says what {actor} {asked} do. "
+                        "Which of these is it?",
+                        f"What does the {label} report say {actor} {asked} do, on ‘{anchor}’?",
+                        f"On ‘{anchor}’, which of these does the {label} report say {actor} "
+                        f"{asked} do?",
+                        f"An officer asks what {actor} {asked} do, on ‘{anchor}’. What does the "
+                        f"{label} report say?",
+                    ),
                 )
                 claim = f"The {label} report, on ‘{anchor}’, says that {actor} {modal} {{}}."
             out.append(
@@ -303,39 +384,72 @@ class FactReader:
     # lists -------------------------------------------------------------------------------
 
     def _lists(self, chunk: Chunk) -> list[Fact]:
+        """A list under its lead as a select-all question (items cut to their head phrase, so
+        options read alike), and a numbered list also as an ordering question."""
         label = self._label(chunk.doc_id)
         out = []
         for unit in answer_units(chunk.text):
             if not unit.is_list:
                 continue
             lead = flat(chunk.text[unit.start : unit.lead_end])
-            items = [
-                _clean_item(line)
-                for line in chunk.text[unit.lead_end : unit.end].split("\n")
-                if line.strip()
+            lines = [
+                line for line in chunk.text[unit.lead_end : unit.end].split("\n") if line.strip()
             ]
+            items = [head_phrase(_clean_item(line)) for line in lines]
             items = [i for i in items if 2 <= len(i.split()) <= _MAX_OPTION_WORDS]
-            if len(items) < 3 or sum(i[:1].isdigit() for i in items) * 2 >= len(items):
+            if len(items) < 3 or sum(bool(re.search(r"\d", i)) for i in items) * 2 >= len(items):
                 continue
-            if len(lead.split()) > 70 or "\t" in chunk.text[unit.start : unit.end]:
+            if (
+                len(lead.split()) > 70
+                or "\t" in chunk.text[unit.start : unit.end]
+                or _REFERS_BACK.search(" ".join(lead.split()[:5]))
+            ):
                 continue
             anchor = _anchor(chunk.section_path)
-            stem = (
-                f"On ‘{anchor}’, the {label} report says: “{lead.rstrip(':')}…” "
-                "Which of these are on its list? Select all that apply."
+            citation = self._cite(chunk, unit.start, unit.end)
+            where = _chapter(chunk.doc_id, chunk.section_path)
+            quoted = f"“{lead.rstrip(':')}…”"
+            stem = _variant(
+                lead,
+                (
+                    f"On ‘{anchor}’, the {label} report says: {quoted} "
+                    "Which of these are on its list? Select all that apply.",
+                    f"The {label} report, on ‘{anchor}’: {quoted} "
+                    "Which of these does it list? Select all that apply.",
+                ),
             )
+            unique = tuple(dict.fromkeys(items))
             out.append(
                 Fact(
                     kind="multi_select",
                     group="list",
                     key=lead,
-                    citation=self._cite(chunk, unit.start, unit.end),
-                    chapter=_chapter(chunk.doc_id, chunk.section_path),
+                    citation=citation,
+                    chapter=where,
                     anchor=anchor,
                     stem=stem,
-                    items=tuple(dict.fromkeys(items)),
+                    items=unique,
                 )
             )
+            numbers = [int(m.group("n")) for line in lines if (m := _NUMBERED.match(line))]
+            if len(numbers) == len(lines) == len(unique) and numbers == list(
+                range(1, len(lines) + 1)
+            ):
+                out.append(
+                    Fact(
+                        kind="ordering",
+                        group="sequence",
+                        key=lead,
+                        citation=citation,
+                        chapter=where,
+                        anchor=anchor,
+                        stem=(
+                            f"The {label} report, on ‘{anchor}’, numbers the steps of this list: "
+                            f"{quoted} Put them in the report's order, first step first."
+                        ),
+                        items=unique,
+                    )
+                )
         return out
 
     # sequences ---------------------------------------------------------------------------
@@ -371,8 +485,14 @@ class FactReader:
 
     # findings ----------------------------------------------------------------------------
 
-    def _findings(self, doc_id: str, sections: list[Section]) -> list[Fact]:
-        label = self._label(doc_id)
+    def _finding_sections(self, doc_id: str, sections: list[Section]) -> list[tuple[Section, str]]:
+        """The sections whose heading states a finding, each with its polarity."""
+        stored = {
+            f.section_id: f.type
+            for f in self.corpus.findings
+            if f.doc_id == doc_id
+            and f.type in (FindingType.AREA_FOR_IMPROVEMENT, FindingType.INNOVATIVE_PRACTICE)
+        }
         out = []
         for section in sections:
             heading = flat(section.heading)
@@ -385,30 +505,32 @@ class FactReader:
                 or not _VERBISH.search(heading)
             ):
                 continue
-            sign = "-" if section.kind == SectionKind.AREAS_FOR_IMPROVEMENT else polarity(heading)
-            if not sign:
-                continue
+            out.append(
+                (section, finding_sign(heading, section.kind, stored.get(section.section_id)))
+            )
+        return out
+
+    def _findings(self, doc_id: str, sections: list[Section]) -> list[Fact]:
+        label = self._label(doc_id)
+        out = []
+        turns: Counter[tuple[str, str, str]] = Counter()
+        for section, sign in self._finding_sections(doc_id, sections):
+            heading = flat(section.heading)
             chunk = self._first_chunk(doc_id, section)
             if chunk is None:
                 continue
-            begin = 0
+            turn = (section.path[0], "+" if sign == "+" else "-", section.kind)
+            turns[turn] += 1
             end = chunk.text.find("\n\n")
             end = end if end > 0 else len(chunk.text)
             chapter = section.path[0]
-            if sign == "-":
-                stem = (
-                    f"Which of these did the {label} inspection find must improve, in ‘{chapter}’?"
-                )
-                claim = f"In ‘{chapter}’, the {label} inspection found this must improve: {{}}."
-            else:
-                stem = f"Which of these did the {label} inspection find the force does well, in ‘{chapter}’?"
-                claim = f"In ‘{chapter}’, the {label} inspection found this was done well: {{}}."
+            stem, claim = _finding_stem(label, chapter, sign, section.kind, turns[turn] - 1)
             out.append(
                 Fact(
                     kind="finding",
                     group="finding",
                     key=heading,
-                    citation=self._cite(chunk, begin, end),
+                    citation=self._cite(chunk, 0, end),
                     chapter=_chapter(doc_id, section.path),
                     anchor=chapter,
                     stem=stem,
@@ -416,7 +538,82 @@ class FactReader:
                     polarity=sign,
                 )
             )
+            out += self._evidence(doc_id, section, sign)
         return out
+
+    def _section_paragraphs(self, doc_id: str, section: Section) -> list[tuple[Chunk, int, int]]:
+        """(chunk, start, end) of each prose paragraph directly under `section` (not its
+        sub-sections, lists, tables or the guidance a lead sentence quotes)."""
+        out = []
+        for chunk in self.corpus.chunks:
+            if chunk.doc_id != doc_id or chunk.section_id != section.section_id:
+                continue
+            offset = 0
+            quoting = False
+            for paragraph in chunk.text.split("\n\n"):
+                start = chunk.text.index(paragraph, offset)
+                offset = start + len(paragraph)
+                text = paragraph.strip()
+                if not text:
+                    continue
+                lead_quotes = quoting
+                quoting = text.endswith(":")
+                if (
+                    lead_quotes
+                    or quoting
+                    or "\t" in text
+                    or re.match(r"^(?:[-•*]|\d{1,2}[.)])\s", text)
+                ):
+                    continue
+                out.append((chunk, start, start + len(paragraph.rstrip())))
+        return out
+
+    def _evidence(self, doc_id: str, section: Section, sign: str) -> list[Fact]:
+        """What inspectors saw under a finding: each paragraph's opening sentence, asked as
+        "under this finding, which of these did inspectors report?"."""
+        label = self._label(doc_id)
+        heading = flat(section.heading)
+        chapter = section.path[0]
+        out = []
+        for chunk, start, end in self._section_paragraphs(doc_id, section):
+            if _CASE_PARAGRAPH.match(chunk.text[start:end]):
+                continue
+            for sentence in list(re.finditer(r".+?[.!?](?=\s|$)", chunk.text[start:end], re.S))[:3]:
+                key = _evidence_text(sentence.group(0))
+                if key is None:
+                    continue
+                stem = _variant(
+                    len(out),
+                    (
+                        f"Under the finding ‘{heading}’ ({label} report), which of these did "
+                        "inspectors report?",
+                        f"In ‘{chapter}’, the {label} inspection found: ‘{heading}’. Which of "
+                        "these did inspectors see that bears it out?",
+                        f"The {label} report's finding ‘{heading}’ rests on what inspectors saw. "
+                        "Which of these did they report under it?",
+                        f"Which of these did the {label} inspection report as evidence for its "
+                        f"finding ‘{heading}’?",
+                        f"What did {label} inspectors see that led to the finding ‘{heading}’?",
+                    ),
+                )
+                out.append(
+                    Fact(
+                        kind="finding",
+                        group="evidence",
+                        key=key,
+                        citation=self._cite(
+                            chunk, start + sentence.start(), start + sentence.end()
+                        ),
+                        chapter=_chapter(doc_id, section.path),
+                        anchor=heading,
+                        stem=stem,
+                        claim=f"Under its finding ‘{{}}’, the {label} report says: “{key}.”",
+                        polarity=sign,
+                    )
+                )
+            if len(out) >= _EVIDENCE_PER_FINDING:
+                break
+        return out[:_EVIDENCE_PER_FINDING]
 
     # scenarios ---------------------------------------------------------------------------
 
@@ -469,6 +666,46 @@ class FactReader:
             )
         return out
 
+    def _case_paragraphs(self, doc_id: str, sections: list[Section]) -> list[Fact]:
+        """A paragraph under a finding that narrates one case ("In one case…", "A 13-year-old
+        girl…"), as a vignette; the answer is the finding it illustrates."""
+        label = self._label(doc_id)
+        doc = self.corpus.documents.get(doc_id)
+        out = []
+        for section, sign in self._finding_sections(doc_id, sections):
+            for chunk, start, end in self._section_paragraphs(doc_id, section):
+                if not _CASE_PARAGRAPH.match(chunk.text[start:end]):
+                    continue
+                sentences = list(re.finditer(r"[^.!?]+[.!?]", chunk.text[start:end]))
+                if len(sentences) < 2:
+                    continue
+                stop = start + sentences[min(2, len(sentences) - 1)].end()
+                vignette = anonymise(chunk.text[start:stop], doc)
+                if not 15 <= len(vignette.split()) <= 90:
+                    continue
+                heading = flat(section.heading)
+                out.append(
+                    Fact(
+                        kind="scenario",
+                        group="case_finding",
+                        key=heading,
+                        citation=self._cite(chunk, start, stop),
+                        chapter=_chapter(doc_id, section.path),
+                        anchor=section.path[0],
+                        stem=(
+                            f"A case from the {label} report: {vignette} Which finding of the "
+                            "inspection does the case illustrate?"
+                        ),
+                        claim=(
+                            f"A case from the {label} report: {vignette} The case illustrates "
+                            "this finding of the inspection: {}."
+                        ),
+                        polarity=sign,
+                        extra={"vignette": vignette},
+                    )
+                )
+        return out
+
     @staticmethod
     def _vignette_span(chunk: Chunk) -> tuple[int, int] | None:
         """The case study's opening: its first paragraph, or first three sentences."""
@@ -484,6 +721,76 @@ class FactReader:
         if len(sentences) > 3:
             end = body + sentences[2].end()
         return body, end
+
+
+def _finding_stem(
+    label: str, chapter: str, sign: str, kind: SectionKind, turn: int
+) -> tuple[str, str]:
+    """A finding's question and true/false claim, worded by its type (an area for
+    improvement, innovative practice, a strength, a weakness) and varied across findings."""
+    if kind == SectionKind.AREAS_FOR_IMPROVEMENT:
+        stems: tuple[str, ...] = (
+            f"Which of these was an area for improvement in ‘{chapter}’ ({label} report)?",
+            f"What did the {label} inspection name as an area for improvement in ‘{chapter}’?",
+            f"In ‘{chapter}’, which of these did the {label} inspection ask the force to improve?",
+        )
+        claim = f"In ‘{chapter}’, the {label} inspection named this an area for improvement: {{}}."
+    elif kind == SectionKind.INNOVATIVE_PRACTICE:
+        stems = (f"Which of these did the {label} inspection single out as innovative practice?",)
+        claim = f"The {label} inspection singled this out as innovative practice: {{}}."
+    elif sign == "+":
+        stems = (
+            f"Which of these did the {label} inspection find the force does well, in ‘{chapter}’?",
+            f"In ‘{chapter}’, which of these is a strength the {label} inspection found?",
+            f"What did inspectors praise in ‘{chapter}’ ({label} report)?",
+            f"Which of these good practices did the {label} inspection report in ‘{chapter}’?",
+            f"An officer asks what the force does well in ‘{chapter}’. Which of these did the "
+            f"{label} inspection find?",
+        )
+        claim = f"In ‘{chapter}’, the {label} inspection found this was done well: {{}}."
+    else:
+        stems = (
+            f"Which of these did the {label} inspection find must improve, in ‘{chapter}’?",
+            f"In ‘{chapter}’, which of these was a weakness the {label} inspection found?",
+            f"What did inspectors criticise in ‘{chapter}’ ({label} report)?",
+            f"Which of these did the {label} inspection find needs to change, in ‘{chapter}’?",
+            f"Which of these shortcomings did inspectors report in ‘{chapter}’ ({label} report)?",
+            f"An officer asks what the force must do better in ‘{chapter}’. Which of these did "
+            f"the {label} inspection find?",
+        )
+        claim = f"In ‘{chapter}’, the {label} inspection found this must improve: {{}}."
+    return _variant(turn, stems), claim
+
+
+def _evidence_text(sentence: str) -> str | None:
+    """A sentence as an option that stands alone ("We found that the force…" → "The force…"),
+    or None when it leans on another sentence, is a figure, or is too short or long."""
+    text = _REPORTED.sub("", flat(sentence)).rstrip(".")
+    text = text[:1].upper() + text[1:]
+    if (
+        not 8 <= len(text.split()) <= _MAX_OPTION_WORDS
+        or _PRONOUN_ACTOR.match(text)
+        or _CONNECTIVE.match(text)
+        or unresolved_pronoun(text)
+        or text[:1].isdigit()
+        or text.endswith((":", "?"))
+        or re.search(r"\b(?:this|these|those|such|above|below|following|also)\b", text, re.I)
+        or len(re.findall(r"\d+", text)) > 2
+        or re.search(rf"\b(?:{_MODAL})\b", text)
+        or _BACKGROUND.search(text)
+    ):
+        return None
+    return text
+
+
+def head_phrase(item: str) -> str:
+    """A list item cut to its head phrase at the first clause break ("speaking to children,
+    recording their behaviour…" → "speaking to children"), so one long item does not stand out
+    among short ones; left whole when the head would be under three words."""
+    cut = _HEAD_CUT.search(item)
+    if cut and len(item[: cut.start()].split()) >= 3:
+        return item[: cut.start()].rstrip(" ,;:")
+    return item
 
 
 def _clean_item(line: str) -> str:

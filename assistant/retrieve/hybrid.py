@@ -21,7 +21,7 @@ from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
-from assistant.retrieve.scope import Scope, question_scope
+from assistant.retrieve.scope import MAX_COMPARED, Scope, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary, with_abbreviations
 from assistant.store.database import Database
@@ -185,8 +185,8 @@ class HybridRetriever:
         if scope.doc_ids and not scope.comparison:
             narrowed = [d for d in doc_ids if d in scope.doc_ids]
             doc_ids = narrowed or doc_ids
-        if scope.comparison and len(doc_ids) >= 2:
-            compared = [d for d in doc_ids if not scope.doc_ids or d in scope.doc_ids] or doc_ids
+        compared = [d for d in doc_ids if not scope.doc_ids or d in scope.doc_ids] or doc_ids
+        if scope.comparison and 2 <= len(compared) <= MAX_COMPARED:
             per_doc = [
                 self._ranked(query, vector, [d], kinds, math.ceil(k / len(compared)))
                 for d in compared

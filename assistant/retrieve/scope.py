@@ -1,5 +1,7 @@
-"""Which documents a question is about, read from its words: a named year or force narrows the
-search; "compare", "changed", "between 2021 and 2025" asks for each report in turn."""
+"""Which documents a question is about, read from its words: a named report, force or year
+narrows the search (a force and a year together: that force's report of that year);
+"compare", "changed", "between 2021 and 2025" asks for each report in turn. In a store of many
+forces, a question naming none is answered per force."""
 
 from __future__ import annotations
 
@@ -16,11 +18,34 @@ _COMPARISON = re.compile(
 )
 
 
+_FORCE_SUFFIX = re.compile(r"\s+(?:police(?: service)?|constabulary)$", re.I)
+MAX_COMPARED = 6
+"""A comparison retrieves from each report in turn only up to this many reports; past it, one
+retrieval over them all, answered per report."""
+
+
 @dataclass(frozen=True)
 class Scope:
     doc_ids: tuple[str, ...] = ()
-    """Documents the question names (by year or force); empty when it names none."""
+    """Documents the question names (by report, force or year); empty when it names none."""
     comparison: bool = False
+    per_force: bool = False
+    """The question names no force and its documents come from several: answer per force."""
+
+
+def force_names(force: str) -> list[str]:
+    """How a question may name a force: "Cheshire Constabulary", "Cheshire"."""
+    short = _FORCE_SUFFIX.sub("", force).strip()
+    return [force, short] if short and short != force else [force]
+
+
+def forces_named(question: str, forces: set[str]) -> set[str]:
+    """The forces a question names, as whole words."""
+    return {
+        f
+        for f in forces
+        if any(re.search(rf"\b{re.escape(n)}\b", question, re.I) for n in force_names(f))
+    }
 
 
 def _doc_years(document: Document) -> set[int]:
@@ -31,24 +56,27 @@ def _doc_years(document: Document) -> set[int]:
 
 
 def question_scope(question: str, documents: list[Document]) -> Scope:
-    """Named documents (by year, or by force when several forces are held) and whether the
-    question compares: two named reports, or a change-word with one or no report named while the
-    force has several."""
-    years = {int(y) for y in _YEAR.findall(question)}
-    named = [d for d in documents if years & _doc_years(d)]
+    """Named documents (by id, by force when several forces are held, by year; a force and a
+    year together name that force's report of that year) and whether the question compares:
+    two named reports, or a change-word with one report named (or none, in a one-force store)
+    while the force has several."""
     lowered = question.lower()
+    by_id = [d for d in documents if d.doc_id.lower() in lowered]
     forces = {d.force for d in documents if d.force}
-    mentioned = {f for f in forces if f.lower().removesuffix(" police").strip() in lowered}
-    if not named and mentioned and len(mentioned) < len(forces):
-        named = [d for d in documents if d.force in mentioned]
+    mentioned = forces_named(question, forces) if len(forces) > 1 else set()
+    pool = [d for d in documents if d.force in mentioned] if mentioned else documents
+    years = {int(y) for y in _YEAR.findall(question)}
+    dated = [d for d in pool if years & _doc_years(d)]
+    explicit = by_id or dated
+    named = explicit or (pool if mentioned else [])
     distinct = {d.doc_id for d in named}
-    if len(distinct) >= 2:
+    several = len({d.force for d in (named or documents)}) > 1
+    per_force = several and not mentioned and not by_id
+    if 2 <= len({d.doc_id for d in explicit}) <= MAX_COMPARED and not per_force:
         return Scope(tuple(sorted(distinct)), comparison=True)
     if _COMPARISON.search(question):
-        pool = documents
-        if distinct:
-            force = next(d.force for d in named)
-            pool = [d for d in documents if d.force == force]
-        if len({d.doc_id for d in pool}) >= 2:
-            return Scope(tuple(sorted(d.doc_id for d in pool)), comparison=True)
-    return Scope(tuple(sorted(distinct)), comparison=False)
+        force = {d.force for d in named} if named else forces
+        reports = [d.doc_id for d in documents if d.force in force] if len(force) == 1 else []
+        if 2 <= len(reports) <= MAX_COMPARED:
+            return Scope(tuple(sorted(reports)), comparison=True)
+    return Scope(tuple(sorted(distinct)), comparison=False, per_force=per_force)

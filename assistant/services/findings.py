@@ -38,6 +38,7 @@ from assistant.domain.text import clean_input, tokens
 from assistant.domain.words import Grade
 from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.scope import forces_named
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
@@ -257,6 +258,33 @@ class FindingQueries:
                 f"known: {', '.join(sorted(documents)) or 'none'}"
             )
         return documents
+
+    def documents_for(
+        self, forces: list[str] | None = None, since: int | None = None, until: int | None = None
+    ) -> list[str]:
+        """The reports of these forces (by name, "Cheshire" or "Cheshire Constabulary") from
+        this year range, oldest first: what a lead lists findings across, or compares."""
+        documents = self.db.documents()
+        held = {d.force for d in documents if d.force}
+        chosen = documents
+        if forces:
+            unknown = [f for f in forces if not forces_named(f, held)]
+            if unknown:
+                raise InvalidRequest(
+                    f"unknown force {unknown[0]!r}; forces held: {', '.join(sorted(held))}"
+                )
+            wanted = set().union(*(forces_named(f, held) for f in forces))
+            chosen = [d for d in chosen if d.force in wanted]
+        chosen = [
+            d
+            for d in chosen
+            if (since is None or (d.year or 0) >= since)
+            and (until is None or (d.year or 9999) <= until)
+        ]
+        if not chosen:
+            span = f"{since or '…'}-{until or '…'}"
+            raise NotFound(f"no report of {', '.join(forces or ['any force'])} from {span}")
+        return [d.doc_id for d in sorted(chosen, key=lambda d: (d.year or 0, d.doc_id))]
 
     # listing -------------------------------------------------------------------------
 

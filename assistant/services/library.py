@@ -37,10 +37,19 @@ from assistant.embeddings import Embedder
 from assistant.services.limits import FileLimits, check_file
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
+from assistant.store.identities import IdentityStore
 from assistant.store.jobs import JobStore
 from assistant.store.vectors import VectorStore
+from ingest.identity import suffixed
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import PARSER_VERSION, PreparedDocument, discover, file_sha256, prepare
+from ingest.pipeline import (
+    PARSER_VERSION,
+    PreparedDocument,
+    discover,
+    file_sha256,
+    prepare,
+    with_doc_id,
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _ID_BATCH = 1000  # ids per vector-store lookup, well under SQLite's variable limit
@@ -62,6 +71,10 @@ class IngestReport:
     """(doc_id, the file it used to come from) for documents replaced by a new file."""
     chose: list[tuple[str, str]] = field(default_factory=list)
     """(file, doc_id) for every file read, in order: which id each file was stored under."""
+    same_as: list[tuple[str, str]] = field(default_factory=list)
+    """(file, doc_id): the file holds the same report as a stored document (another format)."""
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    """(natural id, id given): a different document already had the natural id."""
     chunks_embedded: int = 0
     chunks_reused: int = 0
     seconds: float = 0.0
@@ -127,6 +140,7 @@ class Library:
         self.vectors = vectors
         self.embedder = embedder
         self.findings = findings
+        self.identities = IdentityStore(db)
         self.jobs = jobs
         self.uploads_dir = uploads_dir
         self.chunk_chars = chunk_chars
@@ -244,15 +258,28 @@ class Library:
                 f"the document makes {len(prepared.chunks)} chunks (limit "
                 f"{self.limits.max_chunks}); split it into smaller documents"
             )
+        same = self.identities.with_content(prepared.content)
+        if same is not None and (previous is None or previous[0] != same):
+            report.unchanged.append(same)
+            report.chose.append((str(path), same))
+            report.same_as.append((str(path), same))
+            return
         doc = prepared.document
         clash = self.db.find_by(doc_id=doc.doc_id)
         if clash and clash[1] != source:
-            if not replace:
+            if self.identities.identity_of(doc.doc_id) not in (None, prepared.identity):
+                taken = {d.doc_id for d in self.db.documents()}
+                prepared = with_doc_id(prepared, suffixed(doc.doc_id, taken), self.chunk_chars)
+                report.renamed.append((doc.doc_id, prepared.document.doc_id))
+                doc, clash = prepared.document, None
+            elif not replace:
                 raise Conflict(
-                    f"its document id '{doc.doc_id}' is already used by {Path(clash[1]).name} "
-                    "(delete that document first, or ingest with --replace)"
+                    f"'{doc.doc_id}' is already held, from {Path(clash[1]).name}, and this file "
+                    "is a new version of that report: ingest with --replace to replace it (or "
+                    "delete that document first)"
                 )
-            report.replaced.append((doc.doc_id, clash[1]))
+            else:
+                report.replaced.append((doc.doc_id, clash[1]))
         embedded = self._store(prepared, source, fingerprint, progress, previous)
         report.chose.append((str(path), doc.doc_id))
         report.chunks_embedded += embedded
@@ -285,14 +312,24 @@ class Library:
             chunks,
             source,
             fingerprint,
-            extra=lambda conn: (
-                self.findings.write(conn, doc.doc_id, prepared.findings),
-                derived(conn) if derived else None,
-            ),
+            extra=lambda conn: self._write_extras(conn, prepared, derived),
         )
         self.vectors.delete(sorted(stale - {c.chunk_id for c in chunks}))
         self.vectors.sync(self.db.generation)
         return embedded
+
+    def _write_extras(
+        self,
+        conn: sqlite3.Connection,
+        prepared: PreparedDocument,
+        derived: Callable[[sqlite3.Connection], None] | None,
+    ) -> None:
+        """Findings, identity and derived indexes, in the document's own write transaction."""
+        doc_id = prepared.document.doc_id
+        self.findings.write(conn, doc_id, prepared.findings)
+        self.identities.write(conn, doc_id, prepared.identity, prepared.content)
+        if derived is not None:
+            derived(conn)
 
     def embed(self, chunks: list[Chunk], label: str, progress: bool) -> tuple[np.ndarray, int]:
         """Vectors for the chunks, reusing stored ones for unchanged chunk ids. Texts are

@@ -22,7 +22,7 @@ from assistant.domain.text import tokens
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
     chunk_id UNINDEXED, doc_id UNINDEXED, kind UNINDEXED, terms, words,
-    tokenize = 'unicode61'
+    tokenize = "unicode61 tokenchars ''''"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical_vocab USING fts5vocab(lexical, 'col');
 CREATE TABLE IF NOT EXISTS doc_terms (
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS doc_terms (
 );
 """
 _RAW = re.compile(r"[a-z0-9]+")
-_SAFE = re.compile(r"^[a-z0-9_]+$")
+_SAFE = re.compile(r"^[a-z0-9_']+$")
+"""What `tokens()` yields (a stem may keep an apostrophe: "children'"); quoted in a query."""
 
 
 def chunk_terms(chunk: Chunk, label: str) -> str:

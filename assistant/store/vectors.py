@@ -7,6 +7,9 @@ would download an ONNX model.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import chromadb
@@ -58,6 +61,40 @@ class LocalEmbeddingFunction(EmbeddingFunction[Documents]):
         return ["cosine"]
 
 
+class _Gate:
+    """Many readers or one writer: queries run side by side; reopening the store waits for them
+    and holds them back until it is done."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class VectorStore:
     """Chunk vectors keyed by `chunk_id`, with enough metadata to filter by document/section."""
 
@@ -66,6 +103,8 @@ class VectorStore:
         self.embedder = embedder
         self._batch: int | None = None
         self._generation: int | None = None
+        self._gate = _Gate()
+        self._sync_lock = threading.Lock()
         self._open()
 
     def _open(self) -> None:
@@ -89,10 +128,11 @@ class VectorStore:
 
     def sync(self, generation: int) -> None:
         """Reopen when the store's generation moved since this process last looked (or wrote):
-        another process changed it."""
-        if self._generation is not None and generation != self._generation:
-            self.refresh()
-        self._generation = generation
+        another process may have changed it. One thread reopens; the others wait."""
+        with self._sync_lock:
+            if self._generation is not None and generation != self._generation:
+                self.refresh()
+            self._generation = generation
 
     def refresh(self) -> None:
         """Re-read the store after another process changed it. An embedded Chroma keeps its
@@ -100,10 +140,11 @@ class VectorStore:
         a Chroma server is shared by every process and needs nothing."""
         if self.settings.chroma_host:
             return
-        identifier = getattr(self.client, "_identifier", None)
-        if identifier is not None:
-            SharedSystemClient._identifier_to_system.pop(identifier, None)
-        self._open()
+        with self._gate.writing():
+            identifier = getattr(self.client, "_identifier", None)
+            if identifier is not None:
+                SharedSystemClient._identifier_to_system.pop(identifier, None)
+            self._open()
 
     @property
     def batch_size(self) -> int:
@@ -119,56 +160,64 @@ class VectorStore:
         vectors = np.asarray(embeddings, dtype=np.float32)
         for i in range(0, len(chunks), self.batch_size):
             batch = chunks[i : i + self.batch_size]
-            self.collection.upsert(
-                ids=[c.chunk_id for c in batch],
-                embeddings=vectors[i : i + len(batch)],
-                documents=[c.text for c in batch],
-                metadatas=[_metadata(c, doc_label) for c in batch],
-            )
+            with self._gate.reading():
+                self.collection.upsert(
+                    ids=[c.chunk_id for c in batch],
+                    embeddings=vectors[i : i + len(batch)],
+                    documents=[c.text for c in batch],
+                    metadatas=[_metadata(c, doc_label) for c in batch],
+                )
 
     def get_embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
-        got = self.collection.get(ids=ids, include=["embeddings"])
+        with self._gate.reading():
+            got = self.collection.get(ids=ids, include=["embeddings"])
         vectors = got["embeddings"] if got["embeddings"] is not None else []
         return {
             i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors, strict=True)
         }
 
     def ids_for_doc(self, doc_id: str) -> set[str]:
-        return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+        with self._gate.reading():
+            return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), self.batch_size):
-            self.collection.delete(ids=ids[i : i + self.batch_size])
+            with self._gate.reading():
+                self.collection.delete(ids=ids[i : i + self.batch_size])
 
     def delete_doc(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
+        with self._gate.reading():
+            self.collection.delete(where={"doc_id": doc_id})
 
     def query(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first."""
-        k = min(k, self.count())
-        if k <= 0:
-            return []
-        res = self.collection.query(
-            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-            n_results=k,
-            where=where,
-            include=["distances"],
-        )
+        with self._gate.reading():
+            k = min(k, self.collection.count())
+            if k <= 0:
+                return []
+            res = self.collection.query(
+                query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+                n_results=k,
+                where=where,
+                include=["distances"],
+            )
         ids = res["ids"][0]
         distances = res["distances"][0] if res["distances"] else []
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
     def count(self) -> int:
-        return self.collection.count()
+        with self._gate.reading():
+            return self.collection.count()
 
     def heartbeat(self) -> bool:
         """True if the client answers (a server can go away after we connected)."""
         try:
-            self.client.heartbeat()
+            with self._gate.reading():
+                self.client.heartbeat()
         except Exception:
             return False
         return True

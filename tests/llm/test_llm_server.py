@@ -27,7 +27,7 @@ from llama_kit import (
 from test_llm_answerer import assert_quotes_exact
 
 from assistant.answer.citations import strip_invalid
-from assistant.answer.llm import ANSWER_TOKENS, REFUSAL
+from assistant.answer.llm import ANSWER_TOKENS, REFUSAL, LLMError
 from assistant.answer.pipeline import Event
 from assistant.core import Assistant
 from assistant.domain.records import Answer
@@ -246,15 +246,27 @@ def test_the_cli_answers_through_the_server(
     assert citation["n"] == 1 and citation["quote"]
 
 
-def test_a_server_error_is_reported(
+def test_a_server_that_fails_mid_request_is_reported(
     sample_assistant: Assistant, embedder: Embedder, llama_server: LlamaServer
 ) -> None:
-    """The prompt does not fit the model's context: the server answers 400 and says why."""
+    """The prompt does not fit the model's context. Streaming, this server answers 200 and then
+    nothing at all (the reason goes to its log only): we say so, and where to look."""
     url = llama_server.base_url
     assistant = assistant_on(sample_assistant, embedder, url, TINY_CONTEXT)
     try:
         message = _fails_over(assistant, QUESTION)
+        assert message == (
+            f"the LLM at {url} ended its reply before the first word; its log says why (a "
+            "prompt longer than the model's context, for one)"
+        )
+        assert "exceed context window of 256" in llama_server.tail()
+        # asked without streaming, the same server answers 400 and its reason is passed on
+        passages = assistant.asker.prepare(QUESTION, None, None, None, "extractive")[2]
+        assert assistant.llm is not None
+        with pytest.raises(LLMError) as failed:
+            assistant.llm.generate(QUESTION, passages)
     finally:
         assistant.close()
-    assert message.startswith(f"the LLM at {url} answered HTTP 400: ")
-    assert "context window" in message
+    assert str(failed.value).startswith(
+        f"the LLM at {url} answered HTTP 400: This model's maximum context length is 256 tokens."
+    )

@@ -25,6 +25,7 @@ QUESTIONS = [
     "missing children return interviews",
 ]
 
+
 def post(client: httpx.Client, path: str, body: dict) -> httpx.Response:
     """POST JSON as a client in any language may: `\\udfff` escapes included (httpx itself
     refuses to encode a lone surrogate)."""
