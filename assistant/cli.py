@@ -8,6 +8,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from assistant.domain.errors import (
@@ -310,11 +311,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     library = assistant.library
 
     class Server(uvicorn.Server):
-        def handle_exit(self, sig: int, frame: object) -> None:
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             """On SIGTERM or Ctrl-C, cancel a running ingest at its next chunk batch (the
             document is left as it was), so shutdown takes seconds, not the whole ingest."""
             library.cancel()
-            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            super().handle_exit(sig, frame)
 
     print(f"Inspection Assistant on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     print(mode)

@@ -102,7 +102,9 @@ def load_settings(**overrides: object) -> Settings:
     """Settings from the environment (and `overrides`); raises `SettingsError` with one line per
     bad variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings takes kwargs
+        # BaseSettings reads the environment in __init__, so overrides go in as keywords, which
+        # mypy cannot match to the typed fields.
+        return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         problems = "; ".join(
             f"{_PREFIX}{str(e['loc'][0]).upper()}: {e['msg']} (got {e.get('input')!r})"

@@ -258,8 +258,12 @@ class _Extractor:
                 lines = _items(block)
                 tops = [line for _, _, line, nested in lines if not nested]
                 introduced = pending is not None and pending[2].rstrip().endswith(":")
-                if introduced and not any(_RECOMMEND.search(t) for t in tops):
-                    start, _, lead, subs = pending  # type: ignore[misc]
+                if (
+                    pending is not None
+                    and introduced
+                    and not any(_RECOMMEND.search(t) for t in tops)
+                ):
+                    start, _, lead, subs = pending
                     pending = (start, block.end, lead, subs + [_clean_item(x[2]) for x in lines])
                     continue
                 for start, end, line, nested in lines:

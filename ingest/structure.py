@@ -12,7 +12,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.domain.records import Document, GuidanceRef, Judgment, Section, SectionKind
+from assistant.domain.records import (
+    Document,
+    DocumentKind,
+    GuidanceRef,
+    Judgment,
+    Section,
+    SectionKind,
+)
 from assistant.domain.words import GRADES
 from ingest.blocks import Block, BlockType, split_blocks, table_rows
 from ingest.identity import doc_id as make_doc_id
@@ -86,7 +93,7 @@ class ParsedDocument:
         return next(s for s in self.sections if s.section_id == section_id)
 
 
-def _document_kind(title: str, blocks: list[Block]) -> str:
+def _document_kind(title: str, blocks: list[Block]) -> DocumentKind:
     """An inspection report, guidance, a letter (a salutation near the top), or other."""
     lowered = title.lower()
     if "guidance" in lowered or "working together" in lowered:
@@ -204,7 +211,19 @@ def _demote_letter_lines(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _metadata(front: list[Block], blocks: list[Block]) -> dict[str, str | int | None]:
+@dataclass(frozen=True)
+class _Meta:
+    """What a document's front matter says about it."""
+
+    title: str
+    force: str | None
+    period: str | None
+    year: int | None
+    published: str | None
+    publisher: str | None
+
+
+def _metadata(front: list[Block], blocks: list[Block]) -> _Meta:
     lines = [line.strip() for b in front for line in b.text.split("\n") if line.strip()]
     title = lines[0] if lines else ""
     # "Staffordshire Police 12–23 May 2025": a title page's lines joined by a web page or a
@@ -230,14 +249,7 @@ def _metadata(front: list[Block], blocks: list[Block]) -> dict[str, str | int | 
         published = found.group(1) if found else None
     if year is None and published:
         year = int(published[-4:])
-    return {
-        "title": title,
-        "force": force,
-        "period": period,
-        "year": year,
-        "published": published,
-        "publisher": publisher,
-    }
+    return _Meta(title, force, period, year, published, publisher)
 
 
 def _guidance(nt: NormalisedText, text: str) -> list[GuidanceRef]:
@@ -413,9 +425,9 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
 
     _assign_pages(sections, printed_pages, nt)
 
-    force = meta["force"]
-    title = str(meta["title"]) or source_file
-    year = meta["year"]
+    force = meta.force
+    title = meta.title or source_file
+    year = meta.year
     kind = _document_kind(title, blocks)
     who = str(force).removesuffix(" Police").removesuffix(" Constabulary") if force else None
     doc_id = make_doc_id(
@@ -424,12 +436,12 @@ def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:
     document = Document(
         doc_id=doc_id,
         title=f"{title}: {force}" if force and force not in title else title,
-        publisher=meta["publisher"],  # type: ignore[arg-type]
-        force=force,  # type: ignore[arg-type]
-        kind=kind,  # type: ignore[arg-type]
-        inspection_period=meta["period"],  # type: ignore[arg-type]
-        published=meta["published"],  # type: ignore[arg-type]
-        year=year,  # type: ignore[arg-type]
+        publisher=meta.publisher,
+        force=force,
+        kind=kind,
+        inspection_period=meta.period,
+        published=meta.published,
+        year=year,
         source_file=source_file,
         sha256=sha256,
         guidance=_guidance(nt, text),

@@ -14,7 +14,11 @@ from assistant.retrieve.vocabulary import Vocabulary
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_QUESTION = re.compile(
-    r"\b(?:how many|how much|number of|what (?:percentage|proportion|share) of)\s+(.+)", re.I
+    r"\b(?:how many|how much|number of|what (?:percentage|proportion|share) of)\s+(.+)"
+    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s )?(?:average|mean|median|total|"
+    r"annual) (.+)"
+    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s )?((?:[\w-]+ ){0,3}rates?)\b",
+    re.I,
 )
 _PHRASE_END = re.compile(
     r"\b(?:did|does|do|were|was|are|is|have|has|had|went|go|got|get|in|on|at|for|from|by|"
@@ -24,6 +28,9 @@ _PHRASE_END = re.compile(
 _FIGURE = re.compile(
     r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b|\bhalf\b", re.I
 )
+_GENERIC_HEAD = re.compile(r"rates?|times?|levels?|figures?|numbers?", re.I)
+"""Heads that need their modifier to name a subject ("charge rate", "response time")."""
+_DEADLINE = re.compile(r"\bwithin (?:[\w-]+ ){1,2}(?:days?|weeks?|months?|years?)\b", re.I)
 _MONEY_EVIDENCE = re.compile(r"£|\bbudget\b|\bspen[dt]\b|\bfunding of\b|\bmillion\b", re.I)
 
 
@@ -60,7 +67,10 @@ def counted_subject(question: str) -> str | None:
     match = _COUNT_QUESTION.search(question)
     if not match:
         return None
-    phrase = _PHRASE_END.split(match.group(1), maxsplit=1)[0].split()
+    counted = next(g for g in match.groups() if g)
+    phrase = _PHRASE_END.split(counted, maxsplit=1)[0].split()
+    if len(phrase) >= 2 and _GENERIC_HEAD.fullmatch(phrase[-1]):
+        return " ".join(phrase[-2:])
     return phrase[-1] if phrase else None
 
 
@@ -68,17 +78,75 @@ def has_figure(text: str) -> bool:
     return bool(_FIGURE.search(text))
 
 
-def figure_about(subject: str, texts: Sequence[str], terms: Vocabulary | None) -> int | None:
+def foreign_years(question: str, documents: Iterable[Document]) -> list[str]:
+    """Years the question names that are no document's own year: a figure "in 2024" must say
+    2024, since a 2025 report's figures are not 2024's."""
+    own = {str(d.year) for d in documents if d.year}
+    return [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in own]
+
+
+def partial_years(question: str, documents: Iterable[Document], evidence: str) -> list[int]:
+    """The uncovered years of a question that also asks about a covered one ("2021 and 2024"):
+    answered for the covered year, with a caveat naming the rest."""
+    held = document_years(documents)
+    missing = uncovered_years(question, documents, evidence)
+    asked = {int(y) for y in _YEAR.findall(question)}
+    return missing if missing and asked & held else []
+
+
+_PERSON_QUESTION = re.compile(
+    r"\b(?:name of|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s )?(?:current |new |"
+    r"former |present )?(?:[\w-]+ ){0,2}(?:constable|superintendent|inspector|commissioner|"
+    r"sergeant|officer|director|manager|head)s?\b",
+    re.I,
+)
+_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.? [A-Z][a-z]+|\b([A-Z][a-z]+) ([A-Z][a-z]+)\b"
+)
+_NOT_NAMES = frozenset(
+    tokens(
+        "police act council children child safeguarding partnership board team unit office "
+        "college policing service national operation majesty inspectorate constabulary "
+        "staffordshire stoke trent county city chief local home social care health probation "
+        "court crown public protection force"
+    )
+)
+
+
+def asks_for_person(question: str) -> bool:
+    """ "What is the name of the chief constable", "who is the detective superintendent...":
+    the answer must be a person's name, not a role."""
+    return bool(_PERSON_QUESTION.search(question))
+
+
+def names_person(texts: Sequence[str]) -> bool:
+    """Whether any text names a person (a title and surname, or two capitalised words that are
+    not an organisation, place or heading)."""
+    for text in texts:
+        for match in _NAME.finditer(text):
+            words = [w for w in match.groups() if w]
+            found = tokens(" ".join(words))
+            if len(found) == len(words) and not any(t in _NOT_NAMES for t in found):
+                return True
+    return False
+
+
+def figure_about(
+    subject: str, texts: Sequence[str], terms: Vocabulary | None, years: Sequence[str] = ()
+) -> int | None:
     """Index of the first text holding a figure and the counted subject (or what its
-    abbreviation or everyday word stands for), or None."""
-    wanted = set(tokens(subject))
+    abbreviation or everyday word stands for) and naming each of `years`, or None."""
+    readings = [set(tokens(subject))]
     if terms is not None:
-        for meaning in terms.expansions(subject):
-            wanted |= set(tokens(meaning))
-    if not wanted:
+        readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
+    readings = [r for r in readings if r]
+    if not readings:
         return None
     for index, text in enumerate(texts):
-        if has_figure(text) and wanted & set(tokens(text)):
+        words = set(tokens(text))
+        figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", text)))
+        about = any(r <= words for r in readings)
+        if figure and about and all(y in text for y in years):
             return index
     return None
 

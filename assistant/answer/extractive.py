@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answer.answerability import (
+    asks_for_person,
     counted_subject,
     figure_about,
+    foreign_years,
     money_in,
+    names_person,
+    partial_years,
     periods,
     uncovered_years,
 )
+from assistant.answer.rewrite import own_words
 from assistant.answer.units import Unit, answer_units, render_unit
 from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind
 from assistant.domain.text import tokens, weighted_coverage
@@ -65,9 +70,6 @@ class Draft:
     citations: list[Citation]
     refused: bool
     reason: str | None = None
-    evidence: list[str] = field(default_factory=list)
-    """Chunk ids the answer rests on, strongest first (the lead's passage, then by best unit
-    score): the order the ask path ranks its passages in."""
 
 
 @dataclass
@@ -203,7 +205,9 @@ class ExtractiveAnswerer:
             )
         strong = [c for c in ranked if c.score >= cfg.refusal_threshold][: cfg.evidence_units]
         texts = [_text(c) for c in strong]
-        years = uncovered_years(question, documents.values(), " ".join(texts))
+        evidence = " ".join(texts)
+        partial = partial_years(question, documents.values(), evidence)
+        years = [] if partial else uncovered_years(question, documents.values(), evidence)
         if years:
             return self.refusal(
                 passages,
@@ -213,16 +217,19 @@ class ExtractiveAnswerer:
             )
         if not ranked or ranked[0].score < cfg.refusal_threshold:
             return self.refusal(passages, documents, WEAK)
-        if asks_for_money(question) and not money_in(texts):
+        asked = own_words(question)
+        if asks_for_money(asked) and not money_in(texts):
             return self.refusal(passages, documents, "no report gives a budget or spending figure")
+        if asks_for_person(asked) and not names_person(texts):
+            return self.refusal(passages, documents, "no report names the person asked about")
         lead: _Candidate | None = None
-        subject = counted_subject(question)
+        subject = counted_subject(asked)
         if subject is not None:
-            found = figure_about(subject, texts, terms)
+            found = figure_about(subject, texts, terms, foreign_years(question, documents.values()))
             if found is None:
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
             lead = strong[found]
-        elif asks_for_practice(question):
+        elif asks_for_practice(asked):
             lead = next((c for c in strong if _SHOULD.search(_text(c))), None)
 
         top = ranked[0]
@@ -235,9 +242,7 @@ class ExtractiveAnswerer:
                 if c.passage.chunk.chunk_id == top.passage.chunk.chunk_id
                 and c.score >= top.score - cfg.story_margin
             ]
-            return _with_evidence(
-                self.compose(story[: cfg.max_story_units], documents, comparison), ranked
-            )
+            return self.compose(story[: cfg.max_story_units], documents, comparison)
 
         floor = max(cfg.refusal_threshold, ranked[0].score - cfg.margin)
         chosen: list[_Candidate] = []
@@ -260,7 +265,16 @@ class ExtractiveAnswerer:
                 break
         if lead is not None and not comparison:
             chosen = [lead, *[c for c in chosen if not _overlaps(c, lead)]][: cfg.max_units]
-        return _with_evidence(self.compose(chosen, documents, comparison, lead), ranked, lead)
+        draft = self.compose(chosen, documents, comparison, lead)
+        if comparison:
+            draft.text += "".join(
+                f"\n\nThe {documents[d].label} report does not cover this."
+                for d in sorted(docs_in_play - set(per_doc))
+                if d in documents
+            )
+        if partial:
+            draft.text += "\n\n" + caveat(chosen, documents, partial)
+        return draft
 
     def compose(
         self,
@@ -332,13 +346,19 @@ class ExtractiveAnswerer:
         )
 
 
-def _with_evidence(
-    draft: Draft, ranked: list[_Candidate], lead: _Candidate | None = None
-) -> Draft:
-    """The draft with its passages ordered by the evidence they gave: the lead's first."""
-    order = [lead] if lead is not None else []
-    draft.evidence = list(dict.fromkeys(c.passage.chunk.chunk_id for c in [*order, *ranked]))
-    return draft
+def caveat(chosen: list[_Candidate], documents: dict[str, Document], missing: list[int]) -> str:
+    """The line that says what the answer covers and what it cannot ("The reports give this
+    for 2021 but nothing for 2024")."""
+    given = sorted(
+        {
+            str(documents[c.passage.chunk.doc_id].year)
+            for c in chosen
+            if c.passage.chunk.doc_id in documents
+        }
+        - {"None"}
+    )
+    covered = f" for {' and '.join(given)}" if given else ""
+    return f"The reports give this{covered} but nothing for {', '.join(map(str, missing))}."
 
 
 def _text(c: _Candidate) -> str:

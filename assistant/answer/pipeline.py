@@ -202,7 +202,6 @@ class AskPipeline:
                 yield Event("replace", draft.text)
         else:
             draft = self._extractive(question, standalone, vector, passages, comparison)
-            passages = by_evidence(passages, draft.evidence)
             led = self._findings_led(standalone, vector, draft, filters)
             if led is not None:
                 draft, cited = led
@@ -230,13 +229,6 @@ class AskPipeline:
         if conversation_id is not None:
             self.conversations.record(conversation_id, answer)
         yield Event("answer", answer)
-
-
-def by_evidence(passages: list[ScoredChunk], evidence: Sequence[str]) -> list[ScoredChunk]:
-    """The passages reordered by the evidence the answer drew from them (strongest first; the
-    rest keep the retriever's order), so `Answer.passages` lists what the answer rests on first."""
-    rank = {cid: i for i, cid in enumerate(evidence)}
-    return sorted(passages, key=lambda p: rank.get(p.chunk.chunk_id, len(rank)))
 
 
 def _pieces(text: str) -> list[str]:

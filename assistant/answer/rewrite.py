@@ -21,6 +21,17 @@ _LEANING = re.compile(
     re.I,
 )
 
+_CHANGE = re.compile(
+    r"\b(?:improv\w*|better|worse|changed?|progress\w*|still|any ?more|since)\b", re.I
+)
+
+
+def own_words(standalone: str) -> str:
+    """A rewritten follow-up without the earlier question attached: what the user asked now,
+    which decides the answer's type (a figure, a name), while the attached topic only helps
+    retrieval."""
+    return _ABOUT.sub("", standalone)
+
 
 def needs_context(question: str) -> bool:
     """Whether a question leans on earlier turns: very short, or opening with "and", or
@@ -44,6 +55,9 @@ def _rewrite_one(question: str, previous: str | None) -> str:
         return question
     previous = _ABOUT.sub("", previous)
     years = _YEAR.findall(question)
+    if _CHANGE.search(question):
+        # "Has that improved by 2025?" compares with the earlier question's report, not replaces it.
+        return f"{question} (about: {previous})"
     if years and len(tokens(_YEAR.sub("", question))) <= 2:
         if _YEAR.search(previous):
             return _YEAR.sub(years[0], previous)

@@ -111,9 +111,13 @@ class AccessPolicy:
         if not key:
             return None
         given = key.encode("utf-8", "replace")
-        for role, keys in (("full", self.full), ("readonly", self.readonly)):
+        roles: tuple[tuple[Role, list[str]], ...] = (
+            ("full", self.full),
+            ("readonly", self.readonly),
+        )
+        for role, keys in roles:
             if any(hmac.compare_digest(given, k.encode()) for k in keys):
-                return Caller(who=self.fingerprint(key), role=role)  # type: ignore[arg-type]
+                return Caller(who=self.fingerprint(key), role=role)
         return None
 
     def for_request(

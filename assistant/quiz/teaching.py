@@ -93,7 +93,8 @@ _GENERIC_HEADINGS = re.compile(
 _MAX_OPTION_WORDS = 28
 _CONTRAST = re.compile(r",?\s+\b(?:but|although|though|however|despite)\b\s+", re.I)
 _CASE_PARAGRAPH = re.compile(
-    r"^(?:[^.]{0,60}\b(?:in|for) (?:one|another|a|an) (?:case|incident|investigation|example)\b|"
+    r"^(?:[^.]{0,60}\b(?:in|for) (?:one|another|a|an) (?:[\w-]+ ){0,4}"
+    r"(?:case|incident|investigation|example|record)\b|"
     r"(?:We|Inspectors) (?:reviewed|examined|looked at|saw) (?:a|one|the) case\b|"
     r"[^.]{0,80}\b(?:an? |one-|two-|\d{1,2}-)(?:year|month|week)-old\b)",
     re.I,

@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from assistant.domain.errors import TooLarge
 
@@ -38,7 +39,7 @@ class FileLimits:
         return self.max_chunks * self.chunk_chars * 2
 
 
-def _count(stream: zipfile.ZipExtFile, pattern: re.Pattern[bytes], limit: int) -> int:
+def _count(stream: IO[bytes], pattern: re.Pattern[bytes], limit: int) -> int:
     """Occurrences of `pattern` in a stream, read a block at a time; stops past `limit`."""
     count, tail = 0, b""
     while block := stream.read(_READ):

@@ -130,7 +130,8 @@ class ConversationStore:
 
     def delete(self, conversation_id: str, owner: str | None = None) -> bool:
         """Delete a conversation (with `owner`, only theirs); whether one was deleted."""
-        sql, params = "DELETE FROM conversations WHERE conversation_id = ?", (conversation_id,)
+        sql = "DELETE FROM conversations WHERE conversation_id = ?"
+        params: tuple[str, ...] = (conversation_id,)
         if owner is not None:
             sql, params = sql + " AND owner = ?", (conversation_id, owner)
         with self.db.transaction() as conn:

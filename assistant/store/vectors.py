@@ -123,6 +123,8 @@ class VectorStore:
         self.collection = self.client.get_or_create_collection(
             settings.collection,
             configuration={"hnsw": {"space": "cosine"}},
+            # Chroma types the parameter as EmbeddingFunction[Embeddable] (texts or images);
+            # ours takes texts only, which the invariant generic cannot express.
             embedding_function=LocalEmbeddingFunction(self.embedder),  # type: ignore[arg-type]
         )
 
@@ -200,7 +202,7 @@ class VectorStore:
             if k <= 0:
                 return []
             res = self.collection.query(
-                query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+                query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
                 n_results=k,
                 where=where,
                 include=["distances"],

@@ -8,6 +8,7 @@ they are in the document rather than being appended at the end.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.table import Table
@@ -47,7 +48,7 @@ def _style_name(paragraph: Paragraph) -> str:
 def _list_level(paragraph: Paragraph, style: str) -> int | None:
     """The nesting level if the paragraph is a list item, else None."""
     p_pr = paragraph._p.pPr
-    num_pr = p_pr.numPr if p_pr is not None else None
+    num_pr: Any = p_pr.numPr if p_pr is not None else None  # python-docx types it loosely
     if num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0:
         return int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
     if style.startswith("List"):

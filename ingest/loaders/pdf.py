@@ -311,7 +311,7 @@ def _page_blocks(
             # Back at the bullets' margin without a bullet: the list has ended.
             item_x = None
             blocks.append([line.text])
-        elif layout.is_short(previous) and layout.is_short(line):  # type: ignore[arg-type]
+        elif previous is not None and layout.is_short(previous) and layout.is_short(line):
             blocks[-1].append(line.text)  # a run of short lines (a list without bullet text)
         else:
             blocks[-1][-1] = _join(blocks[-1][-1], line.text)
