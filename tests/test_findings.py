@@ -511,6 +511,6 @@ def test_findings_survive_a_failed_reingest_and_go_with_their_document(
     assert after[2].sub_points == ["in every custody suite", "at night"]
     assert after[:2] == before[:2]  # unchanged findings keep their ids
 
-    assert writable.remove("northshire-2024")
+    writable.remove("northshire-2024")
     assert store.findings() == []
     assert writable.db.query("SELECT COUNT(*) AS n FROM findings")[0]["n"] == 0

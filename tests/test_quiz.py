@@ -78,8 +78,11 @@ def test_questions_are_sound_and_cited(sample_assistant: Assistant, quiz: QuizRe
     assert len(quiz.questions) == 12
     assert {q.type for q in quiz.questions} == set(ALL_TYPES)
     assert len({q.id for q in quiz.questions}) == 12
-    # one question per passage sentence: none gives another's answer away
-    assert len({(q.citation.doc_id, q.citation.start) for q in quiz.questions}) == 12
+    # several may share a passage, but none shows another's answer
+    for q in quiz.questions:
+        for other in quiz.questions:
+            if other is not q and q.type != "short":
+                assert not any(contains(other.stem, q.options[i]) for i in q.right), q.stem
     assert any("Police detention" in q.citation.section_path[0] for q in quiz.questions)
     for q in quiz.questions:
         assert_sound(sample_assistant, q)
@@ -98,9 +101,10 @@ def test_distractors_are_of_the_same_kind(sample_assistant: Assistant) -> None:
     questions = []
     for seed in range(3):
         for topic in ("missing children", "graded judgment working with safeguarding partners"):
-            questions += sample_assistant.quiz.run(
-                topic=topic, n=15, types=["mcq"], seed=seed, kinds=["figure", "finding"]
-            ).questions
+            for kind in ("figure", "finding"):
+                questions += sample_assistant.quiz.run(
+                    topic=topic, n=15, types=["mcq"], seed=seed, kinds=[kind]
+                ).questions
     figures = [q for q in questions if q.kind == "figure"]
     assert figures
     for q in figures:

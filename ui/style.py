@@ -36,6 +36,7 @@ a.cite { display: inline-block; padding: 0 4px; margin: 0 1px; border-radius: 4p
   text-decoration: none !important; cursor: pointer; line-height: 1.5; }
 a.cite:hover, a.cite.active { background: #1a56db; color: #fff !important; }
 
+#chat .message .prose { opacity: 1 !important; }  /* Gradio dims the latest message */
 .ia-answer p { margin: 0 0 8px 0; }
 .ia-answer ul, .ia-answer ol { margin: 0 0 8px 0; padding-left: 1.4em; }
 .ia-answer ul { list-style: disc; }

@@ -57,7 +57,7 @@ def chat_model(settings: Settings, max_tokens: int = DEFAULT_TOKENS) -> BaseChat
     return ChatOpenAI(
         base_url=settings.llm_base_url,
         model=settings.llm_model,
-        api_key=settings.llm_api_key,  # type: ignore[arg-type]
+        api_key=settings.llm_api_key,
         timeout=settings.llm_timeout_s,
         max_retries=0,
         temperature=0,
