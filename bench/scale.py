@@ -40,6 +40,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 _ROOT = _HERE.parent
@@ -187,6 +188,13 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike getrusage's maxrss, it is not carried
+    over from the parent across fork and exec)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -197,7 +205,7 @@ def disk_mb(path: Path) -> float:
 # -- the serving side, run in a fresh process on the warm store ------------------------------
 
 
-def serve_probe(gold: Path, limit: int, hashed: bool = False) -> dict[str, object]:
+def serve_probe(gold: Path, limit: int, hashed: bool = False) -> dict[str, Any]:
     """From process start (imports included) to the first answer; then search/ask timings,
     hit@5, the lexical index timed alone, and this process's peak RSS. Each question's encoding
     is timed on its own first and then served from a memo, so the search/ask rows show what
@@ -364,7 +372,7 @@ def ingest(data_dir: Path, files: list[Path], vectors: str, collection: str) -> 
     }
 
 
-def measure(factor: int, args: argparse.Namespace) -> dict[str, object]:
+def measure(factor: int, args: argparse.Namespace) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix=f"scale-{factor}x-", dir=args.scratch))
     try:
         files = build_corpus(args.sample_dir, factor, root / "corpus")
@@ -389,7 +397,7 @@ def measure(factor: int, args: argparse.Namespace) -> dict[str, object]:
             shutil.rmtree(root, ignore_errors=True)
 
 
-def table(results: list[dict[str, object]], vectors: str) -> str:
+def table(results: list[dict[str, Any]], vectors: str) -> str:
     head = (
         "| factor | documents / chunks | ingest chunks/s | vs raw encoder | first answer (s) | "
         "search p50 / p95 (ms) | ask p50 / p95 (ms) | question encoding p50 / p95 (ms) | "
@@ -399,20 +407,20 @@ def table(results: list[dict[str, object]], vectors: str) -> str:
     lines = [head, "|" + " --- |" * 13]
     for r in results:
         s, a, e, lex = r["search_ms"], r["ask_ms"], r["encode_ms"], r["lexical"]
-        ratio = r["raw_s"] / r["ingest_s"]  # type: ignore[operator]
+        ratio = r["raw_s"] / r["ingest_s"]
         mode = {"model": "", "hash": " (copies hashed)", "hash-all": " (all hashed)"}[vectors]
         mode = "" if r["factor"] == 1 and vectors == "hash" else mode
         lines.append(
             f"| {r['factor']}x | {r['documents']} / {r['chunks']} "
-            f"| {r['chunks'] / r['ingest_s']:.1f}{mode} "  # type: ignore[operator]
+            f"| {r['chunks'] / r['ingest_s']:.1f}{mode} "
             f"| {'n/a' if ratio != ratio else f'{ratio:.2f}'} "
             f"| {r['first_answer_s']:.1f} "
-            f"| {percentile(s, 50):.0f} / {percentile(s, 95):.0f} "  # type: ignore[arg-type]
-            f"| {percentile(a, 50):.0f} / {percentile(a, 95):.0f} "  # type: ignore[arg-type]
-            f"| {percentile(e, 50):.0f} / {percentile(e, 95):.0f} "  # type: ignore[arg-type]
+            f"| {percentile(s, 50):.0f} / {percentile(s, 95):.0f} "
+            f"| {percentile(a, 50):.0f} / {percentile(a, 95):.0f} "
+            f"| {percentile(e, 50):.0f} / {percentile(e, 95):.0f} "
             f"| {r['hit_at_5']:.2f} "
-            f"| {lex['fts5_p95_ms']:.1f} / {lex.get('bm25s_p95_ms', float('nan')):.1f} "  # type: ignore[index,union-attr]
-            f"| {lex.get('bm25s_build_s', float('nan')):.1f} "  # type: ignore[union-attr]
+            f"| {lex['fts5_p95_ms']:.1f} / {lex.get('bm25s_p95_ms', float('nan')):.1f} "
+            f"| {lex.get('bm25s_build_s', float('nan')):.1f} "
             f"| {r['rss_mb']:.0f} / {r['ingest_rss_mb']:.0f} | {r['disk_mb']:.0f} |"
         )
     return "\n".join(lines)
@@ -438,6 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         results.append(measure(factor, args))
         r = results[-1]
+        print(json.dumps(r), file=sys.stderr)
         print(
             f"{factor}x: {r['documents']} documents, {r['chunks']} chunks "
             f"({r['unique_chunk_texts']} distinct texts), {r['sentences']} sentences; "

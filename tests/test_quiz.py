@@ -100,11 +100,14 @@ def test_same_seed_same_quiz_other_seed_other(sample_assistant: Assistant) -> No
 def test_distractors_are_of_the_same_kind(sample_assistant: Assistant) -> None:
     questions = []
     for seed in range(3):
-        for topic in ("missing children", "graded judgment working with safeguarding partners"):
-            for kind in ("figure", "finding"):
-                questions += sample_assistant.quiz.run(
-                    topic=topic, n=15, types=["mcq"], seed=seed, kinds=[kind]
-                ).questions
+        for topic, kind in (
+            ("missing children", "figure"),
+            ("missing children", "finding"),
+            ("graded judgment working with safeguarding partners", "finding"),
+        ):
+            questions += sample_assistant.quiz.run(
+                topic=topic, n=15, types=["mcq"], seed=seed, kinds=[kind]
+            ).questions
     figures = [q for q in questions if q.kind == "figure"]
     assert figures
     for q in figures:
@@ -182,6 +185,17 @@ def test_quotas() -> None:
 def test_gift_escaping_round_trip() -> None:
     for text in ("a ~ b = c # d { e } f : g \\ h", "Source: x › y (p. 3)", "50% #1"):
         assert parse_gift(f"::t::{escape(text)} {{=ok}}")[0]["stem"] == text
+
+
+def test_exports_show_document_html_and_never_run_it(quiz: QuizResult) -> None:
+    """Report text is data: HTML in a passage reaches GIFT and Markdown as entities."""
+    hostile = '<img src=x onerror="alert(1)"> & <script>steal()</script>'
+    question = quiz.questions[0].model_copy(update={"stem": f"{hostile} Which?"})
+    for fmt in ("gift", "md"):
+        text = export([question], fmt, "t")
+        assert "<script>" not in text and "<img" not in text, fmt
+        assert "&lt;script&gt;" in text, fmt
+    assert parse_gift(to_gift([question], "t"))[0]["stem"] == f"{hostile} Which?"
 
 
 def test_gift_read_back(quiz: QuizResult) -> None:

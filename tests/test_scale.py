@@ -6,13 +6,18 @@ are about which documents answer, not how well."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
+import httpx
 import pytest
 from cli_runner import REPO_ROOT, run_cli
+from live_server import free_port
 
 from assistant.core import Assistant
 from assistant.domain.records import SearchFilters
@@ -153,3 +158,69 @@ def test_the_scale_bench_prints_its_table(tmp_path: Path, bench: ModuleType, cap
     table = capsys.readouterr().out
     row = next(line for line in table.splitlines() if line.startswith("| 2x |"))
     assert "| 4 / " in row and "(all hashed)" in row
+
+
+def _report(name: str, word: str) -> str:
+    return (
+        f"{name} Constabulary: custody review 2030\n\nPublished 1 March 2030\n\n"
+        f"Chapter 1: Custody visits\n\n1.1 Every child detained must be offered a {word} "
+        "blanket within forty minutes of arrival, and the visit is recorded in the ledger.\n"
+    )
+
+
+def test_two_workers_see_each_others_writes(chroma_server: tuple[str, int], tmp_path: Path) -> None:
+    """`serve --workers 2` over a Chroma server: a document another process ingests is listed
+    and found by whichever worker answers next."""
+    host, port = chroma_server
+    data_dir = tmp_path / "store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IA_")}
+    env |= {
+        "IA_DATA_DIR": str(data_dir),
+        "IA_CHROMA_HOST": host,
+        "IA_CHROMA_PORT": str(port),
+        "IA_COLLECTION": "two-workers",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    first, second = tmp_path / "harbourshire.txt", tmp_path / "fenshire.txt"
+    first.write_text(_report("Harbourshire", "marmalade"), encoding="utf-8")
+    second.write_text(_report("Fenshire", "tangerine"), encoding="utf-8")
+    cli = [sys.executable, "-m", "assistant"]
+    ingest = subprocess.run([*cli, "ingest", "--quiet", str(first)], env=env, cwd=tmp_path)
+    assert ingest.returncode == 0
+    web = free_port()
+    server = subprocess.Popen(
+        [*cli, "serve", "--no-ui", "--workers", "2", "--port", str(web)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_ready(f"http://127.0.0.1:{web}", server)
+        ingest = subprocess.run([*cli, "ingest", "--quiet", str(second)], env=env, cwd=tmp_path)
+        assert ingest.returncode == 0
+        for _ in range(6):  # fresh connections, spread over the workers
+            listed = httpx.get(f"http://127.0.0.1:{web}/v1/documents", timeout=60).json()
+            assert len(listed) == 2, listed
+            found = httpx.post(
+                f"http://127.0.0.1:{web}/v1/search",
+                json={"query": "tangerine blanket", "k": 1},
+                timeout=60,
+            ).json()
+            assert "tangerine" in found["results"][0]["chunk"]["text"], found
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "serve --workers 2 exited"
+        try:
+            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.5)
+    pytest.fail("serve --workers 2 did not become ready")

@@ -284,7 +284,7 @@ def render_source(
         end = max(section.end, *(c.end for c in cited))
         spans = [(c.start - start, c.end - start) for c in cited]
         body = highlight_spans(doc_text[start:end], spans, current=0)
-    return f'<div class="ia-source">{head}<div class="src-body">{body}</div></div>'
+    return f'<div class="ia-source">{head}<div class="src-body" tabindex="0" role="region" aria-label="Passage">{body}</div></div>'
 
 
 def render_placeholder(message: str) -> str:
@@ -322,7 +322,7 @@ def render_section_text(section: Section, doc_text: str) -> str:
         '<div class="ia-source"><div class="src-head">'
         f'<div class="src-path">{escape(PATH_SEP.join(section.path))}{page}</div>'
         f"</div>"
-        f'<div class="src-body">{escape(doc_text[section.start : section.end])}</div></div>'
+        f'<div class="src-body" tabindex="0" role="region" aria-label="Passage">{escape(doc_text[section.start : section.end])}</div></div>'
     )
 
 
@@ -851,6 +851,8 @@ def quiz_summary(result: QuizResult) -> str:
     line = f"{total} question{'s' * (total != 1)} ({parts}) from {' and '.join(reports)}"
     if total < result.requested:
         line += f" (asked for {result.requested}; only {total} available)"
+    if result.note:
+        line += f". {result.note}"
     return line
 
 

@@ -201,7 +201,8 @@ ul.ia-cards { list-style: none; margin: 0; padding: 0; }
 .ia-compare .chg-evidence { font-size: 0.85em; color: var(--body-text-color-subdued); }
 .ia-compare .chg-side { margin-right: 4px; }
 .ia-compare details { font-size: 0.85em; margin-top: 2px; }
-.ia-compare details summary { cursor: pointer; color: #1a56db; }
+.ia-compare details summary { cursor: pointer; color: #1a56db; padding: 4px 0;
+  min-height: 24px; }
 .ia-compare details ul { margin: 4px 0; padding-left: 16px; }
 a.cmp-ref { color: #1a56db !important; font-weight: 600; text-decoration: none !important;
   padding: 0 2px; border-radius: 3px; background: #e8f0fe; font-size: 0.9em; }

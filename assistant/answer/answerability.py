@@ -28,9 +28,15 @@ _PHRASE_END = re.compile(
 _FIGURE = re.compile(
     r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b|\bhalf\b", re.I
 )
+_DONE_TO = re.compile(r"\s*(?:were|was|have been|had been|got)\s+([\w-]+ed)\b", re.I)
+_DIFFERENCE = re.compile(r"\bby how (?:many|much)\b", re.I)
 _GENERIC_HEAD = re.compile(r"rates?|times?|levels?|figures?|numbers?", re.I)
 """Heads that need their modifier to name a subject ("charge rate", "response time")."""
 _DEADLINE = re.compile(r"\bwithin (?:[\w-]+ ){1,2}(?:days?|weeks?|months?|years?)\b", re.I)
+_MONTH = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
 _MONEY_EVIDENCE = re.compile(r"£|\bbudget\b|\bspen[dt]\b|\bfunding of\b|\bmillion\b", re.I)
 
 
@@ -62,16 +68,32 @@ def periods(documents: Iterable[Document]) -> str:
 
 
 def counted_subject(question: str) -> str | None:
-    """The thing a "how many" question counts: the last word of the phrase after "how many"
-    ("how many domestic abuse arrests did..." -> "arrests"); None for other questions."""
+    """The phrase a "how many" question counts, up to its verb ("how many domestic abuse
+    arrests did..." -> "domestic abuse arrests"); None for other questions and for a
+    difference ("by how many points...") that the reports may leave to be worked out."""
     match = _COUNT_QUESTION.search(question)
-    if not match:
+    if not match or _DIFFERENCE.search(question):
         return None
     counted = next(g for g in match.groups() if g)
     phrase = _PHRASE_END.split(counted, maxsplit=1)[0].split()
-    if len(phrase) >= 2 and _GENERIC_HEAD.fullmatch(phrase[-1]):
-        return " ".join(phrase[-2:])
-    return phrase[-1] if phrase else None
+    if not phrase:
+        return None
+    done = _DONE_TO.match(counted[len(" ".join(phrase)) :])
+    return " ".join(phrase + ([done.group(1)] if done else []))
+
+
+def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
+    """Word sets any one of which, found whole in a text, makes it about the counted subject:
+    the head noun (with its modifier when the head is generic: "charge rate"), or what it stands
+    for; with what was done to it, when the question says ("children were strip-searched")."""
+    words = subject.split()
+    done = set(tokens(words.pop())) if len(words) > 1 and words[-1].endswith("ed") else set()
+    size = 2 if len(words) >= 2 and _GENERIC_HEAD.fullmatch(words[-1]) else 1
+    head = " ".join(words[-size:])
+    readings = [set(tokens(head))]
+    if terms is not None:
+        readings += [set(tokens(meaning)) for meaning in terms.expansions(head)]
+    return [r | done for r in readings if r]
 
 
 def has_figure(text: str) -> bool:
@@ -113,6 +135,25 @@ _NOT_NAMES = frozenset(
 )
 
 
+_FORCE = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3})(?:Police|Constabulary)\b")
+
+
+def other_forces(question: str, documents: Iterable[Document]) -> list[str]:
+    """Forces the question is about that no document is from ("how quickly does West Midlands
+    Police respond..."), when it names none that is held; a held force named beside another
+    ("the girl West Midlands Police asked Staffordshire to check on") is a question about it."""
+    held = {
+        d.force.lower().removesuffix(" police").removesuffix(" constabulary").strip()
+        for d in documents
+        if d.force
+    }
+    lowered = question.lower()
+    if not held or any(h and h in lowered for h in held) or "the force" in lowered:
+        return []
+    named = [m.strip() for m in _FORCE.findall(question)]
+    return [f for f in dict.fromkeys(named) if f.lower() not in held]
+
+
 def asks_for_person(question: str) -> bool:
     """ "What is the name of the chief constable", "who is the detective superintendent...":
     the answer must be a person's name, not a role."""
@@ -136,10 +177,7 @@ def figure_about(
 ) -> int | None:
     """Index of the first text holding a figure and the counted subject (or what its
     abbreviation or everyday word stands for) and naming each of `years`, or None."""
-    readings = [set(tokens(subject))]
-    if terms is not None:
-        readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
-    readings = [r for r in readings if r]
+    readings = _readings(subject, terms)
     if not readings:
         return None
     for index, text in enumerate(texts):
@@ -149,6 +187,12 @@ def figure_about(
         if figure and about and all(y in text for y in years):
             return index
     return None
+
+
+def has_figure_or_date(text: str) -> bool:
+    """A figure, a timescale or a date (a year or a month): what a "how long / when" answer
+    must hold."""
+    return has_figure(text) or bool(_MONTH.search(text))
 
 
 def money_in(texts: Sequence[str]) -> bool:

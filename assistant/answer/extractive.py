@@ -20,8 +20,10 @@ from assistant.answer.answerability import (
     counted_subject,
     figure_about,
     foreign_years,
+    has_figure_or_date,
     money_in,
     names_person,
+    other_forces,
     partial_years,
     periods,
     uncovered_years,
@@ -30,7 +32,7 @@ from assistant.answer.rewrite import own_words
 from assistant.answer.units import Unit, answer_units, render_unit
 from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind
 from assistant.domain.text import tokens, weighted_coverage
-from assistant.retrieve.intent import asks_for_money, asks_for_practice
+from assistant.retrieve.intent import asks_for_figure, asks_for_money, asks_for_practice
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary
 
@@ -57,11 +59,18 @@ class ExtractiveConfig:
     refusal_threshold: float = 0.50
     margin: float = 0.2
     max_units: int = 4
-    max_units_per_doc_when_comparing: int = 2
-    story_margin: float = 0.25
-    max_story_units: int = 5
+    max_units_per_doc_when_comparing: int = 3
+    story_margin: float = 0.5
+    max_story_units: int = 10
+    focus_margin: float = 0.25
+    """Units of the best unit's own passage are kept down to this far below it (the passage
+    that answers usually holds the rest of the answer too); 0 treats it like any other."""
     evidence_units: int = 8
-    """How many of the best units (above the threshold) a figure or budget must be found in."""
+    """How many of the best units (above the threshold) a budget must be found in."""
+    figure_units: int = 8
+    """How many of the best units (down to `figure_slack` below the threshold) a "how many"
+    question's figure is looked for in."""
+    figure_slack: float = 0.0
 
 
 @dataclass
@@ -198,6 +207,11 @@ class ExtractiveAnswerer:
             return self.refusal(
                 passages, documents, f"the documents don't mention {', '.join(missing)}"
             )
+        forces = other_forces(question, documents.values())
+        if forces:
+            return self.refusal(
+                passages, documents, f"the reports are not about {', '.join(forces)}"
+            )
         latest = max((d.year or 0 for d in documents.values()), default=0) or None
         if asks_about_future(question, latest):
             return self.refusal(
@@ -225,12 +239,20 @@ class ExtractiveAnswerer:
         lead: _Candidate | None = None
         subject = counted_subject(asked)
         if subject is not None:
-            found = figure_about(subject, texts, terms, foreign_years(question, documents.values()))
+            near = [c for c in ranked if c.score >= cfg.refusal_threshold - cfg.figure_slack]
+            found = figure_about(
+                subject,
+                [_text(c) for c in near[: cfg.figure_units]],
+                terms,
+                foreign_years(question, documents.values()),
+            )
             if found is None:
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
-            lead = strong[found]
+            lead = near[found]
         elif asks_for_practice(asked):
             lead = next((c for c in strong if _SHOULD.search(_text(c))), None)
+        elif asks_for_figure(asked):
+            lead = next((c for c in strong if has_figure_or_date(_text(c))), None)
 
         top = ranked[0]
         is_story = top.passage.chunk.section_kind is SectionKind.CASE_STUDY
@@ -255,7 +277,11 @@ class ExtractiveAnswerer:
                 continue
             # In a comparison each report gets its say, even below the usual floor.
             needs_doc = comparison and doc_id not in per_doc and len(docs_in_play) > 1
-            if cand.score < floor and not (needs_doc and cand.score >= cfg.refusal_threshold * 0.8):
+            focus = not comparison and cand.passage.chunk.chunk_id == top.passage.chunk.chunk_id
+            own_floor = top.score - cfg.focus_margin if focus else floor
+            if cand.score < min(floor, own_floor) and not (
+                needs_doc and cand.score >= cfg.refusal_threshold * 0.8
+            ):
                 continue
             if any(_overlaps(cand, other) for other in chosen):
                 continue

@@ -126,8 +126,9 @@ class Candidate:
     def gives_away(self, other: Candidate) -> bool:
         """Whether either question's answer stands in what the other shows."""
         return any(
-            len(key) >= 4 and contains(b.reveals(), key)
+            len(key) >= 4 and flat(key).casefold() in shown and contains(shown, key)
             for a, b in ((self, other), (other, self))
+            if (shown := flat(b.reveals()).casefold())
             for key in a.keys
         )
 
@@ -331,7 +332,7 @@ class QuizBuilder:
             wanted_kinds,
             difficulty,
             seed,
-            dropped,  # type: ignore[arg-type]
+            dropped,
         )
 
         rejected: list[str] = []
@@ -365,7 +366,7 @@ class QuizBuilder:
             requested=n,
             available=len({c.topic for c in candidates}) + len(llm_questions),
             doc_ids=sorted({q.citation.doc_id for q in picked}),
-            difficulty=difficulty,  # type: ignore[arg-type]
+            difficulty=difficulty,
             dropped=dict(dropped),
             rejected=rejected,
             note=shortfall(len(picked), n, what, hits, len({c.topic for c in candidates})),
@@ -423,8 +424,11 @@ class QuizBuilder:
             for qtype in types:
                 if qtype not in ("mcq", "true_false", "short"):
                     continue
-                for truth in (True, False) if qtype == "true_false" else (None,):
-                    q, found = question_writer.checked(s, qtype, seed, truth)
+                versions: tuple[bool | None, ...] = (
+                    (True, False) if qtype == "true_false" else (None,)
+                )
+                for version in versions:
+                    q, found = question_writer.checked(s, qtype, seed, version)
                     consider(q, found, s.uid, (s.key,))
         return out
 
@@ -759,7 +763,9 @@ class LLMQuestionWriter:
         citation = citation_for(1, hit, start, end, docs.get(hit.chunk.doc_id))
         try:
             question = QuizQuestion(
-                id=question_id(f"llm:{citation.doc_id}:{citation.start}:{item.get('stem')}", qtype),
+                id=question_id(
+                    f"llm:{citation.doc_id}:{citation.start}:{item.get('stem')}", str(qtype)
+                ),
                 type=qtype,
                 stem=flat(str(item.get("stem") or "")),
                 options=options if qtype != "short" else [],

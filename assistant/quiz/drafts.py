@@ -152,13 +152,15 @@ class FactWriter:
                 _words(f.key) if f.group != "list" else sum(map(_words, f.items)) / len(f.items)
             )
         out: list[Option] = []
+        shown = flat(f"{f.citation.quote} {f.stem}").casefold()
         for tier in self._rivals(f):
             fresh: dict[str, Option] = {}
             for text, note in tier:
                 norm = flat(text).casefold()
-                if norm in seen or norm in fresh or contains(f.citation.quote, text):
+                if norm in seen or norm in fresh:
                     continue
-                if contains(f.stem, text):
+                # a cheap substring test first: whole words can only match where it does
+                if norm in shown and (contains(f.citation.quote, text) or contains(f.stem, text)):
                     continue
                 fresh[norm] = Option(text, note)
             near = sorted(fresh.values(), key=lambda o: (abs(_words(o.text) - target), o.text))
@@ -304,11 +306,12 @@ class FactWriter:
             why_false = f"It is false: inspectors judged it {f.polarity} practice: {f.key}."
         elif f.group == "evidence":
             true_claim = f.claim.format(f.anchor)
-            other = self._other_finding(f, rng)
-            if other is None:
+            elsewhere = self._other_finding(f, rng)
+            if elsewhere is None:
                 return None
-            false_claim, changed = f.claim.format(other), f"finding: {f.anchor} → {other}"
-            why_false = f"It is false: the report gives this under ‘{f.anchor}’, not ‘{other}’."
+            false_claim = f.claim.format(elsewhere)
+            changed = f"finding: {f.anchor} → {elsewhere}"
+            why_false = f"It is false: the report gives this under ‘{f.anchor}’, not ‘{elsewhere}’."
         else:
             true_claim = f.claim.format(f.key)
             swap = self._swap(f, rng)
@@ -385,9 +388,9 @@ class FactWriter:
         found = self.distractors(f, 1, rng)
         if not found:
             return None
-        new = found[0]
+        option = found[0]
         return (
-            f.claim.format(new.text),
-            f"{'practice' if f.kind == 'practice' else 'finding'}: {f.key} → {new.text}",
-            f"It is false. {new.feedback} The report says: {f.key}.",
+            f.claim.format(option.text),
+            f"{'practice' if f.kind == 'practice' else 'finding'}: {f.key} → {option.text}",
+            f"It is false. {option.feedback} The report says: {f.key}.",
         )

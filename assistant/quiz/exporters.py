@@ -219,8 +219,9 @@ def to_csv(questions: Sequence[QuizQuestion], title: str = "") -> str:
 
 
 def _md(text: str) -> str:
-    """Keep report text literal in Markdown."""
-    return " ".join(text.split()).replace("*", r"\*").replace("_____", r"\_\_\_\_\_")
+    """Keep report text literal in Markdown: emphasis marks escaped, HTML shown, never run."""
+    flat = html.escape(" ".join(text.split()), quote=False)
+    return flat.replace("*", r"\*").replace("_____", r"\_\_\_\_\_")
 
 
 def to_markdown(questions: Sequence[QuizQuestion], title: str = "") -> str:

@@ -4,6 +4,7 @@ feedback and general feedback)."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -13,8 +14,9 @@ _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
 def escape(text: str) -> str:
-    """Backslash-escape GIFT's special characters (and the backslash itself); one line."""
-    text = " ".join(text.split())
+    """Backslash-escape GIFT's special characters (and the backslash itself); one line. Report
+    text is data: `& < >` become entities, so Moodle shows them and never runs them as HTML."""
+    text = html.escape(" ".join(text.split()), quote=False)
     out = text.replace("\\", "\\\\")
     for ch in SPECIAL:
         out = out.replace(ch, "\\" + ch)
@@ -22,7 +24,7 @@ def escape(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))
 
 
 def _split(text: str, separators: str) -> list[tuple[str, str]]:

@@ -123,7 +123,8 @@ class QuestionWriter:
             if v is None or v == s.value or v in in_stem or v in by_value:
                 continue
             by_value[v] = other
-        near = sorted(by_value, key=lambda v: (abs(math.log((v + 1) / (s.value + 1))), v))
+        base = s.value
+        near = sorted(by_value, key=lambda v: (abs(math.log((v + 1) / (base + 1))), v))
         window = near[: max(k + 2, 5)]
         chosen = rng.sample(window, min(k, len(window)))
         out = []

@@ -3,12 +3,16 @@
 - `practice`: a should/must sentence ("A designated officer … should oversee police protection
   powers") or a recommendation, as actor, modal and action;
 - `finding`: a finding heading with its polarity (what the force does well, what must
-  improve; areas for improvement are always the latter);
+  improve: read from the findings store and section kind first, then the wording), and the
+  evidence under it (each paragraph's opening sentences: "under this finding, which of these
+  did inspectors report?");
 - `scenario`: a case study's opening as a short vignette, names and dates left out, with the
-  inspectors' verdict (its title) and whether it was good or poor practice;
-- `multi_select`: a list under a lead sentence ("… explaining: - the scenario; - …");
+  inspectors' verdict (its title) and whether it was good or poor practice; or a paragraph
+  under a finding that narrates one case ("In one case…"), answered by that finding;
+- `multi_select`: a list under a lead sentence ("… explaining: - the scenario; - …"), items
+  cut to their head phrase;
 - `ordering`: a sequence the report gives (a review within 7 days, then every 28 days, then at
-  56 days), or a mnemonic's letters.
+  56 days), a numbered list, or a mnemonic's letters.
 
 Each fact cites one passage exactly and names its chapter, so distractors can be drawn from
 other chapters (easy) or the same chapter (hard).
@@ -575,7 +579,7 @@ class FactReader:
         label = self._label(doc_id)
         heading = flat(section.heading)
         chapter = section.path[0]
-        out = []
+        out: list[Fact] = []
         for chunk, start, end in self._section_paragraphs(doc_id, section):
             if _CASE_PARAGRAPH.match(chunk.text[start:end]):
                 continue

@@ -20,8 +20,9 @@ class CrossEncoderReranker:
         if isinstance(model, str):
             from sentence_transformers import CrossEncoder
 
-            model = CrossEncoder(model, device="cpu")
-        self.model = model
+            self.model: PairScorer = CrossEncoder(model, device="cpu")
+        else:
+            self.model = model
 
     def score(self, query: str, passages: Sequence[str]) -> np.ndarray:
         if not passages:

@@ -71,7 +71,9 @@ _LIST = re.compile(
 )
 _FIGURE = re.compile(
     r"\bhow (?:many|much|big|long|fast|quick(?:ly)?|soon|often|far)\b|\bwhat (?:percentage|"
-    r"proportion|share|number|%)\b|\bnumber of\b|\bbudget\b|\bspend\b|\bcost\b|\brate\b",
+    r"proportion|share|number|%)\b|\bnumber of\b|\bbudget\b|\bspend\b|\bcost\b|\brate\b|"
+    r"\bwhen (?:did|was|were|is|does|do|will|should|must|can)\b|\bby when\b|"
+    r"\bwhat (?:time|hours|date|year|age)\b|\bhow old\b",
     re.I,
 )
 _MONEY = re.compile(r"\bbudget\b|\bspend\w*\b|\bcosts?\b|\bfunding\b|\bhow much money\b", re.I)
@@ -98,7 +100,8 @@ def asks_for_list(question: str) -> bool:
 
 
 def asks_for_figure(question: str) -> bool:
-    """ "How many / how much / what percentage / budget": the answer must hold a figure."""
+    """ "How many / how long / how often / when / what percentage": the answer leads with a
+    figure, a date or a timescale."""
     return bool(_FIGURE.search(question))
 
 

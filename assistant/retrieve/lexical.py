@@ -44,7 +44,7 @@ class Words:
 
 def read_words(db: Database) -> Words:
     with db.snapshot() as conn:  # the four reads see one state of the store
-        total = int(conn.execute("SELECT COUNT(*) FROM lexical").fetchone()[0])
+        total = int(conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
         return Words(
             total,
             lexical.document_frequencies(conn),

@@ -65,8 +65,9 @@ class SentenceVectors:
         db.executescript(_SCHEMA)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
-    def get(self, texts: list[str]) -> np.ndarray:
-        """One row per text; reads stored vectors, encodes (and stores) any never seen."""
+    def get(self, texts: list[str], remember: bool = True) -> np.ndarray:
+        """One row per text; reads stored vectors, encodes (and stores) any never seen. With
+        `remember=False` (a bulk read) they do not displace the cache's recent sentences."""
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
         keys = [_key(t) for t in texts]
@@ -80,7 +81,8 @@ class SentenceVectors:
             with self.db.transaction() as conn:
                 self._write(conn, fresh)
             found.update(fresh)
-        self._remember({**stored, **{k: found[k] for k in missing}})
+        if remember:
+            self._remember({**stored, **{k: found[k] for k in missing}})
         return np.vstack([found[k] for k in keys])
 
     def prepare(self, texts: list[str]) -> Callable[[sqlite3.Connection], None]:
@@ -89,8 +91,9 @@ class SentenceVectors:
         unique = {_key(t): t for t in texts}
         stored = self._stored_keys(list(unique))
         todo = {k: t for k, t in unique.items() if k not in stored}
-        encoded = self.embedder.encode(list(todo.values())) if todo else []
-        fresh = dict(zip(todo, encoded, strict=True))
+        fresh: dict[str, np.ndarray] = {}
+        if todo:
+            fresh = dict(zip(todo, self.embedder.encode(list(todo.values())), strict=True))
         return lambda conn: self._write(conn, fresh)
 
     def _write(self, conn: sqlite3.Connection, vectors: dict[str, np.ndarray]) -> None:

@@ -164,7 +164,6 @@ def finding_reading(finding: Finding) -> Practice | None:
 
 @dataclass
 class _Index:
-    generation: int
     findings: list[Finding]
     titles: np.ndarray
     wholes: np.ndarray
@@ -179,6 +178,18 @@ class _Index:
         if len(self.owners):
             np.maximum.at(best_sentence, self.owners, self.sentences @ vector)
         return WHOLE_WEIGHT * whole + (1 - WHOLE_WEIGHT) * best_sentence
+
+    @staticmethod
+    def join(parts: list[_Index]) -> _Index:
+        offsets = np.cumsum([0] + [len(p.findings) for p in parts])[:-1]
+        return _Index(
+            [f for p in parts for f in p.findings],
+            np.vstack([p.titles for p in parts]),
+            np.vstack([p.wholes for p in parts]),
+            np.vstack([p.sentences for p in parts]),
+            np.concatenate([p.owners + o for p, o in zip(parts, offsets, strict=True)]),
+            [t for p in parts for t in p.tokens],
+        )
 
 
 @dataclass
@@ -215,39 +226,60 @@ class FindingQueries:
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors
         self.retriever = retriever
-        self._index: _Index | None = None
+        self._parts: dict[str, tuple[str, _Index]] = {}
+        """Each document's findings index with the document's stamp when it was read."""
+        self._stamps: dict[str, str] = {}
+        self._generation: int | None = None
+        self._joined: tuple[tuple[str, ...], _Index] | None = None
         self._lock = threading.Lock()
 
     # the index -----------------------------------------------------------------------
 
-    def index(self) -> _Index:
-        """Every finding with its vector, rebuilt when the database changes."""
+    def index(self, doc_ids: Iterable[str] | None = None) -> _Index:
+        """The findings of these documents (None: all) with their vectors. Read per document
+        (vectors stored at ingest) and kept until that document changes, so a question about
+        two reports reads two reports, and a write re-reads only what it wrote."""
         with self._lock:
-            if self._index is None or self._index.generation != self.db.generation:
-                generation = self.db.generation
-                findings = self.store.findings()
-                texts = [embed_text(f) for f in findings]
-                sentences: list[str] = []
-                owners: list[int] = []
-                for i, finding in enumerate(findings):
-                    own = finding_sentences(finding)
-                    sentences.extend(own)
-                    owners.extend([i] * len(own))
-                self._index = _Index(
-                    generation,
-                    findings,
-                    self._vectors([f.title for f in findings]),
-                    self._vectors(texts),
-                    self._vectors(sentences),
-                    np.array(owners, dtype=np.int64),
-                    [set(tokens(t)) for t in texts],
-                )
-            return self._index
+            generation = self.db.generation
+            if generation != self._generation:
+                stamps = self.db.stamps()
+                self._parts = {
+                    d: part for d, part in self._parts.items() if stamps.get(d) == part[0]
+                }
+                self._stamps, self._generation, self._joined = stamps, generation, None
+            wanted = tuple(sorted(set(doc_ids) if doc_ids else self._stamps))
+            if self._joined is None or self._joined[0] != wanted:
+                parts = [self._part(d) for d in wanted if d in self._stamps]
+                self._joined = (wanted, _Index.join(parts) if parts else self._part(""))
+            return self._joined[1]
+
+    def _part(self, doc_id: str) -> _Index:
+        if doc_id not in self._parts:
+            findings = self.store.findings([doc_id]) if doc_id else []
+            texts = [embed_text(f) for f in findings]
+            sentences: list[str] = []
+            owners: list[int] = []
+            for i, finding in enumerate(findings):
+                own = finding_sentences(finding)
+                sentences.extend(own)
+                owners.extend([i] * len(own))
+            part = _Index(
+                findings,
+                self._vectors([f.title for f in findings]),
+                self._vectors(texts),
+                self._vectors(sentences),
+                np.array(owners, dtype=np.int64),
+                [set(tokens(t)) for t in texts],
+            )
+            if not doc_id:
+                return part
+            self._parts[doc_id] = (self._stamps.get(doc_id, ""), part)
+        return self._parts[doc_id][1]
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return self.sentence_vectors.get(texts)
+        return self.sentence_vectors.get(texts, remember=False)
 
     def _documents(self, doc_ids: Iterable[str] | None) -> dict[str, Document]:
         documents = {d.doc_id: d for d in self.db.documents()}
@@ -311,7 +343,7 @@ class FindingQueries:
             found = self.store.findings(doc_ids, types)
             out = [ScoredFinding(finding=f, doc_label=labels.get(f.doc_id, "")) for f in found]
             return out[:k] if k else out
-        index = self.index()
+        index = self.index(doc_ids)
         vector = topic_vector if topic_vector is not None else self.embedder.encode_one(topic)
         wanted = set(tokens(topic))
         similarities = index.similarities(vector) if index.findings else np.zeros(0)
