@@ -224,9 +224,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         answer_variants = {
             f"threshold {threshold:.2f}, defaults": default_answer,
             "max 2 units": dataclasses.replace(default_answer, max_units=2),
-            "max 4 units": dataclasses.replace(default_answer, max_units=4),
+            "max 5 units": dataclasses.replace(default_answer, max_units=5),
             "margin 0.06": dataclasses.replace(default_answer, margin=0.06),
-            "margin 0.2": dataclasses.replace(default_answer, margin=0.2),
+            "margin 0.3": dataclasses.replace(default_answer, margin=0.3),
+            "no focus on the best passage": dataclasses.replace(default_answer, focus_margin=0.0),
+            "focus 0.35": dataclasses.replace(default_answer, focus_margin=0.35),
+            "stories: 5 units within 0.25": dataclasses.replace(
+                default_answer, max_story_units=5, story_margin=0.25
+            ),
+            "comparing: 2 units per report": dataclasses.replace(
+                default_answer, max_units_per_doc_when_comparing=2
+            ),
+            "figures looked for in 15 units, 0.1 below": dataclasses.replace(
+                default_answer, figure_units=15, figure_slack=0.1
+            ),
             "similarity-heavy (0.75/0.15/0.10)": dataclasses.replace(
                 default_answer, similarity_weight=0.75, coverage_weight=0.15, passage_weight=0.10
             ),

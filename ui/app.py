@@ -113,12 +113,14 @@ if (!window.__iaCiteBound) {
 
 # Puts the question in the chat at once, with a "Searching the reports…" line, before the
 # server is asked (the answer replaces that line as it streams); the question moves into a
-# hidden box for the server. While an answer is on its way, another Enter does nothing.
+# hidden box for the server. While an answer is on its way Ask is disabled and another Enter
+# does nothing (ANSWER_DONE_JS undoes both, however the answer ended).
 POST_QUESTION_JS = """
 (question, history) => {
   const text = (question || "").trim();
   if (!text || window.__iaBusy) return [history, question, ""];
   window.__iaBusy = true;
+  document.querySelector("#ask").disabled = true;
   const message = (role, content) =>
     ({role, metadata: null, options: null, content: [{type: "text", text: content}]});
   setTimeout(() => window.__iaScrollChat && window.__iaScrollChat("user"), 60);
@@ -129,6 +131,7 @@ POST_QUESTION_JS = """
 ANSWER_DONE_JS = """
 () => {
   window.__iaBusy = false;
+  document.querySelector("#ask").disabled = false;
   setTimeout(() => window.__iaScrollChat && window.__iaScrollChat("bot"), 80);
 }
 """
@@ -243,9 +246,6 @@ def _citation_source(
 # --- the Ask tab ----------------------------------------------------------------------------
 
 
-ENABLED = gr.update(interactive=True)
-
-
 def _message(role: str, content: str) -> dict[str, str]:
     return {"role": role, "content": content}
 
@@ -272,8 +272,7 @@ def _stream_answer(
 
 def _ask(assistant: Assistant, access: AccessPolicy):
     """The answer to the question the page has already put in the chat (see
-    POST_QUESTION_JS): Ask is disabled until it ends; on an error the question goes back in
-    the box to edit."""
+    POST_QUESTION_JS); on an error the question goes back in the box to edit."""
 
     def ask(
         question: str,
@@ -290,14 +289,13 @@ def _ask(assistant: Assistant, access: AccessPolicy):
         history = list(history or [])
         answers = list(answers or [])
         if not question:
-            yield history, gr.update(), conversation_id, answers, gr.update(), gr.update(), ENABLED
+            yield history, gr.update(), conversation_id, answers, gr.update(), gr.update()
             return
         turn = len(answers)
         answers.append([])
         if not history or history[-1].get("role") != "assistant":
             history += [_message("user", question), _message("assistant", render.render_thinking())]
-        busy = gr.update(interactive=False)
-        yield history, gr.update(), conversation_id, answers, None, "", busy
+        yield history, gr.update(), conversation_id, answers, None, ""
         last = None
         try:
             caller = _caller(access, request)
@@ -313,13 +311,12 @@ def _ask(assistant: Assistant, access: AccessPolicy):
                     assistant.audit.record(caller.who, "ask", answer, caller.role)
                     answers[turn] = [c.model_dump() for c in answer.citations]
                     last = {"question": answer.question, "answer": answer.text}
-                yield history, gr.update(), conversation_id, answers, last, gr.update(), busy
-            yield history, gr.update(), conversation_id, answers, last, gr.update(), ENABLED
+                yield history, gr.update(), conversation_id, answers, last, gr.update()
         except Exception as error:  # never show a traceback in the chat
             if not isinstance(error, AssistantError):
                 log.exception("answering failed")
             history[-1] = _message("assistant", render.render_error(render.error_message(error)))
-            yield history, question, conversation_id, answers, None, gr.update(), ENABLED
+            yield history, question, conversation_id, answers, None, gr.update()
 
     return ask
 
@@ -463,7 +460,7 @@ def _build_ask_tab(assistant: Assistant, access: AccessPolicy) -> dict[str, Any]
 
     ask = _ask(assistant, access)
     inputs = [pending, chat, conversation_id, answers, docs, kinds, forces, years]
-    outputs = [chat, question, conversation_id, answers, last, feedback_status, send]
+    outputs = [chat, question, conversation_id, answers, last, feedback_status]
     for trigger in (send.click, question.submit):
         trigger(
             None, [question, chat], [chat, question, pending], js=POST_QUESTION_JS, queue=False

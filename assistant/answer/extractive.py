@@ -46,6 +46,16 @@ _FUTURE = re.compile(
 WEAK = "no passage answers the question closely enough"
 """The refusal reason that a findings-led answer may overrule (the others it must not)."""
 _SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
+_REPORTED = re.compile(
+    r"\b(?:told us|told inspectors|we were told|said (?:that|they)|say (?:that|they)|"
+    r"explained (?:that|they)|believed|felt that)\b",
+    re.I,
+)
+_VERDICT = re.compile(
+    r"\b(?:should|must|need(?:s|ed)? to|isn't|wasn't|aren't|weren't|doesn't|didn't|don't|not|"
+    r"poor|wrong|good|effective|ineffective|concern\w*|risk|approved|guidance)\b",
+    re.I,
+)
 _PROPER_NOUN = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][a-z]{3,})\b")
 
 
@@ -291,6 +301,8 @@ class ExtractiveAnswerer:
                 break
         if lead is not None and not comparison:
             chosen = [lead, *[c for c in chosen if not _overlaps(c, lead)]][: cfg.max_units]
+        if asks_for_practice(asked):
+            chosen = [c for c in chosen if not _hearsay(c)] or chosen[:1]
         draft = self.compose(chosen, documents, comparison, lead)
         if comparison:
             draft.text += "".join(
@@ -385,6 +397,13 @@ def caveat(chosen: list[_Candidate], documents: dict[str, Document], missing: li
     )
     covered = f" for {' and '.join(given)}" if given else ""
     return f"The reports give this{covered} but nothing for {', '.join(map(str, missing))}."
+
+
+def _hearsay(c: _Candidate) -> bool:
+    """What officers or staff told inspectors, with no verdict in the same unit: on a "what
+    should I do" question it reads as permission, so it is left out."""
+    text = _text(c)
+    return bool(_REPORTED.search(text)) and not _VERDICT.search(text)
 
 
 def _text(c: _Candidate) -> str:

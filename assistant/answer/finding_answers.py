@@ -173,12 +173,19 @@ def select(
     or timescale, or to the topic when it names one); otherwise the best one or two."""
     if asks_for_list(question) or FindingType.JUDGMENT in typed:
         pool = timescale_filter(question, chapter_filter(question, everything))
-        if _CHAPTER.search(question) or not topic_words(question):
+        wanted = topic_words(question)
+        if _CHAPTER.search(question) or not wanted:
             return pool[:_MAX_LIST]
         kept = [f for f in ranked if f in pool]
-        return (kept or pool)[:_MAX_LIST]
+        on_topic = [f for f in kept if wanted & set(tokens(_about(f)))]
+        return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     best = timescale_filter(question, ranked)[:_MAX_SINGLE]
     return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
+
+
+def _about(finding: Finding) -> str:
+    """The words that say what a finding is about: its text and its chapter."""
+    return " ".join([finding.text, *finding.section_path[:1]])
 
 
 def findings_answer(

@@ -52,7 +52,7 @@ _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
         re.compile(
             r"\bareas? for improvement|\bAFIs?\b|\bwhat (?:needs|has) to (?:change|improve)|"
             r"\b(?:tell|told|want(?:ed)?|asked?) (?:the force|staffs|staffordshire|it|them) to\b|"
-            r"\bsort(?:ed)? out\b|\bwhat needs fixing\b",
+            r"\bsort(?:ed)? out\b|\bwhat needs fixing\b|\bwant(?:s|ed)? (?:\w+ )?(?:done|doing)\b",
             re.I,
         ),
         (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION),
