@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -323,6 +324,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"{len(recovered)} interrupted upload job(s) marked failed and their files removed")
     sys.stdout.flush()
     if args.workers > 1:
+        # Each worker's encoder gets its share of the cores (unless set): oversubscribed
+        # threads made two workers slower than one on a 2-core machine.
+        share = max(1, (os.cpu_count() or 1) // args.workers)
+        os.environ.setdefault("IA_TORCH_THREADS", str(settings.torch_threads or share))
         factory = "assistant.cli:worker_api" if args.no_ui else "assistant.cli:worker_app"
         uvicorn.run(
             factory, factory=True, workers=args.workers, host=host, port=port, log_level="warning"

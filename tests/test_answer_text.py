@@ -315,13 +315,61 @@ def test_unknown_names_spare_known_words_but_not_other_forces() -> None:
 def test_counted_subject_and_figures() -> None:
     from assistant.answer.answerability import counted_subject, figure_about, has_figure
 
-    assert counted_subject("How many domestic abuse arrests did Staffs make?") == "arrests"
+    assert counted_subject("How many domestic abuse arrests did Staffs make?") == (
+        "domestic abuse arrests"
+    )
     assert counted_subject("how many drones does the force have") == "drones"
+    assert counted_subject("What was Staffs' charge rate for CSE?") == "charge rate"
+    assert counted_subject("How many children were strip-searched?") == "children strip-searched"
+    assert counted_subject("By how many points did attendance fall?") is None
     assert counted_subject("What did the 2021 report recommend?") is None
     texts = ["The force used drones and police dogs.", "There were 2,981 allegations."]
     assert figure_about("drones", texts, None) is None
     assert figure_about("allegations", texts, None) == 1
     assert has_figure("ten offender managers") and not has_figure("no figures here")
+
+
+def test_a_figure_must_be_about_the_whole_subject_and_its_year() -> None:
+    from assistant.answer.answerability import figure_about
+
+    deadline = ["We recommend that within three months it improves its attendance rate."]
+    assert figure_about("charge rate", deadline, None) is None
+    assert figure_about("attendance rate", ["Its attendance rate was 42 percent."], None) == 0
+    held = ["In custody, 593 children were held overnight."]
+    assert figure_about("children strip-searched", held, None) is None
+    assert figure_about("children", held, None, years=["2024"]) is None
+    assert figure_about("children", ["In 2024, 593 children were held."], None, ["2024"]) == 0
+
+
+def test_person_other_force_and_partial_year_rules() -> None:
+    from assistant.answer.answerability import (
+        asks_for_person,
+        names_person,
+        other_forces,
+        partial_years,
+    )
+    from assistant.domain.records import Document
+
+    assert asks_for_person("What is the name of the current chief constable?")
+    assert asks_for_person("Who is the detective chief superintendent who leads it?")
+    assert not asks_for_person("Who is the designated safeguarding lead?")
+    assert names_person(["The summary is by Michelle Skeer OBE QPM."])
+    assert not names_person(["The Staffordshire Police team and the Children Act 1989."])
+    docs = [
+        Document(
+            doc_id=f"d{y}",
+            title="t",
+            force="Staffordshire Police",
+            year=y,
+            source_file="f",
+            sha256="x",
+        )
+        for y in (2021, 2025)
+    ]
+    assert other_forces("How quickly does West Midlands Police respond?", docs) == ["West Midlands"]
+    assert other_forces("The girl West Midlands Police asked Staffordshire to find?", docs) == []
+    assert partial_years("custody in 2021 and 2024?", docs, "") == [2024]
+    assert partial_years("custody in 2024?", docs, "") == []
 
 
 def test_years_no_document_covers_are_named() -> None:
@@ -378,3 +426,17 @@ def test_finding_selection_lists_whole_lists_and_narrows_by_chapter_and_timescal
     assert len(select("list all the recommendations", typed, [], found)) == 3
     single = select("what was recommended about training?", typed, found, found, [0.9, 0.5, 0.4])
     assert [f.finding_id for f in single] == ["f1"]
+
+
+def test_a_change_follow_up_keeps_the_earlier_report_in_play() -> None:
+    from assistant.answer.rewrite import own_words, rewrite_followup
+
+    history = [
+        {"role": "user", "content": "How many staff had done the training in 2021?"},
+        {"role": "assistant", "content": "56 percent [1]"},
+    ]
+    changed = rewrite_followup("Has that improved by 2025?", history)  # type: ignore[arg-type]
+    assert "2021" in changed and "2025" in changed
+    assert own_words(changed) == "Has that improved by 2025?"
+    moved = rewrite_followup("And in 2025?", history)  # type: ignore[arg-type]
+    assert moved == "How many staff had done the training in 2025?"

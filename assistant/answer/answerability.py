@@ -15,9 +15,9 @@ from assistant.retrieve.vocabulary import Vocabulary
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_QUESTION = re.compile(
     r"\b(?:how many|how much|number of|what (?:percentage|proportion|share) of)\s+(.+)"
-    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s )?(?:average|mean|median|total|"
+    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s? )?(?:average|mean|median|total|"
     r"annual) (.+)"
-    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s )?((?:[\w-]+ ){0,3}rates?)\b",
+    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s? )?((?:[\w-]+ ){0,3}rates?)\b",
     re.I,
 )
 _PHRASE_END = re.compile(
@@ -117,7 +117,7 @@ def partial_years(question: str, documents: Iterable[Document], evidence: str) -
 
 
 _PERSON_QUESTION = re.compile(
-    r"\b(?:name of|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s )?(?:current |new |"
+    r"\b(?:name of|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s? )?(?:current |new |"
     r"former |present )?(?:[\w-]+ ){0,2}(?:constable|superintendent|inspector|commissioner|"
     r"sergeant|officer|director|manager|head)s?\b",
     re.I,

@@ -177,7 +177,12 @@ def select(
         if _CHAPTER.search(question) or not wanted:
             return pool[:_MAX_LIST]
         kept = [f for f in ranked if f in pool]
-        on_topic = [f for f in kept if wanted & set(tokens(_about(f)))]
+        candidates = kept + [f for f in pool if f not in kept]
+        on_topic = [
+            f
+            for f in candidates
+            if f.type is not FindingType.JUDGMENT and wanted & set(tokens(_about(f)))
+        ]
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     best = timescale_filter(question, ranked)[:_MAX_SINGLE]
     return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best

@@ -148,10 +148,11 @@ class AskPipeline:
             return None
         corpus = self.retriever.corpus()
         allowed = self.retriever.allowed_docs(filters)
-        named = list(self.retriever.scope(self.retriever.expand(standalone)).doc_ids)
+        expanded = self.retriever.expand(standalone)
+        named = list(self.retriever.scope(expanded).doc_ids)
         doc_ids = [d for d in named if d in allowed] or (allowed if filters else [])
         return findings_answer(
-            standalone,
+            expanded,
             vector,
             doc_ids,
             self.findings.list_findings,

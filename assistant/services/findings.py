@@ -282,7 +282,7 @@ class FindingQueries:
         return self.sentence_vectors.get(texts, remember=False)
 
     def _documents(self, doc_ids: Iterable[str] | None) -> dict[str, Document]:
-        documents = {d.doc_id: d for d in self.db.documents()}
+        documents = self.retriever.corpus().documents  # read once per store change
         unknown = [d for d in doc_ids or [] if d not in documents]
         if unknown:
             raise NotFound(

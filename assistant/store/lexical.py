@@ -10,6 +10,7 @@ a write-time cost; queries never scan it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -21,7 +22,7 @@ from assistant.domain.text import tokens
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
-    chunk_id UNINDEXED, doc_id UNINDEXED, kind UNINDEXED, terms, words,
+    chunk_id UNINDEXED, doc_id UNINDEXED, kind UNINDEXED, terms, words, doc,
     tokenize = "unicode61 tokenchars ''''"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical_vocab USING fts5vocab(lexical, 'col');
@@ -48,7 +49,7 @@ def raw_words(text: str) -> set[str]:
 def write(conn: sqlite3.Connection, chunks: list[Chunk], label: str) -> None:
     """Index a document's chunks; call in the transaction that inserted them."""
     conn.executemany(
-        "INSERT INTO lexical(chunk_id, doc_id, kind, terms, words) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO lexical(chunk_id, doc_id, kind, terms, words, doc) VALUES (?, ?, ?, ?, ?, ?)",
         [
             (
                 c.chunk_id,
@@ -56,6 +57,7 @@ def write(conn: sqlite3.Connection, chunks: list[Chunk], label: str) -> None:
                 str(c.section_kind),
                 chunk_terms(c, label),
                 " ".join(sorted(raw_words(c.text))),
+                doc_key(c.doc_id),
             )
             for c in chunks
         ],
@@ -74,10 +76,22 @@ def delete(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> 
     )
 
 
-def match_expression(terms: Iterable[str]) -> str:
-    """An FTS5 OR-query over the `terms` column; words are quoted, so nothing is syntax."""
+def doc_key(doc_id: str) -> str:
+    """A document as one indexed token, so a search within some documents intersects their
+    short postings instead of checking every match's document."""
+    return "d" + hashlib.sha1(doc_id.encode()).hexdigest()[:16]
+
+
+def match_expression(terms: Iterable[str], doc_ids: Iterable[str] | None = None) -> str:
+    """An FTS5 OR-query over the `terms` column, within `doc_ids` when given; words are quoted,
+    so nothing is syntax."""
     safe = [t for t in dict.fromkeys(terms) if _SAFE.match(t)]
-    return "terms: (" + " OR ".join(f'"{t}"' for t in safe) + ")" if safe else ""
+    if not safe:
+        return ""
+    expression = "(terms: (" + " OR ".join(f'"{t}"' for t in safe) + "))"
+    if doc_ids is not None:
+        expression += " AND (doc: (" + " OR ".join(doc_key(d) for d in doc_ids) + "))"
+    return expression
 
 
 def search(
@@ -89,17 +103,14 @@ def search(
 ) -> list[tuple[str, float]]:
     """(chunk_id, BM25 score) best first, from the chunks of `doc_ids` (all when None), of
     `kinds` (any when empty). Scores are positive: higher is better."""
-    expression = match_expression(terms)
-    if not expression:
+    expression = match_expression(terms, doc_ids)
+    if not expression or doc_ids == []:
         return []
     sql = (
-        "SELECT chunk_id, bm25(lexical, 0.0, 0.0, 0.0, 1.0, 0.0) AS score "
+        "SELECT chunk_id, bm25(lexical, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0) AS score "
         "FROM lexical WHERE lexical MATCH ?"
     )
     params: list[object] = [expression]
-    if doc_ids is not None:
-        sql += f" AND doc_id IN ({', '.join('?' * len(doc_ids))})"
-        params.extend(doc_ids)
     wanted = sorted(set(kinds))
     if wanted:
         sql += f" AND kind IN ({', '.join('?' * len(wanted))})"

@@ -38,7 +38,8 @@ def test_every_action_is_audited_with_role_and_salted_fingerprint(
     assert (
         readonly.post("/v1/ask", json={"question": f"custody delays {marker}"}).status_code == 200
     )
-    status, stream = gradio_call(full, "ask", [f"police protection {marker}", [], [], []])
+    question = f"police protection {marker}"
+    status, stream = gradio_call(full, "ask", [question, [], None, [], [], [], [], []])
     assert status == 200, stream[-300:]
     job = full.post(
         "/v1/documents", files={"file": ("audited.txt", f"Audit {marker}\n\nText.\n".encode())}
