@@ -19,10 +19,10 @@ from test_api import assert_error
 from assistant.api.main import create_app
 from assistant.cli import format_comparison
 from assistant.core import Assistant
+from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Citation, Finding, FindingType
 from assistant.domain.text import tokens
 from assistant.embeddings import Embedder
-from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.services.findings import Comparison
 from assistant.settings import REPO_ROOT, Settings
 from assistant.store.findings import FindingStore

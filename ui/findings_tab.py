@@ -72,7 +72,7 @@ def show_findings(assistant: Assistant):
         reports = _labels(assistant, doc_ids)
         rows = render.finding_rows(found)
         return (
-            render.findings_summary(found, topic),
+            render.findings_summary(found, " ".join((topic or "").split())),
             _frame(rows),
             render.render_cards(render.FINDING_HEADERS, rows, "Findings"),
             render.render_grades_chart(judgments, reports),
