@@ -366,7 +366,7 @@ class ExtractiveAnswerer:
     ) -> Draft:
         """Say the documents don't cover it, and offer the nearest passages (their opening
         sentence) so the reader can judge."""
-        nearest = []
+        nearest: list[Citation] = []
         for hit in passages[:3]:
             spans = sentence_spans(hit.chunk.text)
             if spans:

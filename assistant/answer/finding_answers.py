@@ -102,7 +102,7 @@ def _chunk_for(finding: Finding, chunks: Sequence[Chunk]) -> Chunk | None:
         for c in chunks
         if c.doc_id == finding.doc_id and c.start < finding.end and finding.start < c.end
     ]
-    return (inside or overlapping or [None])[0]
+    return next(iter(inside or overlapping), None)
 
 
 def _lead(finding: Finding, question: str, with_detail: bool) -> str:
