@@ -51,6 +51,7 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
     return SearchFilters(
         doc_ids=args.doc or [],
         years=args.year or [],
+        forces=args.force or [],
         section_kinds=[SectionKind(k) for k in (args.kind or [])],
     )
 
@@ -58,6 +59,7 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
 def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc", action="append", help="restrict to a document id (repeatable)")
     parser.add_argument("--year", action="append", type=int, help="restrict to a year (repeatable)")
+    parser.add_argument("--force", action="append", help="restrict to a force, e.g. Cheshire")
     parser.add_argument(
         "--kind",
         action="append",

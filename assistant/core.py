@@ -61,6 +61,7 @@ class Assistant:
     @cached_property
     def retriever(self) -> HybridRetriever:
         reranker = self.settings.reranker_model
+        self._index_old_documents()
         return HybridRetriever(
             self.db,
             self.vectors,
@@ -213,6 +214,9 @@ class Assistant:
         (once, ever); on a current store this costs nothing that grows with the corpus.
         Returns how many documents were indexed."""
         self.embedder.encode_one("warm up")
+        return self._index_old_documents()
+
+    def _index_old_documents(self) -> int:
         store = FindingStore(self.db)
         return self.indexer.backfill(lambda doc_id: store.findings([doc_id]))
 

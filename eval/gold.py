@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
+from assistant.domain.records import Turn as DomainTurn
 from ingest.normalise import normalise, normalise_fragment
 
 Category = Literal[
@@ -50,6 +52,10 @@ class Turn(_Model):
     role: Literal["user", "assistant"]
     content: str
 
+    def as_turn(self) -> DomainTurn:
+        """The conversation record the ask pipeline takes."""
+        return DomainTurn(role=self.role, content=self.content)
+
 
 class GoldSource(_Model):
     """Evidence for an answer: a quote copied verbatim from the raw document file."""
@@ -76,7 +82,7 @@ class GoldQuestion(_Model):
         return self.category != "unanswerable"
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     """One pydantic error in the words of the file format (key names, not model internals)."""
     where = ".".join(str(part) for part in error["loc"])
     if error["type"] == "missing":

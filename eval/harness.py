@@ -115,9 +115,9 @@ def run_ours(
     texts = document_texts(assistant, questions)
     results = []
     for question in tqdm(questions, desc="eval (ours)", unit="q", disable=not progress):
-        history = [dict(t) for t in question.history or []]
+        history = [t.as_turn() for t in question.history or []]
         started = time.perf_counter()
-        answer = assistant.ask(question.question, history=history, answerer=answerer)  # type: ignore[arg-type]
+        answer = assistant.ask(question.question, history=history, answerer=answerer)
         latency = (time.perf_counter() - started) * 1000
         ranking = ask_ranking(answer, assistant.retriever.run(answer.standalone_question, k=10))
         chunks = {p.chunk.chunk_id: p.chunk for p in answer.passages}

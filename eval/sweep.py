@@ -34,8 +34,8 @@ def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -
     for q in questions:
         if not q.sources:
             continue
-        history = [dict(t) for t in q.history or []]
-        standalone = assistant.asker.standalone(q.question, history, "extractive")  # type: ignore[arg-type]
+        history = [t.as_turn() for t in q.history or []]
+        standalone = assistant.asker.standalone(q.question, history, "extractive")
         hits = assistant.retriever.run(standalone, k=10)
         ranking = [Span(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits]
         ranks.append(first_rank(gold_spans(q, texts), ranking, 10))
@@ -63,8 +63,8 @@ def best_scores(
     out = []
     extractive = assistant.asker.extractive
     for q in questions:
-        history = [dict(t) for t in q.history or []]
-        standalone = assistant.asker.standalone(q.question, history, "extractive")  # type: ignore[arg-type]
+        history = [t.as_turn() for t in q.history or []]
+        standalone = assistant.asker.standalone(q.question, history, "extractive")
         vector = assistant.embedder.encode_one(standalone)
         passages = assistant.retriever.run(standalone, k=assistant.asker.k, query_vector=vector)
         vectors = [vector]
@@ -200,10 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             "no diversity cap": dataclasses.replace(default, max_per_section=99),
         }
-        rows = []
+        rows: list[tuple[str, dict[str, float | None]]] = []
         for name, config in variants.items():
             assistant.retriever.config = config
-            rows.append((name, retrieval_metrics(assistant, tune)))
+            rows.append((name, dict(retrieval_metrics(assistant, tune))))
         assistant.retriever.config = default
         _print("retrieval (tune set)", rows, ["hit@1", "hit@5", "mrr@10"])
 
@@ -245,13 +245,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 default_answer, similarity_weight=0.5, coverage_weight=0.35, passage_weight=0.15
             ),
         }
-        rows = []
-        for name, config in answer_variants.items():
-            extractive.config = config
-            rows.append((name, answer_metrics(assistant, tune)))
+        answer_rows: list[tuple[str, dict[str, float | None]]] = []
+        for name, answer_config in answer_variants.items():
+            extractive.config = answer_config
+            answer_rows.append((name, answer_metrics(assistant, tune)))
         _print(
             "sentence selection (tune set)",
-            rows,
+            answer_rows,
             [
                 "key_fact_recall",
                 "cited_source_recall",

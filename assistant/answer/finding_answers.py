@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -26,7 +27,15 @@ from assistant.domain.text import STOPWORDS, tokens
 from assistant.retrieve.intent import asks_for_list, finding_types
 from assistant.retrieve.sentences import sentence_spans
 
-ListFindings = Callable[..., Sequence[object]]
+
+class Scored(Protocol):
+    """A finding with its topic score (what `FindingQueries.list_findings` returns)."""
+
+    finding: Finding
+    score: float | None
+
+
+ListFindings = Callable[..., Sequence[Scored]]
 """`FindingQueries.list_findings(doc_ids, types, topic, k, topic_vector)`."""
 
 _TIMESCALES = {
@@ -208,15 +217,15 @@ def findings_answer(
     if not typed:
         return None
     types = sorted(t.value for t in typed)
-    everything = [s.finding for s in list_findings(doc_ids or None, types)]  # type: ignore[attr-defined]
+    everything = [s.finding for s in list_findings(doc_ids or None, types)]
     if not everything:
         if FindingType.JUDGMENT in typed and doc_ids:
-            audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]  # type: ignore[attr-defined]
+            audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]
             return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
         return None
     scored = list(list_findings(doc_ids or None, types, question, None, vector))
-    ranked = [s.finding for s in scored]  # type: ignore[attr-defined]
-    chosen = select(question, typed, ranked, everything, [s.score or 0.0 for s in scored])  # type: ignore[attr-defined]
+    ranked = [s.finding for s in scored]
+    chosen = select(question, typed, ranked, everything, [s.score or 0.0 for s in scored])
     if not chosen:
         return None
     ordered = sorted(chosen, key=lambda f: (f.doc_id, f.order)) if len(chosen) > 2 else chosen

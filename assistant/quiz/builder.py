@@ -17,7 +17,8 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import partial
+from typing import Any, Literal, cast
 
 from assistant.answer.extractive import citation_for
 from assistant.answer.llm import LLMError, format_passages
@@ -86,7 +87,7 @@ def parse_types(value: str | Sequence[str]) -> list[QuestionType]:
             f"unknown question type {', '.join(map(repr, unknown)) or '(none)'}; "
             f"choose from {', '.join(QUESTION_TYPES)}"
         )
-    return list(dict.fromkeys(names))  # type: ignore[arg-type]
+    return [cast(QuestionType, n) for n in dict.fromkeys(names)]  # each checked just above
 
 
 def parse_kinds(value: str | Sequence[str] | None) -> list[str] | None:
@@ -135,6 +136,11 @@ class Candidate:
 
 def _passage(q: QuizQuestion) -> tuple[str, int]:
     return (q.citation.doc_id, q.citation.start)
+
+
+def _teaching_fit(c: Candidate, fits: bool, remaining: dict[QuestionType, int]) -> bool:
+    """A teaching question, and (when `fits`) of a type the quiz still wants."""
+    return c.question.kind in TEACHING_KINDS and (not fits or remaining.get(c.question.type, 0) > 0)
 
 
 class QuizBuilder:
@@ -337,8 +343,8 @@ class QuizBuilder:
 
         rejected: list[str] = []
         llm_questions: list[QuizQuestion] = []
-        if writer == "llm" or (writer == "auto" and self.chat_model is not None):
-            llm = LLMQuestionWriter(self.chat_model())  # type: ignore[misc]
+        if writer in ("llm", "auto") and self.chat_model is not None:
+            llm = LLMQuestionWriter(self.chat_model())
             llm_questions, rejected = llm.questions(hits[:8], qtypes, n, seed, self.db.documents())
         if not candidates and not llm_questions:
             raise NotFound(f"no quizzable statements found for {what}")
@@ -547,13 +553,7 @@ def _pick(
             if len(picked) >= n - reserve:
                 break
             if teaching(key) and key not in picked:
-                c = choose(
-                    key,
-                    lambda c, fits=fits: (  # type: ignore[misc]
-                        c.question.kind in TEACHING_KINDS
-                        and (not fits or remaining.get(c.question.type, 0) > 0)
-                    ),
-                )
+                c = choose(key, partial(_teaching_fit, fits=fits, remaining=remaining))
                 if c:
                     take(key, c)
     for key in topics:
@@ -620,7 +620,7 @@ def _balance_true_false(
 
     def in_band() -> bool:
         idx = tf()
-        return not idx or 0.4 <= sum(chosen[i][1].truth for i in idx) / len(idx) <= 0.6  # type: ignore[misc]
+        return not idx or 0.4 <= sum(bool(chosen[i][1].truth) for i in idx) / len(idx) <= 0.6
 
     def another_way(i: int) -> None:
         key, _ = chosen[i]
@@ -637,7 +637,7 @@ def _balance_true_false(
         if len(idx) in (1, 3):  # no split of one or three is within 40-60%
             another_way(idx[-1])
             continue
-        majority = sum(chosen[i][1].truth for i in idx) * 2 > len(idx)  # type: ignore[misc]
+        majority = sum(bool(chosen[i][1].truth) for i in idx) * 2 > len(idx)
         for i in reversed(idx):
             key, c = chosen[i]
             flip = [o for o in by_topic[key] if o.truth is (not majority) and not clashes(o, key)]

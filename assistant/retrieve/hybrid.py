@@ -21,7 +21,7 @@ from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import wanted_kinds
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
-from assistant.retrieve.scope import MAX_COMPARED, Scope, question_scope
+from assistant.retrieve.scope import MAX_COMPARED, Scope, forces_named, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary, with_abbreviations
 from assistant.store.database import Database
@@ -143,20 +143,17 @@ class HybridRetriever:
             raise FilterError(
                 f"no document from year {bad_years[0]}; years held: {sorted(y for y in years if y)}"
             )
-        forces = {(d.force or "").lower() for d in docs}
-        bad_forces = [f for f in filters.forces if f.lower() not in forces]
+        held = {d.force for d in docs if d.force}
+        bad_forces = [f for f in filters.forces if not forces_named(f, held)]
         if bad_forces:
-            raise FilterError(
-                f"unknown force {bad_forces[0]!r}; forces held: {sorted(f for f in forces if f)}"
-            )
+            raise FilterError(f"unknown force {bad_forces[0]!r}; forces held: {sorted(held)}")
+        chosen = set().union(*(forces_named(f, held) for f in filters.forces))
         return [
             d.doc_id
             for d in docs
             if (not filters.doc_ids or d.doc_id in filters.doc_ids)
             and (not filters.years or d.year in filters.years)
-            and (
-                not filters.forces or (d.force or "").lower() in {f.lower() for f in filters.forces}
-            )
+            and (not filters.forces or d.force in chosen)
         ]
 
     def expand(self, query: str) -> str:

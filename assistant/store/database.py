@@ -56,6 +56,8 @@ class Database:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self.executescript(_SCHEMA)
+        with self._lock:
+            lexical.migrate(self._conn)
         self.executescript(lexical.SCHEMA)
 
     @property

@@ -31,9 +31,21 @@ CREATE TABLE IF NOT EXISTS doc_terms (
     abbreviations TEXT NOT NULL
 );
 """
+_LAYOUT = "terms, words, doc,"
+"""Marks the current layout of the `lexical` table; a store with another is re-indexed."""
 _RAW = re.compile(r"[a-z0-9]+")
 _SAFE = re.compile(r"^[a-z0-9_']+$")
 """What `tokens()` yields (a stem may keep an apostrophe: "children'"); quoted in a query."""
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Drop a lexical index of an earlier layout (and the record of what it indexed), so the
+    documents are indexed again (`DocumentIndexer.backfill`)."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'lexical'").fetchone()
+    if row and (_LAYOUT not in row[0] or "tokenchars" not in row[0]):
+        conn.executescript(
+            "DROP TABLE IF EXISTS lexical_vocab; DROP TABLE lexical; DROP TABLE IF EXISTS doc_terms;"
+        )
 
 
 def chunk_terms(chunk: Chunk, label: str) -> str:
