@@ -186,6 +186,8 @@ def format_answer(answer: Answer, show_rewrite: bool = True) -> str:
     lines = []
     if show_rewrite and answer.standalone_question != answer.question:
         lines.append(f"(understood as: {answer.standalone_question})\n")
+    if answer.answerer.endswith("(fallback)") and answer.reason:
+        lines.append(f"(the LLM's answer was not used: {answer.reason})\n")
     lines.append(answer.text)
     if answer.citations:
         lines.append("\nNearest passages:" if answer.refused else "\nSources:")

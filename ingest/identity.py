@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from assistant.domain.records import Document, SectionKind
-
-if TYPE_CHECKING:
-    from ingest.structure import ParsedDocument
+from assistant.domain.records import Document, Section, SectionKind
 
 _ID_CHARS = 60
 _SERIES = (
@@ -88,11 +85,10 @@ def identity_key(document: Document) -> str:
     )
 
 
-def content_fingerprint(parsed: ParsedDocument) -> str:
+def content_fingerprint(text: str, sections: Sequence[Section]) -> str:
     """A hash of the document's words outside its contents page (letters only: page numbers,
     footnote markers and layout differ between formats, the words do not)."""
-    text = parsed.text
-    for section in parsed.sections:
+    for section in sections:
         if section.kind is SectionKind.CONTENTS:
             text = text[: section.start] + " " * (section.end - section.start) + text[section.end :]
     words = _WORD.findall(text.lower())

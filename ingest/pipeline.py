@@ -53,7 +53,7 @@ class PreparedDocument:
     @property
     def content(self) -> str:
         """A fingerprint of the words, the same whatever the file format."""
-        return content_fingerprint(self.parsed)
+        return content_fingerprint(self.parsed.text, self.parsed.sections)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:

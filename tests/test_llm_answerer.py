@@ -161,6 +161,7 @@ def test_falls_back_to_the_extractive_answer(
     fake.script(behaviour)  # type: ignore[arg-type]
     answer = llm_assistant.ask(QUESTION)  # no exception escapes
     assert answer.answerer == "extractive (fallback)"
+    assert answer.reason  # why the LLM's answer was not used reaches the Answer, not only a stream
     assert len(fake.requests) == 1
     assert answer.text == _extractive_text(llm_assistant, QUESTION)
     assert not answer.refused and answer.citations

@@ -200,6 +200,11 @@ def render_answer(answer: Answer, turn: int) -> str:
         parts.append(
             f'<p class="ia-rewrite">Searched for: <em>{escape(answer.standalone_question)}</em></p>'
         )
+    if answer.answerer.endswith("(fallback)") and answer.reason:
+        parts.append(
+            f'<p class="ia-note">The LLM\'s answer was not used ({escape(answer.reason)}); '
+            "this answer quotes the reports directly.</p>"
+        )
     if answer.refused:
         parts.append('<p class="ia-refused"><strong>The documents don\'t cover this.</strong>')
         if answer.reason:

@@ -188,6 +188,7 @@ class AskPipeline:
         answer_started = time.perf_counter()
         used = chosen
         draft: Draft | None = None
+        fallback_reason: str | None = None
         if chosen == "llm" and self.llm is not None:
             raw: list[str] = []
             try:
@@ -196,9 +197,13 @@ class AskPipeline:
                     yield Event("token", token)
                 draft = self.llm.finish("".join(raw), passages, self.retriever.corpus().documents)
             except LLMError as error:
+                fallback_reason = str(error)
                 yield Event("error", str(error))
             if draft is None:
                 used = "extractive (fallback)"
+                fallback_reason = (
+                    fallback_reason or "the LLM's answer cited no passage it was given"
+                )
                 draft = self._extractive(question, standalone, vector, passages, comparison)
                 yield Event("replace", draft.text)
         else:
@@ -222,7 +227,7 @@ class AskPipeline:
             ),
             grounded=not draft.refused and bool(draft.citations),
             refused=draft.refused,
-            reason=draft.reason,
+            reason=fallback_reason or draft.reason,
             answerer=used,
             passages=passages,
             timings_ms={k: round(v, 1) for k, v in timings.items()},

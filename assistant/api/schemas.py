@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from assistant.domain.records import Answer, Document, ScoredChunk, SearchFilters, Section
-from assistant.store.feedback import clean_text
+from assistant.domain.text import clean_text
 
 
 class _Request(BaseModel):

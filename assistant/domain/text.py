@@ -212,8 +212,14 @@ def weighted_coverage(wanted: set[str], have: set[str], idf: Mapping[str, float]
     return sum(w for t, w in weights.items() if t in have) / total if total else 0.0
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (tab and newline kept), and the bidirectional overrides that disguise text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store and export: control characters dropped, invalid Unicode replaced."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def clean_input(text: str | None, what: str, limit: int, required: bool = True) -> str:

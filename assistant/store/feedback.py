@@ -5,11 +5,11 @@ control characters removed, so an export never carries terminal escapes or hidde
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from assistant.domain.records import Answer, ScoredChunk
+from assistant.domain.text import clean_text
 from assistant.store.database import Database
 
 _SCHEMA = """
@@ -36,9 +36,6 @@ CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
 """
 
 AUDIT_FIELDS = ["id", "created_at", "who", "role", "action", "question", "passages", "answer"]
-# C0 and C1 controls (tab and newline kept), and the bidirectional overrides that disguise text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _now() -> str:
@@ -48,11 +45,6 @@ def _now() -> str:
 def cutoff(days: int) -> str:
     """The timestamp before which rows are older than `days` (same format as `created_at`)."""
     return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
-
-
-def clean_text(text: str) -> str:
-    """Text safe to store and export: control characters dropped, invalid Unicode replaced."""
-    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def add_column(db: Database, table: str, column: str, definition: str) -> None:
