@@ -20,6 +20,7 @@ from assistant.domain.errors import (
     NotFound,
     TooLarge,
     Unavailable,
+    most_specific,
 )
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, SectionKind, place
 from assistant.settings import SettingsError
@@ -655,7 +656,7 @@ EXIT_CODES: dict[type[AssistantError], int] = {
 
 
 def exit_code(error: AssistantError) -> int:
-    return next((EXIT_CODES[c] for c in type(error).__mro__ if c in EXIT_CODES), 1)
+    return most_specific(error, EXIT_CODES, 1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from assistant.domain.errors import (
     TooLarge,
     Unavailable,
     Unsupported,
+    most_specific,
 )
 
 log = logging.getLogger("assistant.api")
@@ -51,10 +52,7 @@ def error_response(status: int, message: str) -> JSONResponse:
 
 
 def status_for(error: AssistantError) -> int:
-    for cls in type(error).__mro__:
-        if cls in STATUS:
-            return STATUS[cls]
-    return 400
+    return most_specific(error, STATUS, 400)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -4,9 +4,18 @@ written for the user: they name the problem and, where there is one, what to do.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class AssistantError(Exception):
     """Base of every error the services raise on purpose."""
+
+
+def most_specific(error: AssistantError, table: dict[type[AssistantError], T], default: T) -> T:
+    """What a face's table says for this error: its own class's entry, else its nearest base's."""
+    return next((table[c] for c in type(error).__mro__ if c in table), default)
 
 
 class InvalidRequest(AssistantError):

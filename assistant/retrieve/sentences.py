@@ -7,7 +7,7 @@ import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -118,29 +118,24 @@ class SentenceVectors:
             while len(self._cache) > self.capacity:
                 self._cache.popitem(last=False)
 
-    def _stored(self, keys: list[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
+    def _rows(self, keys: list[str], columns: str) -> Iterator[sqlite3.Row]:
+        """Stored rows for these keys (this model's), in batches under SQLite's variable limit."""
         for offset in range(0, len(keys), _KEY_BATCH):
             batch = keys[offset : offset + _KEY_BATCH]
-            rows = self.db.query(
-                f"SELECT key, vector FROM sentence_vectors WHERE model = ? AND key IN "
+            yield from self.db.query(
+                f"SELECT {columns} FROM sentence_vectors WHERE model = ? AND key IN "
                 f"({', '.join('?' * len(batch))})",
                 (self.embedder.name, *batch),
             )
-            found.update({r["key"]: np.frombuffer(r["vector"], dtype=np.float32) for r in rows})
-        return found
+
+    def _stored(self, keys: list[str]) -> dict[str, np.ndarray]:
+        return {
+            r["key"]: np.frombuffer(r["vector"], dtype=np.float32)
+            for r in self._rows(keys, "key, vector")
+        }
 
     def _stored_keys(self, keys: list[str]) -> set[str]:
-        found: set[str] = set()
-        for offset in range(0, len(keys), _KEY_BATCH):
-            batch = keys[offset : offset + _KEY_BATCH]
-            rows = self.db.query(
-                f"SELECT key FROM sentence_vectors WHERE model = ? AND key IN "
-                f"({', '.join('?' * len(batch))})",
-                (self.embedder.name, *batch),
-            )
-            found.update(r["key"] for r in rows)
-        return found
+        return {r["key"] for r in self._rows(keys, "key")}
 
     def __len__(self) -> int:
         with self._lock:

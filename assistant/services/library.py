@@ -433,8 +433,8 @@ class Library:
         """Jobs a dead process left queued or running are marked failed and their files
         removed (the store itself is consistent: a document is written in one transaction)."""
         stale = self.jobs.unfinished()
+        stored = set(self.db.source_paths().values())
         for job in stale:
-            stored = self.db.source_paths().values()
             if job.path not in stored:
                 Path(job.path).unlink(missing_ok=True)
             self.jobs.update(job.job_id, "failed", "interrupted: the server stopped during ingest")
