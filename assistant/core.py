@@ -21,7 +21,13 @@ from assistant.retrieve.derived import DocumentIndexer
 from assistant.retrieve.hybrid import HybridRetriever, RetrievalConfig
 from assistant.retrieve.langchain import InspectionRetriever
 from assistant.retrieve.sentences import SentenceVectors
-from assistant.services.findings import Comparison, FindingQueries, ScoredFinding, finding_texts
+from assistant.services.findings import (
+    Comparison,
+    FindingQueries,
+    ScoredFinding,
+    finding_composites,
+    finding_texts,
+)
 from assistant.services.library import IngestReport, Library
 from assistant.settings import Settings, get_settings
 from assistant.store.conversations import ConversationStore
@@ -56,7 +62,9 @@ class Assistant:
     @cached_property
     def indexer(self) -> DocumentIndexer:
         """Sentence vectors and abbreviations, stored at ingest with each document."""
-        return DocumentIndexer(self.db, self.sentence_vectors, finding_texts)
+        return DocumentIndexer(
+            self.db, self.embedder, self.sentence_vectors, finding_texts, finding_composites
+        )
 
     @cached_property
     def retriever(self) -> HybridRetriever:
@@ -135,11 +143,11 @@ class Assistant:
             self.embedder,
             FindingStore(self.db),
             self.jobs,
+            self.indexer,
             self.settings.data_dir / "uploads",
             self.settings.chunk_chars,
             self.settings.max_upload_mb,
             max_chunks=self.settings.max_chunks_per_document,
-            derive=lambda p: self.indexer.prepare(p.document.doc_id, p.chunks, p.findings),
         )
 
     @cached_property

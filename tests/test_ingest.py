@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from cli_runner import run_cli
 from fixtures_builders import Section, build_docx, build_pdf, pdf_safe
@@ -18,6 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from assistant.core import Assistant
 from assistant.domain.records import SectionKind
 from assistant.embeddings import Embedder
+from assistant.retrieve.derived import chunk_parts, pooled
 from assistant.settings import REPO_ROOT, Settings
 from assistant.store.database import Database
 from ingest.blocks import BlockType, split_blocks
@@ -238,6 +240,50 @@ def test_changed_file_reembeds_only_changed_chunks(assistant: Assistant, tmp_pat
     new_chunk = next(c for c in assistant.db.chunks(doc_id) if c.chunk_id in changed)
     assert "I am satisfied with some aspects" in new_chunk.text
     assert "I am satisfied" in (assistant.db.text(doc_id) or "")
+
+
+def test_ingest_encodes_each_sentence_once_and_pools_chunk_vectors(
+    assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / R2025.name
+    shutil.copy(R2025, path)
+    encoded: list[str] = []
+    real = assistant.embedder.encode
+
+    def counting(texts: list[str], progress: bool = False) -> Any:
+        encoded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(assistant.embedder, "encode", counting)
+    assert assistant.ingest([path], progress=False).ok
+    monkeypatch.undo()
+
+    doc_id = "staffordshire-2025"
+    label = assistant.library.document(doc_id).label
+    chunks = assistant.db.chunks(doc_id)
+    assert len(encoded) == len(set(encoded)), "a text was encoded twice"
+    assert not {c.embed_text(label) for c in chunks} & set(encoded), "a chunk was encoded whole"
+    stored = assistant.vectors.get_embeddings([c.chunk_id for c in chunks])
+    sentences = assistant.sentence_vectors
+    for chunk in chunks[:20]:
+        _, heading, parts = chunk_parts(chunk, label)
+        assert set(sentences.stored(parts)) == set(parts)
+        expected = pooled(real([heading])[0], sentences.get(parts), [len(part) for part in parts])
+        assert float(np.dot(stored[chunk.chunk_id], expected)) > 0.999
+    # dense retrieval alone, on pooled vectors, finds a passage asked for in other words
+    question = assistant.embedder.encode_one("a girl with autism went missing from a care home")
+    top = assistant.vectors.query(question, 3)
+    paths = {c.chunk_id: c.section_path[-1] for c in chunks}
+    assert any("locate a high-risk missing child" in paths[i] for i, _ in top)
+
+
+def test_pooled_vector_weights_sentences_by_length_and_is_unit() -> None:
+    heading = np.array([1.0, 0.0, 0.0])
+    parts = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    vector = pooled(heading, parts, [100, 25])
+    assert np.isclose(np.linalg.norm(vector), 1.0)
+    assert vector[1] == pytest.approx(2 * vector[2], rel=1e-5)  # sqrt(100) : sqrt(25)
+    assert 0 < vector[0] < vector[2]  # the heading counts, but less than the text
 
 
 # --- atomicity ------------------------------------------------------------------------------

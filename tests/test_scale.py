@@ -151,13 +151,19 @@ def test_more_workers_need_a_chroma_server(tmp_path: Path) -> None:
 
 
 def test_the_scale_bench_prints_its_table(tmp_path: Path, bench: ModuleType, capsys) -> None:
-    code = bench.main(
-        ["--factor", "2", "--vectors", "hash-all", "--limit", "3", "--scratch", str(tmp_path)]
-    )
-    assert code == 0
-    table = capsys.readouterr().out
-    row = next(line for line in table.splitlines() if line.startswith("| 2x |"))
+    args = ["--factor", "2", "--vectors", "hash-all", "--limit", "3", "--scratch", str(tmp_path)]
+    assert bench.main([*args, "--keep"]) == 0
+    built = capsys.readouterr()
+    row = next(line for line in built.out.splitlines() if line.startswith("| 2x |"))
     assert "| 4 / " in row and "(all hashed)" in row
+    cells = [c.strip() for c in row.split("|")[1:-1]]
+    assert all(c and "nan" not in c for c in cells[:9]), row  # up to question encoding
+    # a kept store is served again without rebuilding: same corpus, fresh timings
+    assert bench.main([*args, "--reuse"]) == 0
+    again = capsys.readouterr()
+    assert "reusing the store" in again.err
+    row_again = next(line for line in again.out.splitlines() if line.startswith("| 2x |"))
+    assert row_again.split("|")[2:5] == row.split("|")[2:5]
 
 
 def _report(name: str, word: str) -> str:

@@ -188,7 +188,13 @@ class HybridRetriever:
                 self._ranked(query, vector, [d], kinds, math.ceil(k / len(compared)))
                 for d in compared
             ]
-            interleaved = [hit for rank in zip(*per_doc, strict=False) for hit in rank]
+            # one from each report in turn, each turn's best (the reports' scores are
+            # comparable: one scoring over one corpus) first
+            interleaved = [
+                hit
+                for rank in zip(*per_doc, strict=False)
+                for hit in sorted(rank, key=lambda h: -h.score)
+            ]
             leftovers = [hit for ranked in per_doc for hit in ranked if hit not in interleaved]
             return (interleaved + leftovers)[:k]
         return self._ranked(query, vector, doc_ids, kinds, k)

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
@@ -85,16 +85,24 @@ class SentenceVectors:
             self._remember({**stored, **{k: found[k] for k in missing}})
         return np.vstack([found[k] for k in keys])
 
-    def prepare(self, texts: list[str]) -> Callable[[sqlite3.Connection], None]:
-        """Encode the texts not yet stored, now (before any write); returns the writer to call
-        inside the document's transaction."""
+    def prepare(
+        self, texts: list[str], known: Mapping[str, np.ndarray]
+    ) -> Callable[[sqlite3.Connection], None]:
+        """Encode the texts neither `known` (vectors already in hand) nor stored, now (before
+        any write); returns the writer, to call inside the document's transaction, that stores
+        the known and the new."""
         unique = {_key(t): t for t in texts}
-        stored = self._stored_keys(list(unique))
-        todo = {k: t for k, t in unique.items() if k not in stored}
-        fresh: dict[str, np.ndarray] = {}
+        fresh = {_key(t): v for t, v in known.items() if _key(t) in unique}
+        stored = self._stored_keys([k for k in unique if k not in fresh])
+        todo = {k: t for k, t in unique.items() if k not in stored and k not in fresh}
         if todo:
-            fresh = dict(zip(todo, self.embedder.encode(list(todo.values())), strict=True))
+            fresh.update(zip(todo, self.embedder.encode(list(todo.values())), strict=True))
         return lambda conn: self._write(conn, fresh)
+
+    def stored(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those texts that have one, by text."""
+        keys = {_key(t): t for t in texts}
+        return {keys[k]: v for k, v in self._stored(list(keys)).items()}
 
     def _write(self, conn: sqlite3.Connection, vectors: dict[str, np.ndarray]) -> None:
         conn.executemany(

@@ -131,8 +131,22 @@ def finding_sentences(finding: Finding) -> list[str]:
 
 
 def finding_texts(findings: Iterable[Finding]) -> list[str]:
-    """Every text a finding is matched on, for ingest to store their vectors."""
-    return [t for f in findings for t in (f.title, embed_text(f), *finding_sentences(f))]
+    """The texts a finding is matched on that ingest encodes as they are: its title and its
+    first sentences."""
+    return [t for f in findings for t in (f.title, *finding_sentences(f))]
+
+
+def finding_composites(findings: Iterable[Finding]) -> list[tuple[str, str, list[str]]]:
+    """The text a finding is matched on as a whole (`embed_text`), with the parts ingest pools
+    its vector from: the title and every sentence of the finding (or its figures)."""
+    out = []
+    for f in findings:
+        if f.type is FindingType.HEADLINE_FIGURE and f.sub_points:
+            parts = list(f.sub_points)
+        else:
+            parts = [f.text[s:e] for s, e in sentence_spans(f.text)] or [f.text]
+        out.append((embed_text(f), f.title, parts))
+    return out
 
 
 def finding_reading(finding: Finding) -> Practice | None:

@@ -34,6 +34,7 @@ from assistant.domain.errors import (
 )
 from assistant.domain.records import Chunk, Document, Job, Section
 from assistant.embeddings import Embedder
+from assistant.retrieve.derived import DocumentIndexer
 from assistant.services.limits import FileLimits, check_file
 from assistant.store.database import Database
 from assistant.store.findings import FindingStore
@@ -115,6 +116,16 @@ def safe_filename(name: str | None) -> str:
     return f"{cleaned}.{suffix}" if suffix else cleaned
 
 
+@dataclass(frozen=True)
+class Embedded:
+    """A document's chunk vectors, how many had to be encoded, and the texts (sentences,
+    places) encoded on the way, by text."""
+
+    vectors: np.ndarray
+    encoded: int
+    texts: dict[str, np.ndarray]
+
+
 class Library:
     """Documents in, documents out. Writes are serialised in this process by a lock and across
     processes by SQLite's write transaction."""
@@ -126,17 +137,18 @@ class Library:
         embedder: Embedder,
         findings: FindingStore,
         jobs: JobStore,
+        indexer: DocumentIndexer,
         uploads_dir: Path,
         chunk_chars: int = 1200,
         max_upload_mb: int = 50,
         echo: Callable[[str], None] | None = None,
         max_chunks: int = 10_000,
-        derive: Callable[[PreparedDocument], Callable[[sqlite3.Connection], None]] | None = None,
     ) -> None:
         self.db = db
-        self.derive = derive
-        """Computes a document's derived records (sentence vectors, abbreviations) before the
-        write; the writer it returns runs in the document's transaction."""
+        self.indexer = indexer
+        """Encodes the chunks (from their sentences) and a document's derived records (sentence
+        vectors, abbreviations) before the write; its writer runs in the document's
+        transaction."""
         self.vectors = vectors
         self.embedder = embedder
         self.findings = findings
@@ -298,13 +310,13 @@ class Library:
     ) -> int:
         """Write one prepared document; returns how many chunks had to be embedded."""
         doc, chunks = prepared.document, prepared.chunks
-        vectors, embedded = self.embed(chunks, doc.label, progress)
-        derived = self.derive(prepared) if self.derive else None
+        embedded = self.embed(chunks, doc.label, progress)
+        derived = self.indexer.prepare(doc.doc_id, chunks, prepared.findings, embedded.texts)
         self._check_cancelled()
         stale = self.vectors.ids_for_doc(doc.doc_id)
         if previous and previous[0] != doc.doc_id:
             stale |= self.vectors.ids_for_doc(previous[0])
-        self.vectors.upsert(chunks, vectors, doc.label)
+        self.vectors.upsert(chunks, embedded.vectors, doc.label)
         self.db.replace_document(
             doc,
             prepared.parsed.text,
@@ -316,32 +328,30 @@ class Library:
         )
         self.vectors.delete(sorted(stale - {c.chunk_id for c in chunks}))
         self.vectors.sync(self.db.generation)
-        return embedded
+        return embedded.encoded
 
     def _write_extras(
         self,
         conn: sqlite3.Connection,
         prepared: PreparedDocument,
-        derived: Callable[[sqlite3.Connection], None] | None,
+        derived: Callable[[sqlite3.Connection], None],
     ) -> None:
         """Findings, identity and derived indexes, in the document's own write transaction."""
         doc_id = prepared.document.doc_id
         self.findings.write(conn, doc_id, prepared.findings)
         self.identities.write(conn, doc_id, prepared.identity, prepared.content)
-        if derived is not None:
-            derived(conn)
+        derived(conn)
 
-    def embed(self, chunks: list[Chunk], label: str, progress: bool) -> tuple[np.ndarray, int]:
-        """Vectors for the chunks, reusing stored ones for unchanged chunk ids. Texts are
-        batched by length (as one big `encode` call would), so a batch pads little."""
+    def embed(self, chunks: list[Chunk], label: str, progress: bool) -> Embedded:
+        """Vectors for the chunks, reusing stored ones for unchanged chunk ids, and the
+        sentence vectors the new ones were pooled from (for the document's write)."""
         ids = [c.chunk_id for c in chunks]
-        known: dict[str, np.ndarray] = {}
+        stored: dict[str, np.ndarray] = {}
         for offset in range(0, len(ids), _ID_BATCH):
-            known.update(self.vectors.get_embeddings(ids[offset : offset + _ID_BATCH]))
-        texts = {i: c.embed_text(label) for i, c in enumerate(chunks) if c.chunk_id not in known}
-        todo = sorted(texts, key=lambda i: -len(texts[i]))
+            stored.update(self.vectors.get_embeddings(ids[offset : offset + _ID_BATCH]))
+        todo = [i for i, c in enumerate(chunks) if c.chunk_id not in stored]
         fresh: dict[int, np.ndarray] = {}
-        batch = self.embedder.batch_size
+        texts: dict[str, np.ndarray] = {}
         bar = tqdm(
             total=len(todo),
             desc=f"embedding {label}",
@@ -350,16 +360,15 @@ class Library:
             file=sys.stderr,
         )
         with bar:
-            for offset in range(0, len(todo), batch):
+            for offset in range(0, len(todo), self.embedder.batch_size):
                 self._check_cancelled()
-                picked = todo[offset : offset + batch]
-                fresh.update(
-                    zip(picked, self.embedder.encode([texts[i] for i in picked]), strict=True)
-                )
+                picked = todo[offset : offset + self.embedder.batch_size]
+                vectors = self.indexer.chunk_vectors([chunks[i] for i in picked], label, texts)
+                fresh.update(zip(picked, vectors, strict=True))
                 bar.update(len(picked))
-        rows = [fresh[i] if i in fresh else known[c.chunk_id] for i, c in enumerate(chunks)]
+        rows = [fresh[i] if i in fresh else stored[c.chunk_id] for i, c in enumerate(chunks)]
         vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), np.float32)
-        return vectors, len(todo)
+        return Embedded(vectors, len(todo), texts)
 
     # uploads -----------------------------------------------------------------------------
 

@@ -196,11 +196,11 @@ class VectorStore:
     def query(
         self, embedding: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
-        """Nearest chunks as (chunk_id, cosine similarity), best first."""
+        """Nearest chunks as (chunk_id, cosine similarity), best first. Chroma returns fewer
+        than `k` when it holds fewer, so no count is asked for (a round trip to a server)."""
+        if k <= 0:
+            return []
         with self._gate.reading():
-            k = min(k, self.collection.count())
-            if k <= 0:
-                return []
             res = self.collection.query(
                 query_embeddings=np.asarray(embedding, dtype=np.float32).reshape(1, -1),
                 n_results=k,
