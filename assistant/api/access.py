@@ -26,8 +26,8 @@ from urllib.parse import parse_qs, unquote
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.services.audit import AuditLog
 from assistant.settings import Settings
-from assistant.store.feedback import AuditLog
 
 Role = Literal["full", "readonly", "open"]
 SESSION_COOKIE = "ia_session"

@@ -3,38 +3,15 @@ at a time, as JSON or as CSV that is safe to open in a spreadsheet."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from assistant.api.deps import AccessDep, AssistantDep, WriterDep
-from assistant.store.feedback import AUDIT_FIELDS
+from assistant.services.audit import audit_csv
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage
-    return) would run as a formula, so it gets a leading apostrophe."""
-    text = value if isinstance(value, str) else json.dumps(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=AUDIT_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {k: row[k] if isinstance(row[k], int) else csv_safe(row[k]) for k in AUDIT_FIELDS}
-        )
-    return out.getvalue()
 
 
 @router.get("/audit")
@@ -55,7 +32,7 @@ def export_audit(
     if format == "json":
         return JSONResponse({"rows": rows, "next_after": next_after}, headers=headers)
     return Response(
-        to_csv(rows),
+        audit_csv(rows),
         media_type="text/csv",
         headers={**headers, "Content-Disposition": 'attachment; filename="audit.csv"'},
     )
