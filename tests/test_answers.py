@@ -121,7 +121,7 @@ def test_comparison_cites_both_reports_with_a_part_each(sample_assistant: Assist
     answer = sample_assistant.ask(COMPARE_Q)
     assert not answer.refused
     assert {c.doc_id for c in answer.citations} == {"staffordshire-2021", "staffordshire-2025"}
-    parts = answer.text.split("\n\n")
+    *parts, changed = answer.text.split("\n\n")
     assert len(parts) == 2
     assert parts[0].startswith("Staffordshire 2021:")
     assert parts[1].startswith("Staffordshire 2025:")
@@ -129,6 +129,8 @@ def test_comparison_cites_both_reports_with_a_part_each(sample_assistant: Assist
     for part, doc_id in zip(parts, ("staffordshire-2021", "staffordshire-2025"), strict=True):
         numbers = [int(n) for n in _MARKER.findall(part)]
         assert numbers and all(by_n[n] == doc_id for n in numbers)
+    assert changed.startswith("What changed:")
+    assert {by_n[int(n)] for n in _MARKER.findall(changed)} == set(by_n.values())
     assert_citations_sound(sample_assistant, answer)
 
 

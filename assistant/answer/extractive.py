@@ -29,12 +29,19 @@ from assistant.answer.answerability import (
     uncovered_years,
 )
 from assistant.answer.rewrite import own_words
-from assistant.answer.units import Unit, answer_units, render_unit
+from assistant.answer.units import Unit, answer_units, item_lines, render_unit
 from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind
 from assistant.domain.text import tokens, weighted_coverage
-from assistant.retrieve.intent import asks_for_figure, asks_for_money, asks_for_practice
+from assistant.retrieve.intent import (
+    asks_for_change,
+    asks_for_figure,
+    asks_for_list,
+    asks_for_money,
+    asks_for_practice,
+)
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary
+from ingest.findings import polarity
 
 _MIN_WORDS = 4
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
@@ -68,8 +75,11 @@ class ExtractiveConfig:
     passage_weight: float = 0.15
     refusal_threshold: float = 0.50
     margin: float = 0.2
-    max_units: int = 4
+    max_units: int = 6
     max_units_per_doc_when_comparing: int = 3
+    comparison_floor: float = 0.8
+    """In a comparison a report gets its say down to this share of the refusal threshold;
+    below it, the answer says the report does not cover the topic."""
     story_margin: float = 0.5
     max_story_units: int = 10
     focus_margin: float = 0.25
@@ -81,6 +91,19 @@ class ExtractiveConfig:
     """How many of the best units (down to `figure_slack` below the threshold) a "how many"
     question's figure is looked for in."""
     figure_slack: float = 0.0
+    answer_chars: int = 700
+    """The quotes of an answer (not a comparison) stop short of this many characters, the
+    best unit always kept."""
+    selection_passage_weight: float = 0.2
+    """Added to `passage_weight` when choosing what to quote (not when deciding to refuse):
+    the retriever's ranking knows which passage answers better than one sentence does."""
+    list_chars: int = 500
+    """A list longer than this, in a question that does not ask for a list, is quoted by its
+    lead and its items nearest the question..."""
+    list_items: int = 4
+    """...at most this many..."""
+    list_margin: float = 0.15
+    """...down to this far below the nearest."""
 
 
 @dataclass
@@ -97,6 +120,13 @@ class _Candidate:
     passage_rank: int
     unit: Unit
     score: float
+    """How well the unit answers, for choosing what to quote (leans on passage rank)."""
+    similarity: float = 0.0
+    """The unit's best sentence's similarity to the question."""
+    relevance: float = 0.0
+    """Whether anything answers at all: the refusal threshold applies to this."""
+    keep: frozenset[int] | None = None
+    """For a long list the question does not ask for whole: the items (by index) to quote."""
 
 
 def citation_for(
@@ -156,15 +186,17 @@ class ExtractiveAnswerer:
         vectors: np.ndarray,
         passages: list[ScoredChunk],
         idf: Mapping[str, float] | None = None,
+        whole_lists: bool = False,
     ) -> list[_Candidate]:
         """Score every unit against the question (and, for a rewritten follow-up, the words
-        the user actually typed): the better of the two counts."""
+        the user actually typed): the better of the two counts. A long list is scored, and
+        quoted, by its lead and the items nearest the question unless `whole_lists`."""
         cfg = self.config
         wanted = [set(tokens(q)) for q in questions]
         top_score = max((p.score for p in passages), default=1.0) or 1.0
         candidates: list[_Candidate] = []
         texts: list[str] = []
-        owners: list[int] = []
+        owners: list[tuple[int, int]] = []
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
             for unit in answer_units(text):
@@ -173,24 +205,50 @@ class ExtractiveAnswerer:
                 candidates.append(_Candidate(passage, rank, unit, 0.0))
                 for s, e in sentence_spans(text[unit.start : unit.end]):
                     texts.append(text[unit.start + s : unit.start + e])
-                    owners.append(len(candidates) - 1)
+                    owners.append((len(candidates) - 1, unit.start + s))
         if not candidates:
             return []
         similarity = np.full(len(candidates), -1.0)
         sims = (self.sentence_vectors.get(texts) @ vectors.T).max(axis=1)
-        for owner, sim in zip(owners, sims, strict=True):
+        at: dict[int, list[tuple[int, float]]] = {}
+        for (owner, start), sim in zip(owners, sims, strict=True):
             similarity[owner] = max(similarity[owner], float(sim))
+            at.setdefault(owner, []).append((start, float(sim)))
         for index, cand in enumerate(candidates):
-            unit_words = set(tokens(cand.passage.chunk.text[cand.unit.start : cand.unit.end]))
+            if not whole_lists:
+                cand.keep = self._nearest_items(cand, at.get(index, []))
+            unit_words = set(tokens(_quoted(cand)))
             coverage = max(
                 (weighted_coverage(w, unit_words, idf or {}) for w in wanted), default=0.0
             )
-            cand.score = (
-                cfg.similarity_weight * similarity[index]
+            cand.similarity = float(similarity[index])
+            rank_share = max(cand.passage.score, 0.0) / top_score
+            cand.relevance = (
+                cfg.similarity_weight * cand.similarity
                 + cfg.coverage_weight * coverage
-                + cfg.passage_weight * max(cand.passage.score, 0.0) / top_score
+                + cfg.passage_weight * rank_share
             )
+            cand.score = cand.relevance + cfg.selection_passage_weight * rank_share
         return sorted(candidates, key=lambda c: -c.score)
+
+    def _nearest_items(
+        self, cand: _Candidate, sims: list[tuple[int, float]]
+    ) -> frozenset[int] | None:
+        """The items of a long list nearest the question (None: quote it whole, as when its
+        lead is nearer the question than any item: "the mnemonic ARTHUR:")."""
+        text, unit = cand.passage.chunk.text, cand.unit
+        if not unit.is_list or unit.end - unit.start <= self.config.list_chars:
+            return None
+        lines = item_lines(text, unit)
+        best = [max((sim for start, sim in sims if a <= start < b), default=-1.0) for a, b in lines]
+        top = max(best, default=-1.0)
+        if max((sim for start, sim in sims if start < unit.lead_end), default=-1.0) >= top:
+            return None
+        near = sorted(
+            (i for i, sim in enumerate(best) if sim >= top - self.config.list_margin),
+            key=lambda i: -best[i],
+        )
+        return frozenset(near[: self.config.list_items])
 
     def run(
         self,
@@ -212,7 +270,9 @@ class ExtractiveAnswerer:
         if typed is not None:
             questions.append(typed[0])
             vectors.append(typed[1])
-        ranked = self.score_units(questions, np.vstack(vectors), passages, idf)
+        ranked = self.score_units(
+            questions, np.vstack(vectors), passages, idf, asks_for_list(own_words(question))
+        )
         if missing:
             return self.refusal(
                 passages, documents, f"the documents don't mention {', '.join(missing)}"
@@ -227,7 +287,7 @@ class ExtractiveAnswerer:
             return self.refusal(
                 passages, documents, "it asks about the future, which no report records"
             )
-        strong = [c for c in ranked if c.score >= cfg.refusal_threshold][: cfg.evidence_units]
+        strong = [c for c in ranked if c.relevance >= cfg.refusal_threshold][: cfg.evidence_units]
         texts = [_text(c) for c in strong]
         evidence = " ".join(texts)
         partial = partial_years(question, documents.values(), evidence)
@@ -239,7 +299,7 @@ class ExtractiveAnswerer:
                 f"no report covers {', '.join(map(str, years))}; the reports cover "
                 f"{periods(documents.values())}",
             )
-        if not ranked or ranked[0].score < cfg.refusal_threshold:
+        if max((c.relevance for c in ranked), default=0.0) < cfg.refusal_threshold:
             return self.refusal(passages, documents, WEAK)
         asked = own_words(question)
         if asks_for_money(asked) and not money_in(texts):
@@ -249,7 +309,7 @@ class ExtractiveAnswerer:
         lead: _Candidate | None = None
         subject = counted_subject(asked)
         if subject is not None:
-            near = [c for c in ranked if c.score >= cfg.refusal_threshold - cfg.figure_slack]
+            near = [c for c in ranked if c.relevance >= cfg.refusal_threshold - cfg.figure_slack]
             found = figure_about(
                 subject,
                 [_text(c) for c in near[: cfg.figure_units]],
@@ -266,7 +326,8 @@ class ExtractiveAnswerer:
 
         top = ranked[0]
         is_story = top.passage.chunk.section_kind is SectionKind.CASE_STUDY
-        if is_story and not comparison and not asks_for_practice(question):
+        off_story = lead is not None and lead.passage.chunk.chunk_id != top.passage.chunk.chunk_id
+        if is_story and not comparison and not asks_for_practice(question) and not off_story:
             # A case study is a story: tell it from the passage, in order, not in fragments.
             story = [
                 c
@@ -278,6 +339,7 @@ class ExtractiveAnswerer:
 
         floor = max(cfg.refusal_threshold, ranked[0].score - cfg.margin)
         chosen: list[_Candidate] = []
+        used = 0
         per_doc: dict[str, int] = {}
         limit = cfg.max_units_per_doc_when_comparing if comparison else cfg.max_units
         docs_in_play = {c.passage.chunk.doc_id for c in ranked}
@@ -290,11 +352,15 @@ class ExtractiveAnswerer:
             focus = not comparison and cand.passage.chunk.chunk_id == top.passage.chunk.chunk_id
             own_floor = top.score - cfg.focus_margin if focus else floor
             if cand.score < min(floor, own_floor) and not (
-                needs_doc and cand.score >= cfg.refusal_threshold * 0.8
+                needs_doc and cand.relevance >= cfg.refusal_threshold * cfg.comparison_floor
             ):
                 continue
             if any(_overlaps(cand, other) for other in chosen):
                 continue
+            size = len(_quoted(cand))
+            if not comparison and chosen and used + size > cfg.answer_chars:
+                continue
+            used += size
             chosen.append(cand)
             per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
             if not comparison and len(chosen) >= cfg.max_units:
@@ -305,11 +371,15 @@ class ExtractiveAnswerer:
             chosen = [c for c in chosen if not _hearsay(c)] or chosen[:1]
         draft = self.compose(chosen, documents, comparison, lead)
         if comparison:
+            silent = [
+                documents[d].label for d in sorted(docs_in_play - set(per_doc)) if d in documents
+            ]
             draft.text += "".join(
-                f"\n\nThe {documents[d].label} report does not cover this."
-                for d in sorted(docs_in_play - set(per_doc))
-                if d in documents
+                f"\n\nThe {label} report does not cover this." for label in silent
             )
+            if asks_for_change(asked):
+                order = self.ordered(chosen, documents, comparison, lead)
+                draft.text += "\n\n" + change_line(_by_report(order), silent)
         if partial:
             draft.text += "\n\n" + caveat(chosen, documents, partial)
         return draft
@@ -324,19 +394,7 @@ class ExtractiveAnswerer:
         """The chosen units in report order (grouped by report when comparing); the unit that
         answers the question's type (a figure, what to do) first."""
 
-        def year(c: _Candidate) -> int:
-            doc = documents.get(c.passage.chunk.doc_id)
-            return doc.year or 0 if doc else 0
-
-        ordered = sorted(
-            chosen,
-            key=lambda c: (
-                c is not lead or comparison,
-                year(c),
-                c.passage.chunk.doc_id,
-                c.passage.chunk.start + c.unit.start,
-            ),
-        )
+        ordered = self.ordered(chosen, documents, comparison, lead)
         citations: list[Citation] = []
         parts: list[str] = []
         current_doc = None
@@ -354,12 +412,36 @@ class ExtractiveAnswerer:
                     parts.append(" ".join(group))
                 group = [f"{cand.passage.doc_label}:"]
                 current_doc = chunk.doc_id
-            rendered = render_unit(chunk.text, cand.unit)
+            rendered = render_unit(chunk.text, cand.unit, cand.keep)
             group.append(f"{rendered} [{n}]" if not cand.unit.is_list else f"{rendered}\n[{n}]")
         if group:
             parts.append(" ".join(group))
         text = "\n\n".join(parts) if comparison else " ".join(parts)
         return Draft(text=text.replace(" \n", "\n"), citations=citations, refused=False)
+
+    @staticmethod
+    def ordered(
+        chosen: list[_Candidate],
+        documents: dict[str, Document],
+        comparison: bool,
+        lead: _Candidate | None = None,
+    ) -> list[_Candidate]:
+        """The order units are quoted (and numbered) in: the lead first (unless comparing),
+        then by report year and position in the report."""
+
+        def year(c: _Candidate) -> int:
+            doc = documents.get(c.passage.chunk.doc_id)
+            return doc.year or 0 if doc else 0
+
+        return sorted(
+            chosen,
+            key=lambda c: (
+                c is not lead or comparison,
+                year(c),
+                c.passage.chunk.doc_id,
+                c.passage.chunk.start + c.unit.start,
+            ),
+        )
 
     def refusal(
         self, passages: list[ScoredChunk], documents: dict[str, Document], reason: str
@@ -399,6 +481,47 @@ def caveat(chosen: list[_Candidate], documents: dict[str, Document], missing: li
     return f"The reports give this{covered} but nothing for {', '.join(map(str, missing))}."
 
 
+def _by_report(ordered: list[_Candidate]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """(report label, [(citation number, quoted text)]) per report, in quoting order."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for n, cand in enumerate(ordered, start=1):
+        groups.setdefault(cand.passage.doc_label, []).append((n, _quoted(cand)))
+    return list(groups.items())
+
+
+def _reading(texts: list[str]) -> str | None:
+    """Good, poor or mixed practice, over all of one report's quotes."""
+    readings = {polarity(t) for t in texts} - {None}
+    if not readings:
+        return None
+    return readings.pop() if len(readings) == 1 else "mixed"
+
+
+def change_line(groups: list[tuple[str, list[tuple[int, str]]]], silent: list[str]) -> str:
+    """The cited line on what changed between the earliest and the latest report quoted,
+    read from the wording (issue, praise) of each report's quotes: for a person to check,
+    not a verdict."""
+    if len(groups) < 2:
+        only = groups[0][0] if groups else "no"
+        return f"What changed: only the {only} report covers this, so there is nothing to compare."
+    (first, a), (last, b) = groups[0], groups[-1]
+    ra, rb = _reading([t for _, t in a]), _reading([t for _, t in b])
+    cite_a = " ".join(f"[{n}]" for n, _ in a)
+    cite_b = " ".join(f"[{n}]" for n, _ in b)
+    issue_a, issue_b = ra in ("poor", "mixed"), rb in ("poor", "mixed")
+    if issue_a and rb == "good":
+        verdict = f"appears to have improved: {first} raised concerns {cite_a}; {last} reports good practice {cite_b}"
+    elif ra == "good" and issue_b:
+        verdict = f"appears to have got worse: {first} reported good practice {cite_a}; {last} raises concerns {cite_b}"
+    elif issue_a and issue_b:
+        verdict = f"concerns appear in both: {first} {cite_a}; {last} {cite_b}"
+    else:
+        verdict = (
+            f"the wording shows no clear change; compare {first} {cite_a} with {last} {cite_b}"
+        )
+    return f"What changed: {verdict}."
+
+
 def _hearsay(c: _Candidate) -> bool:
     """What officers or staff told inspectors, with no verdict in the same unit: on a "what
     should I do" question it reads as permission, so it is left out."""
@@ -408,6 +531,20 @@ def _hearsay(c: _Candidate) -> bool:
 
 def _text(c: _Candidate) -> str:
     return c.passage.chunk.text[c.unit.start : c.unit.end]
+
+
+def _quoted(c: _Candidate) -> str:
+    """What the answer would quote of the unit: a long list by its lead and kept items."""
+    if c.keep is None:
+        return _text(c)
+    text = c.passage.chunk.text
+    lines = item_lines(text, c.unit)
+    return " ".join(
+        [
+            text[c.unit.start : c.unit.lead_end],
+            *(text[a:b] for a, b in (lines[i] for i in sorted(c.keep))),
+        ]
+    )
 
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -185,21 +186,27 @@ def select(
         wanted = topic_words(question)
         if _CHAPTER.search(question) or not wanted:
             return pool[:_MAX_LIST]
-        kept = [f for f in ranked if f in pool]
-        candidates = kept + [f for f in pool if f not in kept]
+        in_pool = {f.finding_id for f in pool}
+        kept = [f for f in ranked if f.finding_id in in_pool]
+        seen = {f.finding_id for f in kept}
+        candidates = kept + [f for f in pool if f.finding_id not in seen]
         on_topic = [
-            f
-            for f in candidates
-            if f.type is not FindingType.JUDGMENT and wanted & set(tokens(_about(f)))
+            f for f in candidates if f.type is not FindingType.JUDGMENT and wanted & _about(f)
         ]
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     best = timescale_filter(question, ranked)[:_MAX_SINGLE]
     return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
 
 
-def _about(finding: Finding) -> str:
-    """The words that say what a finding is about: its text and its chapter."""
-    return " ".join([finding.text, *finding.section_path[:1]])
+def _about(finding: Finding) -> frozenset[str]:
+    """The words that say what a finding is about: its text and its chapter (memoised: a list
+    question over many reports checks every finding of a type)."""
+    return _words(" ".join([finding.text, *finding.section_path[:1]]))
+
+
+@lru_cache(maxsize=50_000)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(tokens(text))
 
 
 def findings_answer(
@@ -238,6 +245,49 @@ def findings_answer(
     notes = [f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing]
     body = "\n".join([heading, text, *notes])
     return Draft(text=body, citations=citations, refused=False), cited
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_SUPPORT_CHARS = 450
+
+
+def with_support(led: Draft, support: Draft, budget: int = _SUPPORT_CHARS) -> Draft:
+    """A findings-led answer about one or two findings, followed by the passage answer's
+    quotes that add to it (renumbered after the findings' citations, up to `budget`
+    characters): the finding first, then what the report says around it."""
+    if support.refused or not support.citations:
+        return led
+    by_n = {c.n: c for c in support.citations}
+    lines: list[str] = []
+    citations = list(led.citations)
+    used = 0
+    for piece in re.split(r"(?<=\])\s+", support.text):
+        numbers = [int(n) for n in _MARKER.findall(piece)]
+        cited = [by_n[n] for n in numbers if n in by_n]
+        if not cited or any(_repeats(c, led.citations) for c in cited):
+            continue
+        if used + len(piece) > budget:
+            break
+        renumbered = {c.n: len(citations) + i + 1 for i, c in enumerate(cited)}
+        citations += [c.model_copy(update={"n": renumbered[c.n]}) for c in cited]
+        lines.append(_renumber(piece, renumbered))
+        used += len(piece)
+    if not lines:
+        return led
+    text = led.text + "\n\nAlso in the reports: " + " ".join(lines)
+    return Draft(text=text, citations=citations, refused=False)
+
+
+def _renumber(text: str, numbers: dict[int, int]) -> str:
+    return _MARKER.sub(lambda m: f"[{numbers[int(m.group(1))]}]", text)
+
+
+def _repeats(citation: Citation, others: Sequence[Citation]) -> bool:
+    """The citation quotes text a finding's citation already covers."""
+    return any(
+        o.doc_id == citation.doc_id and o.start <= citation.start and citation.end <= o.end
+        for o in others
+    )
 
 
 def types_label(typed: set[FindingType]) -> str:

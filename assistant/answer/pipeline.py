@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer
-from assistant.answer.finding_answers import findings_answer
+from assistant.answer.finding_answers import findings_answer, with_support
 from assistant.answer.injection import flag_citations
 from assistant.answer.llm import LLMAnswerer, LLMError
 from assistant.answer.rewrite import rewrite_followup
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from assistant.services.findings import FindingQueries
 
 ANSWERERS = ("extractive", "llm")
+MAX_SUPPORTED = 2
+"""A findings-led answer about this many findings or fewer is followed by the passage
+answer's quotes (more findings make a list, which stands alone)."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -76,15 +79,17 @@ class AskPipeline:
             raise NotFound(f"unknown conversation {conversation_id!r}")
         return chosen
 
-    def standalone(self, question: str, history: Sequence[Turn], answerer: str) -> str:
+    def standalone(
+        self, question: str, history: Sequence[Turn], answerer: str, force: bool = False
+    ) -> str:
         if not history:
             return question
-        if answerer == "llm" and self.llm is not None:
+        if answerer == "llm" and self.llm is not None and not force:
             try:
                 return self.llm.rewrite(question, history)
             except LLMError:
                 pass
-        return rewrite_followup(question, history)
+        return rewrite_followup(question, history, force)
 
     def prepare(
         self,
@@ -93,16 +98,18 @@ class AskPipeline:
         history: Sequence[Turn] | None,
         filters: SearchFilters | None,
         answerer: str | None,
+        in_context: bool = False,
     ) -> tuple[str, str, list[ScoredChunk], dict[str, float], Any, bool]:
         """Everything before answering: (answerer, stand-alone question, passages, timings,
-        query vector, comparison?)."""
+        query vector, comparison?); `in_context` attaches the conversation's topic even to
+        a question that looks stand-alone."""
         started = time.perf_counter()
         chosen = self.validate(question, answerer, conversation_id)
         question = " ".join(_CONTROL.sub(" ", question).split())
         turns = list(history or [])
         if conversation_id is not None:
             turns = self.conversations.history(conversation_id) + turns
-        standalone = self.standalone(question, turns, chosen)
+        standalone = self.standalone(question, turns, chosen, in_context)
         rewritten = time.perf_counter()
         expanded = self.retriever.expand(standalone)
         vector = self.retriever.embedder.encode_one(expanded)
@@ -151,7 +158,7 @@ class AskPipeline:
         expanded = self.retriever.expand(standalone)
         named = list(self.retriever.scope(expanded).doc_ids)
         doc_ids = [d for d in named if d in allowed] or (allowed if filters else [])
-        return findings_answer(
+        led = findings_answer(
             expanded,
             vector,
             doc_ids,
@@ -160,6 +167,9 @@ class AskPipeline:
             corpus.documents,
             corpus.labels,
         )
+        if led is None or len(led[0].citations) > MAX_SUPPORTED:
+            return led
+        return with_support(led[0], passages_draft), led[1]
 
     def run(
         self,
@@ -208,6 +218,17 @@ class AskPipeline:
                 yield Event("replace", draft.text)
         else:
             draft = self._extractive(question, standalone, vector, passages, comparison)
+            typed = " ".join(question.split())
+            in_conversation = bool(history) or conversation_id is not None
+            if draft.refused and draft.reason == WEAK and in_conversation and standalone == typed:
+                # In a conversation, "when did the sessions run?" may lean on the topic
+                # without saying so: asked again with it, unless it still finds nothing.
+                again = self.prepare(question, conversation_id, history, filters, answerer, True)
+                if again[1] != standalone:
+                    retry = self._extractive(question, again[1], again[4], again[2], again[5])
+                    if not retry.refused:
+                        _, standalone, passages, _, vector, comparison = again
+                        draft = retry
             led = self._findings_led(standalone, vector, draft, filters)
             if led is not None:
                 draft, cited = led

@@ -21,6 +21,8 @@ _LEANING = re.compile(
     re.I,
 )
 
+_MARKERS = re.compile(r"\s*\[\d{1,3}\]")
+_GIST_CHARS = 240
 _CHANGE = re.compile(
     r"\b(?:improv\w*|better|worse|changed?|progress\w*|still|any ?more|since)\b", re.I
 )
@@ -39,19 +41,34 @@ def needs_context(question: str) -> bool:
     return len(tokens(question)) <= 3 or bool(_LEANING.search(question))
 
 
-def rewrite_followup(question: str, history: Sequence[Turn]) -> str:
+def rewrite_followup(question: str, history: Sequence[Turn], force: bool = False) -> str:
     """A stand-alone version of `question` given the earlier turns (unchanged if it stands
-    alone already). Earlier follow-ups are made stand-alone first, so topics carry along."""
+    alone already, unless `force`: a question that looked stand-alone but that nothing
+    answers on its own, "when did the sessions run?", gets the conversation's topic).
+    Earlier follow-ups are made stand-alone first, so topics carry along."""
     standalone: list[str] = []
+    replies: list[str] = []
     for turn in history:
         if turn["role"] == "user":
             standalone.append(_rewrite_one(turn["content"], standalone[-1] if standalone else None))
-    return _rewrite_one(question, standalone[-1] if standalone else None)
+        else:
+            replies.append(turn["content"])
+    previous = standalone[-1] if standalone else None
+    if force and previous is not None and replies:
+        previous = f"{_ABOUT.sub('', previous)} {_gist(replies[-1])}"
+    return _rewrite_one(question, previous, force)
 
 
-def _rewrite_one(question: str, previous: str | None) -> str:
+def _gist(reply: str) -> str:
+    """The opening sentence of an earlier answer, without citation markers: what it was
+    about, when the user's own question did not say."""
+    text = _MARKERS.sub("", " ".join(reply.split()))
+    return text[: (text.find(". ") + 1) or _GIST_CHARS][:_GIST_CHARS]
+
+
+def _rewrite_one(question: str, previous: str | None, force: bool = False) -> str:
     question = " ".join(question.split())
-    if previous is None or not needs_context(question):
+    if previous is None or not (force or needs_context(question)):
         return question
     previous = _ABOUT.sub("", previous)
     years = _YEAR.findall(question)

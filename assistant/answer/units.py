@@ -5,6 +5,7 @@ ARTHUR mnemonic), so lists come back whole."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from assistant.retrieve.sentences import sentence_spans
@@ -100,18 +101,32 @@ def _continues(text: str, previous: Unit, unit: Unit, max_chars: int) -> bool:
     )
 
 
-def render_unit(text: str, unit: Unit) -> str:
-    """The unit as answer text: the lead sentence, then its items one per line."""
+def item_lines(text: str, unit: Unit) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank item line of a list unit, as offsets into `text`."""
+    lines, offset = [], unit.lead_end
+    for line in text[unit.lead_end : unit.end].split("\n"):
+        if line.strip():
+            lines.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return lines
+
+
+def render_unit(text: str, unit: Unit, keep: Collection[int] | None = None) -> str:
+    """The unit as answer text: the lead sentence, then its items one per line (only the
+    items at the indexes in `keep`, when given, with "…" where items were left out)."""
     lead = _flat(text[unit.start : unit.lead_end])
     if not unit.is_list:
         return lead
-    items = []
-    for line in text[unit.lead_end : unit.end].split("\n"):
-        if line.strip():
-            nested = line.startswith("  ")
-            body = _flat(_MARKER.sub("", line.strip(), count=1))
-            bullet = "" if _NUMBERED.match(body) else "- "
-            items.append(("  " if nested else "") + bullet + body)
+    items: list[str] = []
+    for index, (start, end) in enumerate(item_lines(text, unit)):
+        if keep is not None and index not in keep:
+            if items[-1:] != ["…"]:
+                items.append("…")
+            continue
+        line = text[start:end]
+        body = _flat(_MARKER.sub("", line.strip(), count=1))
+        bullet = "" if _NUMBERED.match(body) else "- "
+        items.append(("  " if line.startswith("  ") else "") + bullet + body)
     return lead + "\n" + "\n".join(items)
 
 

@@ -84,6 +84,19 @@ _PRACTICE = re.compile(
 )
 
 
+_CHANGE = re.compile(
+    r"\b(?:improv\w*|better|worse|chang\w*|progress\w*|still|any ?more|any longer|since|compare\w*|"
+    r"comparison|differ\w*|trend|moved on|got on)\b",
+    re.I,
+)
+
+
+def asks_for_change(question: str) -> bool:
+    """ "Did it improve", "what changed", "compare": the answer gives each report its line and
+    then says what changed."""
+    return bool(_CHANGE.search(question))
+
+
 def finding_types(question: str) -> set[FindingType]:
     """The finding types a question asks about (recommendations, areas for improvement,
     causes of concern, graded judgments, innovative practice); empty when it asks for none."""

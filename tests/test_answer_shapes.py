@@ -1,0 +1,157 @@
+"""Answer shapes by intent: long lists quoted by their relevant items, change questions with a
+line on what changed, findings followed by their supporting passages, and follow-ups that lean
+on the conversation without saying so."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from assistant.answer.extractive import Draft, ExtractiveAnswerer, change_line, citation_for
+from assistant.answer.finding_answers import with_support
+from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.units import answer_units, render_unit
+from assistant.domain.records import Chunk, ScoredChunk, SectionKind, Turn
+from assistant.retrieve.intent import asks_for_change
+
+_ITEMS = [
+    "officers give detained children their rights and entitlements when first in custody",
+    "there are long delays in appropriate adults attending to see detained children",
+    "in most cases we saw there were delays before health care professionals saw children",
+    "inspectors review detention but these reviews are often conducted remotely",
+    "officers don't routinely complete public protection notices to refer children",
+    "custody officers don't fully understand the need to find alternative accommodation",
+]
+THEMES = "Common themes include:\n\n" + "\n".join(f"- {item};" for item in _ITEMS)
+
+
+class KeywordVectors:
+    """Sentence vectors that only tell whether a sentence mentions `keyword` (or the lead)."""
+
+    def __init__(self, keyword: str, lead: str = "\0") -> None:
+        self.keyword, self.lead = keyword, lead
+
+    def get(self, texts: Sequence[str]) -> np.ndarray:
+        def vector(text: str) -> list[float]:
+            if self.keyword in text:
+                return [1.0, 0.0, 0.0]
+            return [0.0, 0.0, 1.0] if self.lead in text else [0.0, 1.0, 0.0]
+
+        return np.array([vector(t) for t in texts])
+
+
+def _hit(text: str, doc_id: str = "force-2021", label: str = "Force 2021") -> ScoredChunk:
+    chunk = Chunk(
+        chunk_id=f"{doc_id}-c1",
+        doc_id=doc_id,
+        section_id="s1",
+        section_path=["Custody"],
+        section_kind=SectionKind.CHAPTER,
+        text=text,
+        start=0,
+        end=len(text),
+        order=0,
+    )
+    return ScoredChunk(chunk=chunk, score=1.0, doc_label=label)
+
+
+def _answerer(keyword: str, lead: str = "\0") -> ExtractiveAnswerer:
+    return ExtractiveAnswerer(KeywordVectors(keyword, lead))  # type: ignore[arg-type]
+
+
+def test_a_long_list_is_quoted_by_its_items_nearest_the_question() -> None:
+    question = np.array([[1.0, 0.0, 0.0]])
+    [best] = _answerer("remotely").score_units(["detention reviews"], question, [_hit(THEMES)])
+    rendered = render_unit(best.passage.chunk.text, best.unit, best.keep)
+    assert rendered.startswith("Common themes include:")
+    assert "conducted remotely" in rendered
+    assert "alternative accommodation" not in rendered
+    assert "…" in rendered
+
+
+def test_a_list_question_or_a_list_led_by_its_lead_is_quoted_whole() -> None:
+    question = np.array([[1.0, 0.0, 0.0]])
+    hit = _hit(THEMES)
+    [asked] = _answerer("remotely").score_units(["list"], question, [hit], whole_lists=True)
+    assert asked.keep is None
+    lead_first = np.array([[0.0, 0.0, 1.0]])
+    [led] = _answerer("remotely", lead="themes").score_units(["themes"], lead_first, [hit])
+    assert led.keep is None
+
+
+def test_render_unit_keeps_only_the_chosen_items_in_order() -> None:
+    [unit] = answer_units(THEMES)
+    rendered = render_unit(THEMES, unit, {3, 1})
+    lines = rendered.split("\n")
+    assert lines[0] == "Common themes include:"
+    assert lines[1] == "…"
+    assert "appropriate adults" in lines[2]
+    assert lines[3] == "…"
+    assert "remotely" in lines[4]
+
+
+def test_change_line_reads_each_report_and_cites_both() -> None:
+    concern = [(1, "Officers missed opportunities to safeguard children.")]
+    praise = [(2, "The force was good at recording discussion outcomes.")]
+    improved = change_line([("Force 2021", concern), ("Force 2025", praise)], [])
+    assert improved.startswith("What changed: appears to have improved")
+    assert "[1]" in improved and "[2]" in improved
+    worse = change_line([("Force 2021", praise), ("Force 2025", concern)], [])
+    assert "got worse" in worse
+    both = change_line([("Force 2021", concern), ("Force 2025", concern)], [])
+    assert "concerns appear in both" in both
+
+
+def test_change_line_says_when_only_one_report_covers_the_topic() -> None:
+    line = change_line([("Force 2021", [(1, "Children waited hours.")])], ["Force 2025"])
+    assert "only the Force 2021 report covers this" in line
+
+
+def test_change_questions_are_recognised() -> None:
+    assert asks_for_change("has that got any better by 2025?")
+    assert asks_for_change("How has recording the voice of the child changed?")
+    assert not asks_for_change("How many children were detained in 2021?")
+
+
+def test_findings_are_followed_by_the_passages_that_add_to_them() -> None:
+    text = "The force should improve its arrangements at night. An on-call SIO responds."
+    hit = _hit(text)
+    finding = citation_for(1, hit, 0, 51, None)
+    led = Draft(
+        text="- The force should improve its arrangements at night [1]",
+        citations=[finding],
+        refused=False,
+    )
+    repeat = citation_for(1, hit, 0, 51, None)
+    extra = citation_for(2, hit, 52, len(text), None)
+    support = Draft(
+        text="The force should improve its arrangements at night. [1] An on-call SIO responds. [2]",
+        citations=[repeat, extra],
+        refused=False,
+    )
+    answer = with_support(led, support)
+    assert answer.text.endswith("An on-call SIO responds. [2]")
+    assert answer.text.count("arrangements at night") == 1
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert answer.citations[1].quote == "An on-call SIO responds."
+
+
+def test_a_refused_passage_answer_adds_nothing_to_the_findings() -> None:
+    hit = _hit("The force should improve its arrangements at night.")
+    led = Draft(text="- finding [1]", citations=[citation_for(1, hit, 0, 10, None)], refused=False)
+    assert with_support(led, Draft(text="no", citations=[], refused=True)) is led
+
+
+def test_a_forced_rewrite_carries_the_topic_of_the_earlier_answer() -> None:
+    history = [
+        Turn(role="user", content="What did the 2025 report highlight as innovative practice?"),
+        Turn(role="assistant", content="Simulation training on sudden child deaths [1]. More."),
+    ]
+    question = "When did the sessions run, and who came to observe?"
+    assert rewrite_followup(question, history) == question
+    forced = rewrite_followup(question, history, force=True)
+    assert forced.startswith(question)
+    assert "innovative practice" in forced
+    assert "Simulation training on sudden child deaths." in forced
+    assert "[1]" not in forced
