@@ -8,7 +8,7 @@ and is cited by its span in the document, like any passage.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -27,6 +27,9 @@ from assistant.domain.records import (
 from assistant.domain.text import STOPWORDS, tokens
 from assistant.retrieve.intent import asks_for_list, finding_types
 from assistant.retrieve.sentences import sentence_spans
+
+ChunksByDoc = Mapping[str, Sequence[Chunk]]
+"""Each document's chunks, by document id."""
 
 
 class Scored(Protocol):
@@ -105,13 +108,10 @@ def timescale_filter(question: str, findings: Sequence[Finding]) -> list[Finding
     return kept or list(findings)
 
 
-def _chunk_for(finding: Finding, chunks: Sequence[Chunk]) -> Chunk | None:
-    inside = [c for c in chunks if c.doc_id == finding.doc_id and c.start <= finding.start < c.end]
-    overlapping = [
-        c
-        for c in chunks
-        if c.doc_id == finding.doc_id and c.start < finding.end and finding.start < c.end
-    ]
+def _chunk_for(finding: Finding, chunks: ChunksByDoc) -> Chunk | None:
+    own = chunks.get(finding.doc_id, ())
+    inside = [c for c in own if c.start <= finding.start < c.end]
+    overlapping = [c for c in own if c.start < finding.end and finding.start < c.end]
     return next(iter(inside or overlapping), None)
 
 
@@ -142,7 +142,7 @@ def _where(finding: Finding, labels: dict[str, str]) -> str:
 def render(
     question: str,
     findings: Sequence[Finding],
-    chunks: Sequence[Chunk],
+    chunks: ChunksByDoc,
     documents: dict[str, Document],
     labels: dict[str, str],
     judgments: bool,
@@ -214,7 +214,7 @@ def findings_answer(
     vector: np.ndarray,
     doc_ids: list[str],
     list_findings: ListFindings,
-    chunks: Sequence[Chunk],
+    chunks: ChunksByDoc,
     documents: dict[str, Document],
     labels: dict[str, str],
 ) -> tuple[Draft, list[ScoredChunk]] | None:
@@ -329,7 +329,7 @@ def _no_grades(
     doc_ids: list[str],
     labels: dict[str, str],
     audit: Finding | None,
-    chunks: Sequence[Chunk],
+    chunks: ChunksByDoc,
     documents: dict[str, Document],
 ) -> tuple[Draft, list[ScoredChunk]]:
     """A report that grades no area says so, and gives its case-audit figures, cited; never

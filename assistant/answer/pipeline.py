@@ -163,7 +163,7 @@ class AskPipeline:
             vector,
             doc_ids,
             self.findings.list_findings,
-            list(corpus.chunks.values()),
+            corpus.by_doc,
             corpus.documents,
             corpus.labels,
         )

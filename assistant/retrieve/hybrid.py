@@ -58,6 +58,8 @@ class _Corpus:
     vocabulary: set[str]
     terms: Vocabulary
     """Abbreviations and everyday words (the glossary and the documents' own definitions)."""
+    by_doc: dict[str, list[Chunk]] = field(default_factory=dict)
+    """Each document's chunks, in order."""
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
     tokens: dict[str, set[str]] = field(default_factory=dict)
     """Each chunk's tokens, filled as chunks become candidates."""
@@ -106,6 +108,7 @@ class HybridRetriever:
                 self._corpus = _Corpus(
                     generation=generation,
                     chunks={c.chunk_id: c for c in self._chunks()},
+                    by_doc={doc_id: chunks for doc_id, (_, chunks) in self._loaded.items()},
                     documents=documents,
                     labels={doc_id: d.label for doc_id, d in documents.items()},
                     words=words,
