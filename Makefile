@@ -6,7 +6,7 @@ IA := $(VENV)/bin/inspection-assistant
 STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test test-llm lint bench eval browser screenshots clean
+.PHONY: install run test test-llm lint bench bench-scale eval browser screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ screenshots: install browser
 bench: install
 	$(PY) bench/ingest.py
 	$(PY) bench/query.py
+
+bench-scale: install
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[dev,bench]'
+	mkdir -p out/scale
+	$(PY) bench/scale.py --factor 1 --factor 10 --factor 100 --keep --scratch out/scale
 
 eval: install
 	$(IA) eval --gold eval/gold/test.jsonl --baseline --report out/eval

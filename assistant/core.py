@@ -5,6 +5,7 @@ audit stores) and nothing below them."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -50,6 +51,7 @@ class Assistant:
             self.settings.torch_threads,
         )
         self.db = Database(self.settings.sqlite_path)
+        self._warming: threading.Thread | None = None
 
     @cached_property
     def vectors(self) -> VectorStore:
@@ -219,14 +221,23 @@ class Assistant:
 
     def warm(self, progress: bool = False) -> int:
         """Load the model and index any document stored before ingest kept sentence vectors
-        (once, ever); on a current store this costs nothing that grows with the corpus.
-        Returns how many documents were indexed."""
+        (once, ever); on a current store this costs nothing that grows with the corpus. The
+        findings of every report are then read in the background, so the first question about
+        findings across the store does not wait for them. Returns how many documents were
+        indexed."""
         self.embedder.encode_one("warm up")
-        return self._index_old_documents()
+        indexed = self._index_old_documents()
+        self._warming = threading.Thread(
+            target=self.findings.index, daemon=True, name="findings-warm"
+        )
+        self._warming.start()
+        return indexed
 
     def _index_old_documents(self) -> int:
         store = FindingStore(self.db)
         return self.indexer.backfill(lambda doc_id: store.findings([doc_id]))
 
     def close(self) -> None:
+        if self._warming is not None:
+            self._warming.join()  # it reads the database being closed
         self.db.close()

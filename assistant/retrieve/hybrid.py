@@ -27,6 +27,10 @@ from assistant.retrieve.vocabulary import Vocabulary, with_abbreviations
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
+_DIRECT_DOCS = 8
+"""Up to this many reports, dense retrieval scores their chunks directly (exact, and a few
+hundred dot products) instead of asking the vector store's index to filter."""
+
 
 class FilterError(InvalidRequest):
     """A filter names something the store does not hold."""
@@ -60,6 +64,9 @@ class _Corpus:
     """Abbreviations and everyday words (the glossary and the documents' own definitions)."""
     by_doc: dict[str, list[Chunk]] = field(default_factory=dict)
     """Each document's chunks, in order."""
+    doc_vectors: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
+    """Each document's chunk ids and vectors, read from the vector store as documents are
+    asked about."""
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
     tokens: dict[str, set[str]] = field(default_factory=dict)
     """Each chunk's tokens, filled as chunks become candidates."""
@@ -209,17 +216,12 @@ class HybridRetriever:
         if not doc_ids:
             return []
         cfg = self.config
-        where: dict[str, object] = (
-            {"doc_id": {"$in": doc_ids}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
-        )
-        if kinds:
-            where = {"$and": [where, {"section_kind": {"$in": sorted(kinds)}}]}
+        every_doc = len(doc_ids) == len(corpus.documents)
         dense = [
             (cid, s)
-            for cid, s in self.vectors.query(vector, cfg.candidates, where)
+            for cid, s in self._dense(vector, doc_ids, kinds, every_doc, corpus)
             if cid in corpus.chunks
         ]
-        every_doc = len(doc_ids) == len(corpus.documents)
         lexical = [
             (cid, s)
             for cid, s in self.lexical.run(
@@ -240,6 +242,54 @@ class HybridRetriever:
             scores = fused
         ordered = sorted(pool, key=lambda cid: -scores[cid])
         return self._diversify(ordered, scores, k, corpus)
+
+    def _dense(
+        self,
+        vector: np.ndarray,
+        doc_ids: list[str],
+        kinds: set[str],
+        every_doc: bool,
+        corpus: _Corpus,
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine). A question about a few reports scores their
+        chunks directly (a few hundred dot products, whatever the store holds); otherwise the
+        vector store's index, filtered only when the scope is narrower than the whole store
+        (a filter listing every report costs more than the search)."""
+        k = self.config.candidates
+        if len(doc_ids) <= _DIRECT_DOCS:
+            ids, matrix = self._doc_matrix(doc_ids, kinds, corpus)
+            if not ids:
+                return []
+            similarities = matrix @ np.asarray(vector, dtype=np.float32)
+            top = np.argsort(-similarities)[:k]
+            return [(ids[i], float(similarities[i])) for i in top]
+        clauses: list[dict[str, object]] = []
+        if not every_doc:
+            clauses.append({"doc_id": {"$in": doc_ids}})
+        if kinds:
+            clauses.append({"section_kind": {"$in": sorted(kinds)}})
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        return self.vectors.query(vector, k, where)
+
+    def _doc_matrix(
+        self, doc_ids: list[str], kinds: set[str], corpus: _Corpus
+    ) -> tuple[list[str], np.ndarray]:
+        """The chunk ids and vectors of these documents (of these section kinds, if any)."""
+        ids: list[str] = []
+        rows: list[np.ndarray] = []
+        for doc_id in doc_ids:
+            if doc_id not in corpus.doc_vectors:
+                own = [c.chunk_id for c in corpus.by_doc.get(doc_id, [])]
+                stored = self.vectors.get_embeddings(own)
+                kept = [cid for cid in own if cid in stored]
+                matrix = np.vstack([stored[cid] for cid in kept]) if kept else np.zeros((0, 0))
+                corpus.doc_vectors[doc_id] = (kept, matrix)
+            held, matrix = corpus.doc_vectors[doc_id]
+            for row, cid in enumerate(held):
+                if not kinds or str(corpus.chunks[cid].section_kind) in kinds:
+                    ids.append(cid)
+                    rows.append(matrix[row])
+        return ids, (np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0)))
 
     def _rerank(
         self,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -176,6 +177,9 @@ def finding_reading(finding: Finding) -> Practice | None:
     return None
 
 
+_JOINED_KEPT = 8
+
+
 @dataclass
 class _Index:
     findings: list[Finding]
@@ -244,7 +248,8 @@ class FindingQueries:
         """Each document's findings index with the document's stamp when it was read."""
         self._stamps: dict[str, str] = {}
         self._generation: int | None = None
-        self._joined: tuple[tuple[str, ...], _Index] | None = None
+        self._joined: OrderedDict[tuple[str, ...], _Index] = OrderedDict()
+        """The last few joined indexes, by the documents they join (all of them, most often)."""
         self._lock = threading.Lock()
 
     # the index -----------------------------------------------------------------------
@@ -260,12 +265,16 @@ class FindingQueries:
                 self._parts = {
                     d: part for d, part in self._parts.items() if stamps.get(d) == part[0]
                 }
-                self._stamps, self._generation, self._joined = stamps, generation, None
+                self._stamps, self._generation = stamps, generation
+                self._joined.clear()
             wanted = tuple(sorted(set(doc_ids) if doc_ids else self._stamps))
-            if self._joined is None or self._joined[0] != wanted:
+            if wanted not in self._joined:
                 parts = [self._part(d) for d in wanted if d in self._stamps]
-                self._joined = (wanted, _Index.join(parts) if parts else self._part(""))
-            return self._joined[1]
+                self._joined[wanted] = _Index.join(parts) if parts else self._part("")
+                while len(self._joined) > _JOINED_KEPT:
+                    self._joined.popitem(last=False)
+            self._joined.move_to_end(wanted)
+            return self._joined[wanted]
 
     def _part(self, doc_id: str) -> _Index:
         if doc_id not in self._parts:
