@@ -1,7 +1,8 @@
 """The scale path at 2x (the sample plus a re-worded copy for another force): the lexical index
 kept in SQLite, start-up that reads no text, questions scoped to the force and year they name,
-and `bench/scale.py` run end to end so it cannot rot. Vectors are hashed (no model): these tests
-are about which documents answer, not how well."""
+and `bench/scale.py` run end to end so it cannot rot (with hashed vectors: no model, the path
+not the numbers). The two-force store uses the model: its answers must say which reports they
+used."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def two_forces(
 ) -> Iterator[Assistant]:
     root = tmp_path_factory.mktemp("scale-2x")
     files = bench.build_corpus(REPO_ROOT / "data" / "sample", 2, root / "corpus")
-    app = Assistant(Settings(data_dir=root / "store"), embedder=bench.HashEmbedder(embedder))
+    app = Assistant(Settings(data_dir=root / "store"), embedder=embedder)
     report = app.ingest(files, progress=False)
     assert report.ok and len(report.added) == 4, report.summary()
     yield app
@@ -80,6 +81,9 @@ def test_a_question_naming_a_force_and_year_is_answered_from_that_report(
     assert hits and {h.chunk.doc_id for h in hits} == {"avon-and-somerset-2021"}
     answer = two_forces.ask(question)
     assert {c.doc_id for c in answer.citations} <= {"avon-and-somerset-2021"}
+    assert answer.text.endswith(
+        "Reports used: Avon and Somerset Constabulary 2021 (the report the question names)."
+    )
     named = two_forces.search("What did inspectors find about missing children in Staffordshire?")
     assert {h.chunk.doc_id for h in named} <= {"staffordshire-2021", "staffordshire-2025"}
 
@@ -89,6 +93,9 @@ def test_a_question_naming_no_force_is_answered_per_force(two_forces: Assistant)
     assert scope.per_force and not scope.comparison
     assert set(scope.doc_ids) == {"staffordshire-2021", "avon-and-somerset-2021"}
     assert not two_forces.retriever.scope("What did Staffordshire Police do?").per_force
+    answer = two_forces.ask("How quickly do detained children get an appropriate adult?")
+    cited = {c.doc_id for c in answer.citations}
+    assert len(cited) >= 2 and "best matches of the 4 reports held" in answer.text
 
 
 def test_filters_pick_forces_and_years(two_forces: Assistant) -> None:

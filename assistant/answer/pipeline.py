@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer
 from assistant.answer.finding_answers import findings_answer, with_support
 from assistant.answer.injection import flag_citations
 from assistant.answer.llm import LLMAnswerer, LLMError
+from assistant.answer.reports_used import reports_used
 from assistant.answer.rewrite import rewrite_followup
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
@@ -236,6 +237,16 @@ class AskPipeline:
                 passages = cited + [p for p in passages if p.chunk.chunk_id not in held]
             for piece in _pieces(draft.text):
                 yield Event("token", piece)
+        if not draft.refused:
+            used_line = reports_used(
+                draft.citations,
+                self.retriever.corpus().documents,
+                self.retriever.scope(self.retriever.expand(standalone)).doc_ids,
+                filters is not None and not filters.is_empty(),
+            )
+            if used_line:
+                draft = replace(draft, text=f"{draft.text}\n\n{used_line}")
+                yield Event("token", f"\n\n{used_line}")
         finished = time.perf_counter()
         timings["answer_ms"] = (finished - answer_started) * 1000
         timings["total_ms"] = (finished - started) * 1000
