@@ -8,6 +8,7 @@ critical violation at both sizes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,7 +183,8 @@ def test_ask_waits_visibly_then_shows_the_answer_from_its_start(
     expect(answer.locator(".ia-text")).not_to_contain_text("- the scenario")
     assert answer.locator("blockquote.ia-quote").count() >= 1
     sources = answer.locator(".ia-sources li")
-    expect(sources.first).to_contain_text("[1–3] Staffordshire 2021")
+    # the section's quotes share one source line: "[1, 2]" or "[1–3]"
+    expect(sources.first).to_contain_text(re.compile(r"^\[1(, 2|–\d)\] Staffordshire 2021"))
     assert sources.count() < answer.locator(".ia-text a.cite").count()
     assert_accessible(page, f"Ask with an answer ({size})")
 
@@ -191,7 +193,7 @@ def test_ask_waits_visibly_then_shows_the_answer_from_its_start(
     current = page.locator("#source-panel mark.current")
     expect(current).to_be_visible()
     expect(current).to_be_in_viewport()
-    assert page.locator("#source-panel mark").count() >= 3  # the section's other quotes
+    assert page.locator("#source-panel mark").count() >= 2  # the section's other quotes
     close = page.locator("#source-close")
     if size == "phone":
         expect(close).to_be_in_viewport()
