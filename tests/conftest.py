@@ -5,14 +5,13 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
+from live_server import wait_until_up
 
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
@@ -90,19 +89,12 @@ class ChromaServer:
         cmd += ["--host", self.host, "--port", str(self.port)]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout_s
         url = f"http://{self.host}:{self.port}/api/v2/heartbeat"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if httpx.get(url, timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"chroma run gave no heartbeat within {timeout_s}s:\n{self.tail()}")
+        try:
+            wait_until_up(url, self.proc, timeout_s, "chroma run", self.tail, every_s=0.1)
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -7,14 +7,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from cli_runner import REPO_ROOT, run_cli
-from live_server import free_port
+from live_server import free_port, wait_until_up
 
 NEW_REPORT = """Harbourshire Constabulary: custody lighthouse review 2030
 
@@ -58,16 +57,14 @@ def served_store(tmp_path: Path) -> Iterator[tuple[Path, httpx.Client]]:
     )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            try:
-                if client.get("/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not become ready"
-            time.sleep(0.3)
+        wait_until_up(
+            f"http://127.0.0.1:{port}/readyz",
+            server,
+            90,
+            "serve",
+            lambda: server.stderr.read() if server.stderr else "",
+            every_s=0.3,
+        )
         yield data_dir, client
     finally:
         client.close()

@@ -10,7 +10,6 @@ import importlib.util
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +17,7 @@ from types import ModuleType
 import httpx
 import pytest
 from cli_runner import REPO_ROOT, run_cli
-from live_server import free_port
+from live_server import free_port, wait_until_up
 
 from assistant.core import Assistant
 from assistant.domain.records import SearchFilters
@@ -227,13 +226,4 @@ def test_two_workers_see_each_others_writes(chroma_server: tuple[str, int], tmp_
 
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "serve --workers 2 exited"
-        try:
-            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    pytest.fail("serve --workers 2 did not become ready")
+    wait_until_up(f"{url}/readyz", server, 120, "serve --workers 2", every_s=0.5)

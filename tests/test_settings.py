@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from cli_runner import REPO_ROOT, run_cli
-from live_server import free_port
+from live_server import free_port, wait_until_up
 
 from assistant.cli import exit_code
 from assistant.domain.errors import TooLarge
@@ -197,15 +196,7 @@ def keyed_server(sample_store: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, f"serve exited:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"serve did not come up:\n{log.read_text()}"
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_until_up(f"{url}/healthz", server, 180, "serve", log.read_text)
         yield url
     finally:
         server.terminate()

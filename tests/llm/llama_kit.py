@@ -30,8 +30,8 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
+from live_server import wait_until_up
 
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
@@ -140,20 +140,13 @@ class LlamaServer:
             # OpenMP threads that spin while waiting crawl when other work shares the 2 cores
             env = os.environ | {"OMP_WAIT_POLICY": "PASSIVE"}
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(
-                    f"the llama.cpp server exited with {self.proc.returncode}:\n{self.tail()}"
-                )
-            try:
-                if httpx.get(f"{self.base_url}/models", timeout=2.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        pytest.fail(f"the llama.cpp server did not come up within {timeout_s}s:\n{self.tail()}")
+        try:
+            wait_until_up(
+                f"{self.base_url}/models", self.proc, timeout_s, "the llama.cpp server", self.tail
+            )
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

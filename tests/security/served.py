@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
-from live_server import free_port
+from live_server import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL, FULL_2, READONLY = "key-full-a", "key-full-b", "key-readonly-c"
@@ -49,17 +49,16 @@ class Served:
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            try:
-                r = httpx.get(f"{self.url}/readyz", timeout=2)
-                if r.status_code == 200 or (not ready and r.status_code == 503):
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"server not ready: {self.log.read_text()[-3000:]}")
+        wait_until_up(
+            f"{self.url}/readyz",
+            self.process,
+            180,
+            "serve",
+            lambda: self.log.read_text()[-3000:],
+            accept=(200,) if ready else (200, 503),
+            every_s=0.3,
+        )
+        return self
 
     def client(self, key: str | None = FULL, timeout: float = 120) -> httpx.Client:
         headers = {"X-API-Key": key} if key else {}
