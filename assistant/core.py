@@ -227,10 +227,11 @@ class Assistant:
         indexed."""
         self.embedder.encode_one("warm up")
         indexed = self._index_old_documents()
-        self._warming = threading.Thread(
-            target=self.findings.index, daemon=True, name="findings-warm"
-        )
-        self._warming.start()
+        if self._warming is None or not self._warming.is_alive():
+            self._warming = threading.Thread(
+                target=self.findings.index, daemon=True, name="findings-warm"
+            )
+            self._warming.start()
         return indexed
 
     def _index_old_documents(self) -> int:

@@ -21,6 +21,7 @@ from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
 from assistant.domain.text import clean_input
 from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.scope import Scope
 from assistant.store.conversations import ConversationStore
 
 if TYPE_CHECKING:
@@ -100,10 +101,11 @@ class AskPipeline:
         filters: SearchFilters | None,
         answerer: str | None,
         in_context: bool = False,
-    ) -> tuple[str, str, list[ScoredChunk], dict[str, float], Any, bool]:
+    ) -> tuple[str, str, list[ScoredChunk], dict[str, float], Any, Scope]:
         """Everything before answering: (answerer, stand-alone question, passages, timings,
-        query vector, comparison?); `in_context` attaches the conversation's topic even to
-        a question that looks stand-alone."""
+        query vector, scope: the documents the question names and whether it compares);
+        `in_context` attaches the conversation's topic even to a question that looks
+        stand-alone."""
         started = time.perf_counter()
         chosen = self.validate(question, answerer, conversation_id)
         question = " ".join(_CONTROL.sub(" ", question).split())
@@ -121,7 +123,7 @@ class AskPipeline:
             "rewrite_ms": (rewritten - started) * 1000,
             "retrieve_ms": (retrieved - rewritten) * 1000,
         }
-        return chosen, standalone, passages, timings, vector, scope.comparison or scope.per_force
+        return chosen, standalone, passages, timings, vector, scope
 
     def _extractive(
         self,
@@ -129,7 +131,7 @@ class AskPipeline:
         standalone: str,
         vector: Any,
         passages: list[ScoredChunk],
-        comparison: bool,
+        scope: Scope,
     ) -> Draft:
         corpus = self.retriever.corpus()
         typed = None
@@ -140,7 +142,7 @@ class AskPipeline:
             vector,
             passages,
             corpus.documents,
-            comparison,
+            scope.comparison or scope.per_force,
             corpus.vocabulary,
             typed,
             corpus.idf,
@@ -148,7 +150,12 @@ class AskPipeline:
         )
 
     def _findings_led(
-        self, standalone: str, vector: Any, passages_draft: Draft, filters: SearchFilters | None
+        self,
+        standalone: str,
+        vector: Any,
+        passages_draft: Draft,
+        filters: SearchFilters | None,
+        scope: Scope,
     ) -> tuple[Draft, list[ScoredChunk]] | None:
         """The findings-led answer when the question asks for findings and some match; the
         passage answer's best sentence supports it."""
@@ -157,8 +164,7 @@ class AskPipeline:
         corpus = self.retriever.corpus()
         allowed = self.retriever.allowed_docs(filters)
         expanded = self.retriever.expand(standalone)
-        named = list(self.retriever.scope(expanded).doc_ids)
-        doc_ids = [d for d in named if d in allowed] or (allowed if filters else [])
+        doc_ids = [d for d in scope.doc_ids if d in allowed] or (allowed if filters else [])
         led = findings_answer(
             expanded,
             vector,
@@ -193,7 +199,7 @@ class AskPipeline:
         """Answer, streaming: LLM tokens as they come, or the extractive answer sentence by
         sentence; always ending with the `answer` event carrying the full record."""
         started = time.perf_counter()
-        chosen, standalone, passages, timings, vector, comparison = self.prepare(
+        chosen, standalone, passages, timings, vector, scope = self.prepare(
             question, conversation_id, history, filters, answerer
         )
         answer_started = time.perf_counter()
@@ -215,10 +221,10 @@ class AskPipeline:
                 fallback_reason = (
                     fallback_reason or "the LLM's answer cited no passage it was given"
                 )
-                draft = self._extractive(question, standalone, vector, passages, comparison)
+                draft = self._extractive(question, standalone, vector, passages, scope)
                 yield Event("replace", draft.text)
         else:
-            draft = self._extractive(question, standalone, vector, passages, comparison)
+            draft = self._extractive(question, standalone, vector, passages, scope)
             typed = " ".join(question.split())
             in_conversation = bool(history) or conversation_id is not None
             if draft.refused and draft.reason == WEAK and in_conversation and standalone == typed:
@@ -228,9 +234,9 @@ class AskPipeline:
                 if again[1] != standalone:
                     retry = self._extractive(question, again[1], again[4], again[2], again[5])
                     if not retry.refused:
-                        _, standalone, passages, _, vector, comparison = again
+                        _, standalone, passages, _, vector, scope = again
                         draft = retry
-            led = self._findings_led(standalone, vector, draft, filters)
+            led = self._findings_led(standalone, vector, draft, filters, scope)
             if led is not None:
                 draft, cited = led
                 held = {p.chunk.chunk_id for p in cited}
@@ -241,7 +247,7 @@ class AskPipeline:
             used_line = reports_used(
                 draft.citations,
                 self.retriever.corpus().documents,
-                self.retriever.scope(self.retriever.expand(standalone)).doc_ids,
+                scope.doc_ids,
                 filters is not None and not filters.is_empty(),
             )
             if used_line:

@@ -68,9 +68,7 @@ class DocumentIndexer:
     ) -> np.ndarray:
         """The chunks' vectors, pooled from their sentences' and headings' vectors. `texts`
         holds vectors already in hand, by text; what this encodes is added to it."""
-        composites = [chunk_parts(c, label) for c in chunks]
-        self._encode([p for _, heading, parts in composites for p in (heading, *parts)], texts)
-        return np.vstack([self._pool(c, texts) for c in composites])
+        return np.vstack(self._pooled([chunk_parts(c, label) for c in chunks], texts))
 
     def prepare(
         self,
@@ -83,9 +81,7 @@ class DocumentIndexer:
         the writer to call in the document's transaction."""
         texts = dict(known or {})
         composites = self.finding_composites(findings)
-        self._encode([p for _, heading, parts in composites for p in (heading, *parts)], texts)
-        for composite in composites:
-            texts[composite[0]] = self._pool(composite, texts)
+        texts.update(zip([c[0] for c in composites], self._pooled(composites, texts), strict=True))
         wanted = chunk_sentences(chunks) + self.finding_texts(findings) + [c[0] for c in composites]
         write_vectors = self.sentence_vectors.prepare(wanted, texts)
         found = document_abbreviations(chunks)
@@ -96,10 +92,15 @@ class DocumentIndexer:
 
         return write
 
-    def _pool(self, composite: Composite, texts: MutableMapping[str, np.ndarray]) -> np.ndarray:
-        _, heading, parts = composite
-        self._encode([heading, *parts], texts)
-        return pooled(texts[heading], np.vstack([texts[p] for p in parts]), [len(p) for p in parts])
+    def _pooled(
+        self, composites: Sequence[Composite], texts: MutableMapping[str, np.ndarray]
+    ) -> list[np.ndarray]:
+        """The composites' vectors, their parts' vectors read or encoded first (into `texts`)."""
+        self._encode([p for _, heading, parts in composites for p in (heading, *parts)], texts)
+        return [
+            pooled(texts[heading], np.vstack([texts[p] for p in parts]), [len(p) for p in parts])
+            for _, heading, parts in composites
+        ]
 
     def _encode(self, wanted: Sequence[str], texts: MutableMapping[str, np.ndarray]) -> None:
         """Add the vectors of the wanted texts not in `texts`: stored ones read, the rest

@@ -275,21 +275,26 @@ class HybridRetriever:
         self, doc_ids: list[str], kinds: set[str], corpus: _Corpus
     ) -> tuple[list[str], np.ndarray]:
         """The chunk ids and vectors of these documents (of these section kinds, if any)."""
-        ids: list[str] = []
-        rows: list[np.ndarray] = []
-        for doc_id in doc_ids:
-            if doc_id not in corpus.doc_vectors:
-                own = [c.chunk_id for c in corpus.by_doc.get(doc_id, [])]
-                stored = self.vectors.get_embeddings(own)
-                kept = [cid for cid in own if cid in stored]
-                matrix = np.vstack([stored[cid] for cid in kept]) if kept else np.zeros((0, 0))
-                corpus.doc_vectors[doc_id] = (kept, matrix)
-            held, matrix = corpus.doc_vectors[doc_id]
-            for row, cid in enumerate(held):
-                if not kinds or str(corpus.chunks[cid].section_kind) in kinds:
-                    ids.append(cid)
-                    rows.append(matrix[row])
-        return ids, (np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0)))
+        parts = [self._doc_vectors(doc_id, corpus) for doc_id in doc_ids]
+        parts = [(held, matrix) for held, matrix in parts if held]
+        if not parts:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        ids = [cid for held, _ in parts for cid in held]
+        matrix = np.vstack([m for _, m in parts])
+        if kinds:
+            keep = [i for i, cid in enumerate(ids) if str(corpus.chunks[cid].section_kind) in kinds]
+            ids, matrix = [ids[i] for i in keep], matrix[keep]
+        return ids, matrix
+
+    def _doc_vectors(self, doc_id: str, corpus: _Corpus) -> tuple[list[str], np.ndarray]:
+        """One document's chunk ids and vectors, read from the vector store once per corpus."""
+        if doc_id not in corpus.doc_vectors:
+            own = [c.chunk_id for c in corpus.by_doc.get(doc_id, [])]
+            stored = self.vectors.get_embeddings(own)
+            held = [cid for cid in own if cid in stored]
+            matrix = np.vstack([stored[cid] for cid in held]) if held else np.zeros((0, 0))
+            corpus.doc_vectors[doc_id] = (held, matrix.astype(np.float32))
+        return corpus.doc_vectors[doc_id]
 
     def _rerank(
         self,
