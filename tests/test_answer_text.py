@@ -146,6 +146,16 @@ def test_mnemonic_lines_are_absorbed_whole() -> None:
     assert ARTHUR[units[-1].start : units[-1].end] == "The force has trained its officers."
 
 
+def test_a_figure_against_the_year_before_stays_with_its_figure() -> None:
+    text = (
+        "The number of children in custody in the 12 months to June 2021 was 593. "
+        "The previous year, the number was 838. This is a 29 percent reduction."
+    )
+    units = answer_units(text)
+    assert len(units) == 1
+    assert render_unit(text, units[0]).endswith("29 percent reduction.")
+
+
 def test_plain_sentences_are_units_of_their_own() -> None:
     text = "The force audited 20 cases. Most were good. Officers spoke to children."
     assert _texts(text) == [
@@ -238,6 +248,28 @@ def test_a_single_year_names_that_document_only(question: str, doc_id: str) -> N
     assert scope.doc_ids == (doc_id,)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What should the force change about police protection, per the 2021 report?",
+        "What must the force improve in custody in 2021?",
+        "What did the 2021 report say officers need to do better at strategy meetings?",
+    ],
+)
+def test_a_change_asked_for_is_not_a_comparison(question: str) -> None:
+    """ "What should the force change" asks for a recommendation in the named report, not
+    for what changed between reports."""
+    scope = question_scope(question, DOCS)
+    assert not scope.comparison
+    assert scope.doc_ids == ("staffordshire-2021",)
+
+
+def test_areas_for_improvement_are_not_a_comparison() -> None:
+    scope = question_scope("List all the areas for improvement in the 2025 report", DOCS)
+    assert scope == question_scope("List all the recommendations in the 2025 report", DOCS)
+    assert not scope.comparison
+
+
 def test_no_year_no_scope() -> None:
     scope = question_scope("How does the force look after children in custody?", DOCS)
     assert scope.doc_ids == () and not scope.comparison
@@ -296,6 +328,21 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert terms.expand("the NPCC lead") == "the NPCC lead (National Police Chiefs' Council)"
     assert terms.knows("OK") and terms.knows("DCC") and terms.knows("SOMU")
     assert not terms.knows("Derbyshire")
+
+
+def test_topics_are_found_as_phrases_singular_or_plural() -> None:
+    from assistant.retrieve.vocabulary import build_vocabulary
+
+    terms = build_vocabulary([])
+    assert terms.topics_in("What's the policy on stop and search of under-18s?") == [
+        "stop and search"
+    ]
+    assert terms.topics_in("How many police dogs and drones does it have?") == [
+        "police dog",
+        "drone",
+    ]
+    assert terms.topics_in("Firearms licensing checks") == ["firearms licensing"]
+    assert terms.topics_in("How should I search a child's bedroom?") == []
 
 
 def test_unknown_names_spare_known_words_but_not_other_forces() -> None:

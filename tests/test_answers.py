@@ -72,6 +72,25 @@ def test_another_force_is_refused_with_nearest_passages(sample_assistant: Assist
     assert_citations_sound(sample_assistant, answer)
 
 
+def test_an_area_of_policing_no_report_mentions_is_refused_by_name(
+    sample_assistant: Assistant,
+) -> None:
+    """Child-protection reports hold text near "stop and search" (searches, children), but
+    never the topic itself: the answer says so instead of quoting the nearest sentence."""
+    answer = sample_assistant.ask("What's the force's policy on stop and search of under-18s?")
+    assert answer.refused
+    assert answer.reason == "no document mentions stop and search"
+    assert_citations_sound(sample_assistant, answer)
+    retriever = sample_assistant.retriever
+    assert retriever.uncovered_topics("firearms licensing and tasers") == [
+        "firearms licensing",
+        "taser",
+    ]
+    assert retriever.uncovered_topics("were police dogs and drones used to find her?") == []
+    searched = sample_assistant.ask("Were police dogs used to search for the missing child?")
+    assert not (searched.reason or "").startswith("no document mentions")
+
+
 def test_follow_up_in_a_conversation(sample_assistant: Assistant) -> None:
     conversation = sample_assistant.conversations.create()
     first = sample_assistant.ask(MISSING_2021_Q, conversation_id=conversation)

@@ -10,7 +10,7 @@ no document mentions, it refuses and shows the nearest passages instead of guess
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,12 +187,15 @@ class ExtractiveAnswerer:
         passages: list[ScoredChunk],
         idf: Mapping[str, float] | None = None,
         whole_lists: bool = False,
+        terms: Vocabulary | None = None,
     ) -> list[_Candidate]:
         """Score every unit against the question (and, for a rewritten follow-up, the words
         the user actually typed): the better of the two counts. A long list is scored, and
         quoted, by its lead and the items nearest the question unless `whole_lists`."""
         cfg = self.config
         wanted = [set(tokens(q)) for q in questions]
+        if terms is not None:  # "PPNs" is covered by "public protection notices" too
+            wanted += [set(tokens(terms.expand(q))) for q in questions if terms.expansions(q)]
         top_score = max((p.score for p in passages), default=1.0) or 1.0
         candidates: list[_Candidate] = []
         texts: list[str] = []
@@ -261,9 +264,11 @@ class ExtractiveAnswerer:
         typed: tuple[str, np.ndarray] | None = None,
         idf: Mapping[str, float] | None = None,
         terms: Vocabulary | None = None,
+        uncovered: Sequence[str] = (),
     ) -> Draft:
         """Answer `question` (stand-alone) from `passages`; `typed` is the user's own words and
-        their vector when the question was rewritten from a follow-up."""
+        their vector when the question was rewritten from a follow-up; `uncovered`, the areas
+        of policing it names that no document mentions."""
         cfg = self.config
         missing = unknown_names(question, vocabulary, terms) if vocabulary is not None else []
         questions, vectors = [question], [vector]
@@ -271,11 +276,20 @@ class ExtractiveAnswerer:
             questions.append(typed[0])
             vectors.append(typed[1])
         ranked = self.score_units(
-            questions, np.vstack(vectors), passages, idf, asks_for_list(own_words(question))
+            questions,
+            np.vstack(vectors),
+            passages,
+            idf,
+            asks_for_list(own_words(question)),
+            terms,
         )
         if missing:
             return self.refusal(
                 passages, documents, f"the documents don't mention {', '.join(missing)}"
+            )
+        if uncovered:
+            return self.refusal(
+                passages, documents, f"no document mentions {' or '.join(uncovered)}"
             )
         forces = other_forces(question, documents.values())
         if forces:

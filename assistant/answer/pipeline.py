@@ -147,6 +147,7 @@ class AskPipeline:
             typed,
             corpus.idf,
             corpus.terms,
+            self.retriever.uncovered_topics(standalone),
         )
 
     def _findings_led(

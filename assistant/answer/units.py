@@ -14,7 +14,11 @@ _MARKER = re.compile(r"^-\s+")
 _NUMBERED = re.compile(r"\d{1,2}\.\s")
 _CONTINUATION = re.compile(
     r"(?:But|However|This|These|They|Their|It|Its|Only|And|So|Also|Nor|Instead|Despite this|"
-    r"As a result|Of these|Of those|In these|In this)\b"
+    r"As a result|Of these|Of those|In these|In this|Those|Both|Neither|"
+    r"(?:All|Most|Some|Many|None|Each|One|Two|Three) of (?:these|those|them)|"
+    r"(?:The|In the|A|Over the) (?:previous|preceding|prior|following|same) (?:year|period|"
+    r"12 months|month|quarter)|(?:The|A) (?:year|month) (?:before|earlier|later)|"
+    r"(?:By|In) comparison|Compared (?:with|to))\b"
 )
 _PRONOUN_START = re.compile(r"(?:They|These|This|It|Those|He|She|Their|Its)\b")
 _ITEM_LINE = re.compile(r"^\s*(?:-|\d{1,2}\.)\s+|^[A-Z] [–-] ")

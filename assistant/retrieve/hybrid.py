@@ -70,6 +70,8 @@ class _Corpus:
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
     tokens: dict[str, set[str]] = field(default_factory=dict)
     """Each chunk's tokens, filled as chunks become candidates."""
+    mentioned: dict[str, bool] = field(default_factory=dict)
+    """Whether any document mentions an area of policing, filled as questions name them."""
 
     def chunk_tokens(self, cid: str) -> set[str]:
         if cid not in self.tokens:
@@ -169,6 +171,16 @@ class HybridRetriever:
     def expand(self, query: str) -> str:
         """The query with what its abbreviations and everyday words stand for appended."""
         return self.corpus().terms.expand(query)
+
+    def uncovered_topics(self, query: str) -> list[str]:
+        """Areas of policing the question names ("stop and search", "firearms licensing")
+        that no document mentions: what the documents don't cover, however near their text."""
+        corpus = self.corpus()
+        named = corpus.terms.topics_in(query)
+        for topic in named:
+            if topic not in corpus.mentioned:
+                corpus.mentioned[topic] = self.lexical.mentions(topic)
+        return [t for t in named if not corpus.mentioned[t]]
 
     def scope(self, query: str) -> Scope:
         return question_scope(query, list(self.corpus().documents.values()))

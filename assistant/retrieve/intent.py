@@ -52,7 +52,9 @@ _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
         re.compile(
             r"\bareas? for improvement|\bAFIs?\b|\bwhat (?:needs|has) to (?:change|improve)|"
             r"\b(?:tell|told|want(?:ed)?|asked?) (?:the force|staffs|staffordshire|it|them) to\b|"
-            r"\bsort(?:ed)? out\b|\bwhat needs fixing\b|\bwant(?:s|ed)? (?:\w+ )?(?:done|doing)\b",
+            r"\bsort(?:ed)? out\b|\bwhat needs fixing\b|\bwant(?:s|ed)? (?:\w+ )?(?:done|doing)\b|"
+            r"\bwhat (?:should|must|does|do) (?:the force|the police|staffs|staffordshire|it|they)"
+            r" (?:\w+ ){0,2}(?:change|improve|fix|do better)\b|\bneeds? to (?:change|improve)\b",
             re.I,
         ),
         (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION),
@@ -85,16 +87,33 @@ _PRACTICE = re.compile(
 
 
 _CHANGE = re.compile(
-    r"\b(?:improv\w*|better|worse|chang\w*|progress\w*|still|any ?more|any longer|since|compare\w*|"
-    r"comparison|differ\w*|trend|moved on|got on)\b",
+    r"\b(?:improv(?:e[ds]?|ing)|better|worse|chang\w*|progress\w*|still|any ?more|any longer|since|"
+    r"compare\w*|comparison|differ\w*|trend|moved on|got on|between|now|again)\b",
     re.I,
 )
+_DIRECTIVE = re.compile(
+    r"\b(?:should|must|needs?|has to|have to|ought to|asked to|told to|wants? (?:\w+ )?to|"
+    r"to be|to)\s+(?:\w+\s+){0,3}?(?:change|improve|do better|be better|get better)\b"
+    r"|\b(?:do|doing|did|done) (?:it |things |this |that )?better\b"
+    r"|\bwhat (?:to|should|must) (?:i |we |officers? )?do now\b",
+    re.I,
+)
+"""Change-words that ask for something to be done ("what should the force change", "what
+must it improve"), not what differs between reports."""
+_WITHIN_REPORT = re.compile(
+    r"\b(?:compared? (?:with|to) |than |since )?(?:the |a )?(?:(?:previous|prior|preceding) "
+    r"(?:year|12 months|twelve months|period|quarter|month)|(?:year|month|period|quarter)s? "
+    r"(?:before|earlier)|last year)\b",
+    re.I,
+)
+"""A change against the year before, which one report gives ("how many children were
+detained in the year to June 2021 compared with the year before")."""
 
 
 def asks_for_change(question: str) -> bool:
-    """ "Did it improve", "what changed", "compare": the answer gives each report its line and
-    then says what changed."""
-    return bool(_CHANGE.search(question))
+    """ "Did it improve", "what changed", "compare", "still", "since 2021": each report in turn,
+    then what changed; not "what should the force change", which asks for a recommendation."""
+    return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", _DIRECTIVE.sub(" ", question))))
 
 
 def finding_types(question: str) -> set[FindingType]:

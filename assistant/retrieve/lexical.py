@@ -82,6 +82,13 @@ class LexicalIndex:
         with self.db.snapshot() as conn:
             return lexical.search(conn, terms, k, list(doc_ids) if doc_ids else None, kinds)
 
+    def mentions(self, phrase: str) -> bool:
+        """Whether any document uses this phrase (its content words, in order), singular or
+        plural (the stemmer may cut the two differently: "drone", "dron")."""
+        phrasings = [tokens(phrase), tokens(phrase + "s"), tokens(phrase + "es")]
+        with self.db.snapshot() as conn:
+            return lexical.mentions(conn, phrasings)
+
 
 def document_abbreviations(chunks: Sequence[Chunk]) -> dict[str, str]:
     """The abbreviations a document defines, stored with it so start-up never re-reads text."""

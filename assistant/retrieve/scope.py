@@ -9,14 +9,9 @@ import re
 from dataclasses import dataclass
 
 from assistant.domain.records import Document
+from assistant.retrieve.intent import asks_for_change
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_COMPARISON = re.compile(
-    r"\b(?:compare[sd]?|comparison|changed?|changes|differ(?:ence|ent|s)?|improved|improving|"
-    r"better|worse|since|between|progress|still|now|any ?more|any longer|again|trend)\b",
-    re.I,
-)
-
 
 _FORCE_SUFFIX = re.compile(r"\s+(?:police(?: service)?|constabulary)$", re.I)
 MAX_COMPARED = 6
@@ -74,7 +69,7 @@ def question_scope(question: str, documents: list[Document]) -> Scope:
     per_force = several and not mentioned and not by_id
     if 2 <= len({d.doc_id for d in explicit}) <= MAX_COMPARED and not per_force:
         return Scope(tuple(sorted(distinct)), comparison=True)
-    if _COMPARISON.search(question):
+    if asks_for_change(question):
         force = {d.force for d in named} if named else forces
         reports = [d.doc_id for d in documents if d.force in force] if len(force) == 1 else []
         if 2 <= len(reports) <= MAX_COMPARED:

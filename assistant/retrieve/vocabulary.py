@@ -27,6 +27,9 @@ class Vocabulary:
     """Abbreviation (as written) -> what it stands for; matched case-sensitively."""
     everyday: dict[str, str] = field(default_factory=dict)
     """Lower-cased word or phrase -> the reports' words for it."""
+    topics: tuple[str, ...] = ()
+    """Areas of policing (lower-cased, singular) a question may be about: one no document
+    mentions is a topic the documents don't cover."""
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -57,6 +60,19 @@ class Vocabulary:
         twice adds nothing more."""
         extra = self.expansions(query)
         return f"{query} ({'; '.join(extra)})" if extra else query
+
+    @cached_property
+    def _topic_pattern(self) -> re.Pattern[str] | None:
+        if not self.topics:
+            return None
+        body = "|".join(re.escape(t) for t in sorted(self.topics, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])({body})(?:s|es)?(?![\w-])")
+
+    def topics_in(self, text: str) -> list[str]:
+        """The areas of policing `text` names, in order."""
+        pattern = self._topic_pattern
+        found = pattern.findall(text.lower()) if pattern is not None else []
+        return list(dict.fromkeys(found))
 
     def knows(self, word: str) -> bool:
         """Whether a word is a known abbreviation or everyday word (any case for all-caps)."""
@@ -99,7 +115,9 @@ def glossary() -> Vocabulary:
         resources.files("assistant.retrieve").joinpath("glossary.json").read_text("utf-8")
     )
     return Vocabulary(
-        dict(raw["abbreviations"]), {k.lower(): v for k, v in raw["everyday"].items()}
+        dict(raw["abbreviations"]),
+        {k.lower(): v for k, v in raw["everyday"].items()},
+        tuple(t.lower() for t in raw.get("topics", ())),
     )
 
 
@@ -115,4 +133,4 @@ def with_abbreviations(mined: dict[str, str]) -> Vocabulary:
     merged = dict(base.abbreviations)
     for short, long in mined.items():
         merged[short] = long if short not in merged else f"{long}; {merged[short]}"
-    return Vocabulary(merged, dict(base.everyday))
+    return Vocabulary(merged, dict(base.everyday), base.topics)

@@ -132,6 +132,19 @@ def search(
     return [(r[0], -float(r[1])) for r in conn.execute(sql, params).fetchall()]
 
 
+def mentions(conn: sqlite3.Connection, phrasings: list[list[str]]) -> bool:
+    """Whether any chunk has one of these term sequences in order (phrases over `tokens()`, the
+    last word a prefix: "police dog" matches "police dogs", "stop and search" "stop-and-search")."""
+    phrases = [" ".join(p) for p in phrasings if p and all(_SAFE.match(t) for t in p)]
+    if not phrases:
+        return False
+    expression = "terms: (" + " OR ".join(f'"{p}" *' for p in dict.fromkeys(phrases)) + ")"
+    row = conn.execute(
+        "SELECT 1 FROM lexical WHERE lexical MATCH ? LIMIT 1", (expression,)
+    ).fetchone()
+    return row is not None
+
+
 def document_frequencies(conn: sqlite3.Connection, column: str = "terms") -> dict[str, int]:
     rows = conn.execute("SELECT term, doc FROM lexical_vocab WHERE col = ?", (column,))
     return {term: int(n) for term, n in rows.fetchall()}
