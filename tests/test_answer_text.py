@@ -327,6 +327,8 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert terms.expand(expanded) == expanded
     assert terms.expand("the NPCC lead") == "the NPCC lead (National Police Chiefs' Council)"
     assert terms.knows("OK") and terms.knows("DCC") and terms.knows("SOMU")
+    assert terms.knows("PP") and "police protection" in terms.expand("PP powers")
+    assert "strategy meeting" in terms.expand("did they hold a strat meeting thru the night")
     assert not terms.knows("Derbyshire")
 
 
@@ -386,6 +388,20 @@ def test_a_figure_must_be_about_the_whole_subject_and_its_year() -> None:
     assert figure_about("children strip-searched", held, None) is None
     assert figure_about("children", held, None, years=["2024"]) is None
     assert figure_about("children", ["In 2024, 593 children were held."], None, ["2024"]) == 0
+
+
+def test_a_named_organisation_needs_its_name_in_the_sentence_about_it() -> None:
+    from assistant.answer.answerability import names_organisation, organisation_asked
+
+    question = "Which charity delivered the exploitation training to custody staff?"
+    assert organisation_asked(question) == "charity"
+    assert organisation_asked("Which organisations attend the MARAC?") is None
+    unnamed = (
+        "Force leaders told us they had approached a charity to give custody staff training. "
+        "But staff said their only training was through the National Centre for Learning."
+    )
+    assert not names_organisation("charity", question, [unnamed])
+    assert names_organisation("charity", question, ["The charity Catch22 gave the training."])
 
 
 def test_person_other_force_and_partial_year_rules() -> None:

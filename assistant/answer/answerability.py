@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from assistant.domain.records import Document
 from assistant.domain.text import tokens
 from assistant.domain.words import NUMBER_WORDS
+from assistant.retrieve.sentences import sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -158,6 +159,36 @@ def asks_for_person(question: str) -> bool:
     """ "What is the name of the chief constable", "who is the detective superintendent...":
     the answer must be a person's name, not a role."""
     return bool(_PERSON_QUESTION.search(question))
+
+
+_ORGANISATION_QUESTION = re.compile(
+    r"\b(?:which|what|name of the|name the) (?:[\w-]+ )?(charity|company|firm|supplier|"
+    r"consultancy|contractor|vendor)\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][\w'&-]+(?: (?:of |for |and )?[A-Z][\w'&-]+)*)")
+
+
+def organisation_asked(question: str) -> str | None:
+    """ "Which charity delivered the training": the kind of organisation whose name is the
+    answer, or None."""
+    match = _ORGANISATION_QUESTION.search(question)
+    return match.group(1).lower() if match else None
+
+
+def names_organisation(kind: str, question: str, texts: Sequence[str]) -> bool:
+    """Whether a sentence that mentions the kind of organisation ("charity") also names one: a
+    capitalised name the question does not already hold ("the NSPCC", "Barnardo's")."""
+    asked = {t.lower() for t in re.findall(r"[\w'&-]+", question)}
+    sentences = [t[a:b] for t in texts for a, b in sentence_spans(t)]
+    for sentence in sentences:
+        if kind not in sentence.lower():
+            continue
+        for name in _CAPITALISED.findall(sentence):
+            words = [w for w in tokens(name) if w not in _NOT_NAMES]
+            if words and not {w.lower() for w in name.split()} <= asked:
+                return True
+    return False
 
 
 def names_person(texts: Sequence[str]) -> bool:

@@ -22,7 +22,9 @@ from assistant.answer.answerability import (
     foreign_years,
     has_figure_or_date,
     money_in,
+    names_organisation,
     names_person,
+    organisation_asked,
     other_forces,
     partial_years,
     periods,
@@ -30,7 +32,7 @@ from assistant.answer.answerability import (
 )
 from assistant.answer.rewrite import own_words
 from assistant.answer.units import Unit, answer_units, item_lines, render_unit
-from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind
+from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind, place
 from assistant.domain.text import tokens, weighted_coverage
 from assistant.retrieve.intent import (
     asks_for_change,
@@ -104,6 +106,10 @@ class ExtractiveConfig:
     """...at most this many..."""
     list_margin: float = 0.15
     """...down to this far below the nearest."""
+    heading_share: float = 0.9
+    """A unit is at least this share as near the question as its passage's heading: a report's
+    headings state its findings ("Case study: effective multi-agency safeguarding..."), which
+    the sentences under them leave unsaid."""
 
 
 @dataclass
@@ -213,6 +219,8 @@ class ExtractiveAnswerer:
             return []
         similarity = np.full(len(candidates), -1.0)
         sims = (self.sentence_vectors.get(texts) @ vectors.T).max(axis=1)
+        headings = [place(p.doc_label, p.chunk.section_path) for p in passages]
+        heading_sims = (self.sentence_vectors.get(headings) @ vectors.T).max(axis=1)
         at: dict[int, list[tuple[int, float]]] = {}
         for (owner, start), sim in zip(owners, sims, strict=True):
             similarity[owner] = max(similarity[owner], float(sim))
@@ -224,7 +232,9 @@ class ExtractiveAnswerer:
             coverage = max(
                 (weighted_coverage(w, unit_words, idf or {}) for w in wanted), default=0.0
             )
-            cand.similarity = float(similarity[index])
+            cand.similarity = max(
+                float(similarity[index]), cfg.heading_share * float(heading_sims[cand.passage_rank])
+            )
             rank_share = max(cand.passage.score, 0.0) / top_score
             cand.relevance = (
                 cfg.similarity_weight * cand.similarity
@@ -320,6 +330,9 @@ class ExtractiveAnswerer:
             return self.refusal(passages, documents, "no report gives a budget or spending figure")
         if asks_for_person(asked) and not names_person(texts):
             return self.refusal(passages, documents, "no report names the person asked about")
+        kind = organisation_asked(asked)
+        if kind is not None and not names_organisation(kind, asked, texts):
+            return self.refusal(passages, documents, f"no report names the {kind}")
         lead: _Candidate | None = None
         subject = counted_subject(asked)
         if subject is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.domain.errors import InvalidRequest
-from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters
+from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters, SectionKind
 from assistant.domain.text import tokens, weighted_coverage
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
@@ -45,10 +45,14 @@ class RetrievalConfig:
     lexical_weight: float = 1.0
     sentence_weight: float = 0.3
     chunk_weight: float = 0.5
-    coverage_weight: float = 0.2
+    coverage_weight: float = 0.3
     intent_weight: float = 0.08
     max_per_section: int = 2
     rerank: bool = True
+    overview_penalty: float = 0.06
+    """Taken off a passage that restates what a chapter details (a summary, an introduction,
+    the case-file themes) unless the question asks for an overview: the chapter says it
+    with its evidence."""
 
 
 @dataclass
@@ -345,6 +349,7 @@ class HybridRetriever:
             for cid, sim in zip(owners, sims, strict=True):
                 best[cid] = max(best[cid], float(sim))
         wanted = set(tokens(query))
+        overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(query))
         scores = {}
         for cid in pool:
             coverage = weighted_coverage(wanted, corpus.chunk_tokens(cid), corpus.idf)
@@ -353,6 +358,7 @@ class HybridRetriever:
                 + cfg.chunk_weight * dense.get(cid, 0.0)
                 + cfg.coverage_weight * coverage
                 + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
+                - cfg.overview_penalty * (not overview_wanted and _overview(corpus.chunks[cid]))
             )
         return scores
 
@@ -386,6 +392,22 @@ class HybridRetriever:
             )
             for c in picked
         ]
+
+
+_OVERVIEW_KINDS = {
+    SectionKind.SUMMARY,
+    SectionKind.INTRODUCTION,
+    SectionKind.FOREWORD,
+    SectionKind.CONCLUSION,
+}
+_OVERVIEW = re.compile(r"\bcase (?:file|audit)s?\b|\bcases (?:assessed|audited|inspected)\b", re.I)
+"""Headings (and questions) of the case-file analysis: themes restated from the chapters."""
+
+
+def _overview(chunk: Chunk) -> bool:
+    return chunk.section_kind in _OVERVIEW_KINDS or bool(
+        _OVERVIEW.search(" ".join(chunk.section_path))
+    )
 
 
 def _title_words(documents: Iterable[Document]) -> set[str]:
