@@ -166,7 +166,9 @@ _ORGANISATION_QUESTION = re.compile(
     r"consultancy|contractor|vendor)\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][\w'&-]+(?: (?:of |for |and )?[A-Z][\w'&-]+)*)")
+_CAPITALISED = re.compile(
+    r"(?<![.?!:]\s)(?<!^)\b([A-Z][\w'&-]+(?: (?:of |for |and )?[A-Z][\w'&-]+)*)"
+)
 
 
 def organisation_asked(question: str) -> str | None:
