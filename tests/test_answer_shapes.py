@@ -13,7 +13,13 @@ from assistant.answer.finding_answers import with_support
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
 from assistant.domain.records import Chunk, ScoredChunk, SectionKind, Turn
-from assistant.retrieve.intent import asks_for_change
+from assistant.domain.records import SectionKind as K
+from assistant.retrieve.intent import (
+    asks_for_change,
+    asks_for_next_steps,
+    finding_types,
+    wanted_kinds,
+)
 
 _ITEMS = [
     "officers give detained children their rights and entitlements when first in custody",
@@ -155,3 +161,30 @@ def test_a_forced_rewrite_carries_the_topic_of_the_earlier_answer() -> None:
     assert "innovative practice" in forced
     assert "Simulation training on sudden child deaths." in forced
     assert "[1]" not in forced
+
+
+def test_what_the_force_must_do_about_its_findings_is_its_next_steps() -> None:
+    question = "How long has the force got to respond to the 2025 areas for improvement?"
+    assert asks_for_next_steps(question)
+    assert wanted_kinds(question) == {K.NEXT_STEPS}
+    assert not asks_for_next_steps("List all the areas for improvement in the 2025 report")
+    assert K.AREAS_FOR_IMPROVEMENT in wanted_kinds("List the areas for improvement in 2025")
+
+
+def test_what_the_force_should_change_asks_for_its_recommendations() -> None:
+    assert finding_types("What should the force change about police protection in 2021?")
+    assert not asks_for_change("What should the force change about police protection?")
+    assert not asks_for_change("Were fewer children held than the previous year?")
+    assert asks_for_change("Has police protection recording improved since 2021?")
+
+
+def test_a_how_long_question_leads_with_a_span_of_time() -> None:
+    from assistant.answer.answerability import has_duration
+    from assistant.retrieve.intent import asks_for_duration
+
+    assert asks_for_duration("By when does the force have to tell HMICFRS?")
+    assert asks_for_duration("how long are phones waiting at the DFU?")
+    assert not asks_for_duration("When was the report published?")
+    assert has_duration("Within eight weeks of this report's publication, the force should")
+    assert has_duration("a nine-month delay") and has_duration("held for 72 hours")
+    assert not has_duration("We inspected the force in 2022 and re-inspected it in 2023.")

@@ -222,6 +222,19 @@ def figure_about(
     return None
 
 
+_DURATION = re.compile(
+    r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|a|an|several|a few)"
+    r"[ -](?:minutes?|hours?|days?|weeks?|months?|years?)\b|\bimmediate(?:ly)?\b|\bovernight\b",
+    re.I,
+)
+
+
+def has_duration(text: str) -> bool:
+    """A span of time ("within eight weeks", "72 hours", "immediately"): what a "how long"
+    answer leads with."""
+    return bool(_DURATION.search(text))
+
+
 def has_figure_or_date(text: str) -> bool:
     """A figure, a timescale or a date (a year or a month): what a "how long / when" answer
     must hold."""

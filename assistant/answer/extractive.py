@@ -20,6 +20,7 @@ from assistant.answer.answerability import (
     counted_subject,
     figure_about,
     foreign_years,
+    has_duration,
     has_figure_or_date,
     money_in,
     names_organisation,
@@ -36,10 +37,12 @@ from assistant.domain.records import Citation, Document, ScoredChunk, SectionKin
 from assistant.domain.text import tokens, weighted_coverage
 from assistant.retrieve.intent import (
     asks_for_change,
+    asks_for_duration,
     asks_for_figure,
     asks_for_list,
     asks_for_money,
     asks_for_practice,
+    wanted_kinds,
 )
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary
@@ -106,6 +109,9 @@ class ExtractiveConfig:
     """...at most this many..."""
     list_margin: float = 0.15
     """...down to this far below the nearest."""
+    kind_weight: float = 0.1
+    """Added, when choosing what to quote, to units of a kind of section the question asks for
+    (its next steps, a case study, a recommendation)."""
     heading_share: float = 0.9
     """A unit is at least this share as near the question as its passage's heading: a report's
     headings state its findings ("Case study: effective multi-agency safeguarding..."), which
@@ -200,6 +206,7 @@ class ExtractiveAnswerer:
         quoted, by its lead and the items nearest the question unless `whole_lists`."""
         cfg = self.config
         wanted = [set(tokens(q)) for q in questions]
+        kinds = wanted_kinds(questions[0])
         if terms is not None:  # "PPNs" is covered by "public protection notices" too
             wanted += [set(tokens(terms.expand(q))) for q in questions if terms.expansions(q)]
         top_score = max((p.score for p in passages), default=1.0) or 1.0
@@ -241,7 +248,11 @@ class ExtractiveAnswerer:
                 + cfg.coverage_weight * coverage
                 + cfg.passage_weight * rank_share
             )
-            cand.score = cand.relevance + cfg.selection_passage_weight * rank_share
+            cand.score = (
+                cand.relevance
+                + cfg.selection_passage_weight * rank_share
+                + cfg.kind_weight * (cand.passage.chunk.section_kind in kinds)
+            )
         return sorted(candidates, key=lambda c: -c.score)
 
     def _nearest_items(
@@ -348,6 +359,8 @@ class ExtractiveAnswerer:
             lead = near[found]
         elif asks_for_practice(asked):
             lead = next((c for c in strong if _SHOULD.search(_text(c))), None)
+        elif asks_for_duration(asked):
+            lead = next((c for c in ranked[: cfg.evidence_units] if has_duration(_text(c))), None)
         elif asks_for_figure(asked):
             lead = next((c for c in strong if has_figure_or_date(_text(c))), None)
 

@@ -25,7 +25,7 @@ from assistant.domain.records import (
     ScoredChunk,
 )
 from assistant.domain.text import STOPWORDS, tokens
-from assistant.retrieve.intent import asks_for_list, finding_types
+from assistant.retrieve.intent import asks_for_list, asks_for_next_steps, finding_types
 from assistant.retrieve.sentences import sentence_spans
 
 ChunksByDoc = Mapping[str, Sequence[Chunk]]
@@ -218,10 +218,10 @@ def findings_answer(
     documents: dict[str, Document],
     labels: dict[str, str],
 ) -> tuple[Draft, list[ScoredChunk]] | None:
-    """A findings-led answer, or None when the question asks for no finding type or none
-    matches."""
+    """A findings-led answer, or None when the question asks for no finding type (or for what
+    the force must do next about them) or none matches."""
     typed = finding_types(question)
-    if not typed:
+    if not typed or asks_for_next_steps(question):
         return None
     types = sorted(t.value for t in typed)
     everything = [s.finding for s in list_findings(doc_ids or None, types)]

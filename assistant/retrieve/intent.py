@@ -32,6 +32,17 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     ),
     (re.compile(r"\bmain findings?\b", re.I), {K.MAIN_FINDINGS}),
     (
+        re.compile(
+            r"\bnext steps?\b|\baction plan\b|\bwhat happens next\b|\bfollow[- ]up\b|"
+            r"\b(?:respond|reply|report back|answer) to (?:the |its |these |those |this )?"
+            r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
+            r"\bhow long (?:has|does|did|do) (?:the force|it|they|staffs|staffordshire) "
+            r"(?:got|have|had)\b|\bby when (?:does|do|must|should|did) (?:the force|it|they)\b",
+            re.I,
+        ),
+        {K.NEXT_STEPS},
+    ),
+    (
         re.compile(r"\bbottom line\b|\bverdict\b|\boverall\b|\bin summary\b|\bconclu\w*", re.I),
         {K.SUMMARY, K.CONCLUSION},
     ),
@@ -39,10 +50,14 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
 
 
 def wanted_kinds(question: str) -> set[K]:
+    """The section kinds the question asks for; what to do next about a report's findings is
+    its next steps, not the findings."""
     kinds: set[K] = set()
     for pattern, found in _CUES:
         if pattern.search(question):
             kinds |= found
+    if K.NEXT_STEPS in kinds:
+        kinds -= {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}
     return kinds
 
 
@@ -116,6 +131,12 @@ def asks_for_change(question: str) -> bool:
     return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", _DIRECTIVE.sub(" ", question))))
 
 
+def asks_for_next_steps(question: str) -> bool:
+    """ "How long has the force got to respond to the areas for improvement": what the force
+    must do about a report (its next steps), not the findings themselves."""
+    return K.NEXT_STEPS in wanted_kinds(question)
+
+
 def finding_types(question: str) -> set[FindingType]:
     """The finding types a question asks about (recommendations, areas for improvement,
     causes of concern, graded judgments, innovative practice); empty when it asks for none."""
@@ -135,6 +156,19 @@ def asks_for_figure(question: str) -> bool:
     """ "How many / how long / how often / when / what percentage": the answer leads with a
     figure, a date or a timescale."""
     return bool(_FIGURE.search(question))
+
+
+_DURATION_QUESTION = re.compile(
+    r"\bhow (?:long|soon|quickly|fast)\b|\bby when\b|\bwhat (?:timescale|deadline|time ?frame)\b|"
+    r"\bwithin what\b",
+    re.I,
+)
+
+
+def asks_for_duration(question: str) -> bool:
+    """ "How long / by when / what timescale": the answer leads with a span of time ("within
+    eight weeks", "72 hours"), not any date."""
+    return bool(_DURATION_QUESTION.search(question))
 
 
 def asks_for_money(question: str) -> bool:
