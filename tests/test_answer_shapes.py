@@ -188,3 +188,18 @@ def test_a_how_long_question_leads_with_a_span_of_time() -> None:
     assert has_duration("Within eight weeks of this report's publication, the force should")
     assert has_duration("a nine-month delay") and has_duration("held for 72 hours")
     assert not has_duration("We inspected the force in 2022 and re-inspected it in 2023.")
+
+
+def test_a_follow_up_of_its_own_is_not_answered_from_the_earlier_findings() -> None:
+    from assistant.answer.finding_answers import _asks_elsewhere
+
+    earlier = " (about: What did the 2025 report highlight as innovative practice?)"
+    assert _asks_elsewhere("When did the sessions run, and who came to observe?" + earlier)
+    assert not _asks_elsewhere("And which one came out best?" + earlier)
+    assert not _asks_elsewhere("And the recommendations about custody?" + earlier)
+    assert not _asks_elsewhere("What innovative practice did the 2025 report highlight?")
+
+
+def test_the_other_hubs_stay_with_the_sentence_they_answer() -> None:
+    text = "In eight hubs, MARACs take place weekly. In the other two, they take place monthly."
+    assert len(answer_units(text)) == 1

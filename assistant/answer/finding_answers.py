@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.answer.extractive import Draft, citation_for
+from assistant.answer.rewrite import own_words
 from assistant.domain.records import (
     Chunk,
     Citation,
@@ -219,9 +220,10 @@ def findings_answer(
     labels: dict[str, str],
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """A findings-led answer, or None when the question asks for no finding type (or for what
-    the force must do next about them) or none matches."""
+    the force must do next about them; or only the earlier question it follows did: "when
+    did the sessions run?" after "what innovative practice...") or none matches."""
     typed = finding_types(question)
-    if not typed or asks_for_next_steps(question):
+    if not typed or asks_for_next_steps(question) or _asks_elsewhere(question):
         return None
     types = sorted(t.value for t in typed)
     everything = [s.finding for s in list_findings(doc_ids or None, types)]
@@ -247,6 +249,15 @@ def findings_answer(
     return Draft(text=body, citations=citations, refused=False), cited
 
 
+def _asks_elsewhere(question: str) -> bool:
+    """A follow-up asking something of its own ("when did the sessions run?") after a question
+    about findings: only the attached earlier question names them. A bare pointer back ("and
+    which one came out best?") still asks about the findings."""
+    own = own_words(question)
+    return own != question and not finding_types(own) and len(tokens(own)) > _POINTER_WORDS
+
+
+_POINTER_WORDS = 3
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SUPPORT_CHARS = 450
 

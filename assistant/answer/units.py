@@ -18,7 +18,7 @@ _CONTINUATION = re.compile(
     r"(?:All|Most|Some|Many|None|Each|One|Two|Three) of (?:these|those|them)|"
     r"(?:The|In the|A|Over the) (?:previous|preceding|prior|following|same) (?:year|period|"
     r"12 months|month|quarter)|(?:The|A) (?:year|month) (?:before|earlier|later)|"
-    r"(?:By|In) comparison|Compared (?:with|to))\b"
+    r"(?:By|In) comparison|Compared (?:with|to)|In the other|The other|The rest|The remaining)\b"
 )
 _PRONOUN_START = re.compile(r"(?:They|These|This|It|Those|He|She|Their|Its)\b")
 _ITEM_LINE = re.compile(r"^\s*(?:-|\d{1,2}\.)\s+|^[A-Z] [–-] ")

@@ -42,9 +42,9 @@ class RetrievalConfig:
 
     candidates: int = 30
     dense_weight: float = 1.0
-    lexical_weight: float = 1.0
+    lexical_weight: float = 1.3
     sentence_weight: float = 0.3
-    chunk_weight: float = 0.5
+    chunk_weight: float = 0.4
     coverage_weight: float = 0.3
     intent_weight: float = 0.08
     max_per_section: int = 2
