@@ -91,6 +91,30 @@ def test_an_area_of_policing_no_report_mentions_is_refused_by_name(
     assert not (searched.reason or "").startswith("no document mentions")
 
 
+def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
+    sample_assistant: Assistant,
+) -> None:
+    """The 2025 report never discusses custody: "and in 2025?" after a 2021 custody question
+    is told so (citing the 2021 passage), not answered from unrelated 2025 text."""
+    from assistant.domain.records import Turn
+
+    first = "How long were children kept in custody in 2021?"
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=sample_assistant.ask(first).text),
+    ]
+    answer = sample_assistant.ask("And in 2025?", history=history)
+    assert answer.refused
+    assert (
+        answer.reason == "the Staffordshire 2025 report doesn't; the Staffordshire 2021 report does"
+    )
+    assert answer.citations[0].doc_id == "staffordshire-2021"
+    assert "custody" in answer.citations[0].quote.lower() or "detain" in answer.citations[0].quote
+    assert_citations_sound(sample_assistant, answer)
+    covered = sample_assistant.ask("How quickly did officers respond to missing children in 2025?")
+    assert not covered.refused
+
+
 def test_follow_up_in_a_conversation(sample_assistant: Assistant) -> None:
     conversation = sample_assistant.conversations.create()
     first = sample_assistant.ask(MISSING_2021_Q, conversation_id=conversation)

@@ -286,10 +286,12 @@ class ExtractiveAnswerer:
         idf: Mapping[str, float] | None = None,
         terms: Vocabulary | None = None,
         uncovered: Sequence[str] = (),
+        elsewhere: ScoredChunk | None = None,
     ) -> Draft:
         """Answer `question` (stand-alone) from `passages`; `typed` is the user's own words and
         their vector when the question was rewritten from a follow-up; `uncovered`, the areas
-        of policing it names that no document mentions."""
+        of policing it names that no document mentions; `elsewhere`, a passage of another of
+        the force's reports that answers far better than the reports asked about."""
         cfg = self.config
         missing = unknown_names(question, vocabulary, terms) if vocabulary is not None else []
         questions, vectors = [question], [vector]
@@ -311,6 +313,13 @@ class ExtractiveAnswerer:
         if uncovered:
             return self.refusal(
                 passages, documents, f"no document mentions {' or '.join(uncovered)}"
+            )
+        if elsewhere is not None:
+            asked = sorted({p.doc_label for p in passages})
+            return self.refusal(
+                [elsewhere, *passages],
+                documents,
+                f"the {' and '.join(asked)} report doesn't; the {elsewhere.doc_label} report does",
             )
         forces = other_forces(question, documents.values())
         if forces:

@@ -148,7 +148,17 @@ class AskPipeline:
             corpus.idf,
             corpus.terms,
             self.retriever.uncovered_topics(standalone),
+            self._elsewhere(standalone, vector, passages, scope),
         )
+
+    def _elsewhere(
+        self, standalone: str, vector: Any, passages: list[ScoredChunk], scope: Scope
+    ) -> ScoredChunk | None:
+        """For a question about some of a force's reports ("custody in 2025"), the passage of
+        another of its reports that answers far better, if any: these reports don't cover it."""
+        if scope.comparison or not scope.doc_ids or not passages:
+            return None
+        return self.retriever.better_elsewhere(standalone, vector, scope.doc_ids, passages[0].score)
 
     def _findings_led(
         self,

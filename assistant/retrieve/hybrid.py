@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +49,10 @@ class RetrievalConfig:
     intent_weight: float = 0.08
     max_per_section: int = 2
     rerank: bool = True
+    elsewhere_ratio: float = 0.8
+    """A question about some of a force's reports whose best passage there scores below this
+    share of the best in its other reports is about a topic those reports don't cover (chosen
+    on tune: answerable questions scored 0.89 and above, "custody in 2025" 0.6 to 0.75)."""
     overview_penalty: float = 0.06
     """Taken off a passage that restates what a chapter details (a summary, an introduction,
     the case-file themes) unless the question asks for an overview: the chapter says it
@@ -185,6 +189,25 @@ class HybridRetriever:
             if topic not in corpus.mentioned:
                 corpus.mentioned[topic] = self.lexical.mentions(topic)
         return [t for t in named if not corpus.mentioned[t]]
+
+    def better_elsewhere(
+        self, query: str, vector: np.ndarray, doc_ids: Sequence[str], best: float
+    ) -> ScoredChunk | None:
+        """The best passage of the same force's other reports, when it beats `best` (the best
+        score in the reports asked about) by far: those reports cover the topic, these don't."""
+        corpus = self.corpus()
+        forces = {corpus.documents[d].force for d in doc_ids if d in corpus.documents}
+        others = [
+            d.doc_id
+            for d in corpus.documents.values()
+            if d.doc_id not in doc_ids and d.force in forces
+        ]
+        if not others:
+            return None
+        found = self._ranked(self.expand(query), vector, others, set(), 1)
+        if found and best < self.config.elsewhere_ratio * found[0].score:
+            return found[0]
+        return None
 
     def scope(self, query: str) -> Scope:
         return question_scope(query, list(self.corpus().documents.values()))
