@@ -94,6 +94,7 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     readings = [set(tokens(head))]
     if terms is not None:
         readings += [set(tokens(meaning)) for meaning in terms.expansions(head)]
+        readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
     return [r | done for r in readings if r]
 
 
@@ -106,6 +107,28 @@ def foreign_years(question: str, documents: Iterable[Document]) -> list[str]:
     2024, since a 2025 report's figures are not 2024's."""
     own = {str(d.year) for d in documents if d.year}
     return [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in own]
+
+
+_INSPECTION_YEAR = re.compile(
+    r"\b((?:19|20)\d{2})\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-?inspection|visit|report)s?\b"
+    r"|\b(?:inspection|re-?inspection|visit|report|inspected|revisited|visited)s?\s+"
+    r"(?:[\w'-]+\s+){0,4}?(?:in|from|of|during)\s+((?:19|20)\d{2})\b",
+    re.I,
+)
+
+
+def unheld_inspections(question: str, documents: Iterable[Document]) -> list[int]:
+    """Years the question names as an inspection's or a report's ("its 2018 inspection", "the
+    report from 2019") that no document is: the evidence may mention the year (a 2018-19 plan),
+    but no report of it is held. A report is held for its own year and its publication's."""
+    held: set[int] = set()
+    for document in documents:
+        if document.year:
+            held.add(document.year)
+        for text in (document.published, document.inspection_period):
+            held |= {int(y) for y in _YEAR.findall(text or "")}
+    asked = [int(a or b) for a, b in _INSPECTION_YEAR.findall(question)]
+    return [y for y in dict.fromkeys(asked) if y not in held]
 
 
 def partial_years(question: str, documents: Iterable[Document], evidence: str) -> list[int]:

@@ -30,6 +30,7 @@ from assistant.answer.answerability import (
     partial_years,
     periods,
     uncovered_years,
+    unheld_inspections,
 )
 from assistant.answer.rewrite import own_words
 from assistant.answer.units import Unit, answer_units, item_lines, render_unit
@@ -336,6 +337,7 @@ class ExtractiveAnswerer:
         evidence = " ".join(texts)
         partial = partial_years(question, documents.values(), evidence)
         years = [] if partial else uncovered_years(question, documents.values(), evidence)
+        years = list(dict.fromkeys([*unheld_inspections(question, documents.values()), *years]))
         if years:
             return self.refusal(
                 passages,
@@ -392,13 +394,18 @@ class ExtractiveAnswerer:
         per_doc: dict[str, int] = {}
         limit = cfg.max_units_per_doc_when_comparing if comparison else cfg.max_units
         docs_in_play = {c.passage.chunk.doc_id for c in ranked}
+        tops: dict[str, str] = {}  # each report's best passage: in a comparison, its focus
+        for cand in ranked:
+            tops.setdefault(cand.passage.chunk.doc_id, cand.passage.chunk.chunk_id)
         for cand in ranked:
             doc_id = cand.passage.chunk.doc_id
             if per_doc.get(doc_id, 0) >= limit:
                 continue
             # In a comparison each report gets its say, even below the usual floor.
             needs_doc = comparison and doc_id not in per_doc and len(docs_in_play) > 1
-            focus = not comparison and cand.passage.chunk.chunk_id == top.passage.chunk.chunk_id
+            focus = cand.passage.chunk.chunk_id == (
+                tops[doc_id] if comparison else top.passage.chunk.chunk_id
+            )
             own_floor = top.score - cfg.focus_margin if focus else floor
             if cand.score < min(floor, own_floor) and not (
                 needs_doc and cand.relevance >= cfg.refusal_threshold * cfg.comparison_floor
