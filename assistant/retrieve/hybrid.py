@@ -197,6 +197,8 @@ class HybridRetriever:
         score in the reports asked about) by far: those reports cover the topic, these don't."""
         corpus = self.corpus()
         forces = {corpus.documents[d].force for d in doc_ids if d in corpus.documents}
+        if len(forces) != 1:  # one force's reports against its others, never another force's
+            return None
         others = [
             d.doc_id
             for d in corpus.documents.values()
