@@ -148,13 +148,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--gold", default=str(TUNE))
-    parser.add_argument("--tune-ids", default="g", help="id prefix of the questions to tune on")
+    parser.add_argument(
+        "--tune-ids",
+        default="g,f,h",
+        help="id prefixes (comma-separated) of the questions to tune on",
+    )
     parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
     parser.add_argument("--chunks", action="store_true", help="also sweep chunk size (re-ingests)")
     args = parser.parse_args(argv)
 
     questions = tuning_questions(Path(args.gold))
-    tune = [q for q in questions if q.id.startswith(args.tune_ids)] or questions
+    tune = [q for q in questions if q.id.startswith(tuple(args.tune_ids.split(",")))] or questions
     check = [q for q in questions if q.id.startswith(args.check_ids)]
     base = get_settings()
     embedder = Embedder(base.embedding_model, base.embedding_batch_size)
@@ -199,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 default, sentence_weight=0.4, chunk_weight=0.3, coverage_weight=0.3
             ),
             "no diversity cap": dataclasses.replace(default, max_per_section=99),
+            "no overview penalty": dataclasses.replace(default, overview_penalty=0.0),
+            "section-kind lift 0.2": dataclasses.replace(default, intent_weight=0.2),
         }
         rows: list[tuple[str, dict[str, float | None]]] = []
         for name, config in variants.items():
@@ -228,6 +234,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "margin 0.06": dataclasses.replace(default_answer, margin=0.06),
             "margin 0.3": dataclasses.replace(default_answer, margin=0.3),
             "no focus on the best passage": dataclasses.replace(default_answer, focus_margin=0.0),
+            "no heading floor": dataclasses.replace(default_answer, heading_share=0.0),
+            "no preference for the kind asked for": dataclasses.replace(
+                default_answer, kind_weight=0.0
+            ),
             "focus 0.35": dataclasses.replace(default_answer, focus_margin=0.35),
             "stories: 5 units within 0.25": dataclasses.replace(
                 default_answer, max_story_units=5, story_margin=0.25

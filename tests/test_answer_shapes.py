@@ -203,3 +203,15 @@ def test_a_follow_up_of_its_own_is_not_answered_from_the_earlier_findings() -> N
 def test_the_other_hubs_stay_with_the_sentence_they_answer() -> None:
     text = "In eight hubs, MARACs take place weekly. In the other two, they take place monthly."
     assert len(answer_units(text)) == 1
+
+
+def test_a_follow_up_pointing_at_another_finding_stays_with_the_findings() -> None:
+    from assistant.answer.finding_answers import _asks_elsewhere
+
+    earlier = " (about: What did the leadership chapter recommend?)"
+    assert not _asks_elsewhere(
+        "there was a third one in that chapter too wasnt there? what was it" + earlier
+    )
+    assert not asks_for_next_steps(
+        "What was recommended about custody, and how long did they have?"
+    )

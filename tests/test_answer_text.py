@@ -534,3 +534,22 @@ def test_a_counted_subject_is_read_whole_through_the_glossary() -> None:
 
     text = "The number of children in the force's custody in the 12 months was 593."
     assert figure_about("under 18s", [text], build_vocabulary([])) == 0
+
+
+def test_a_spelled_out_long_form_also_searches_for_its_abbreviation() -> None:
+    from assistant.retrieve.vocabulary import build_vocabulary
+
+    terms = build_vocabulary([])
+    expanded = terms.expand("How many registered sex offenders was the force managing?")
+    assert expanded.endswith("(RSO; RSOs)")
+    assert terms.expand(expanded) == expanded
+
+
+def test_a_count_needs_its_figure_and_subject_in_one_sentence() -> None:
+    from assistant.answer.answerability import figure_about
+    from assistant.retrieve.vocabulary import build_vocabulary
+
+    terms = build_vocabulary([])
+    apart = "In 4 of the 48 cases we reviewed, records were poor. Officers were not trained."
+    assert figure_about("police officers", [apart], terms) is None
+    assert figure_about("registered sex offenders", ["It was managing 1,655 RSOs."], terms) == 0

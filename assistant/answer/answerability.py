@@ -95,6 +95,12 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     if terms is not None:
         readings += [set(tokens(meaning)) for meaning in terms.expansions(head)]
         readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
+        spelled = set(tokens(subject))  # "registered sex offenders" is counted as "RSOs" too
+        readings += [
+            set(tokens(short))
+            for short, long in terms.abbreviations.items()
+            if set(tokens(long)) <= spelled and tokens(short)
+        ]
     return [r | done for r in readings if r]
 
 
@@ -231,17 +237,22 @@ def names_person(texts: Sequence[str]) -> bool:
 def figure_about(
     subject: str, texts: Sequence[str], terms: Vocabulary | None, years: Sequence[str] = ()
 ) -> int | None:
-    """Index of the first text holding a figure and the counted subject (or what its
-    abbreviation or everyday word stands for) and naming each of `years`, or None."""
+    """Index of the first text with a sentence holding both a figure and the counted subject
+    (or what its abbreviation or everyday word stands for), the text naming each of `years`;
+    or None. One sentence: "in 4 of 48 cases, officers..." is no count of officers unless the
+    figure and the subject meet."""
     readings = _readings(subject, terms)
     if not readings:
         return None
     for index, text in enumerate(texts):
-        words = set(tokens(text))
-        figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", text)))
-        about = any(r <= words for r in readings)
-        if figure and about and all(y in text for y in years):
-            return index
+        if not all(y in text for y in years):
+            continue
+        for start, end in sentence_spans(text):
+            sentence = text[start:end]
+            words = set(tokens(sentence))
+            figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", sentence)))
+            if figure and any(r <= words for r in readings):
+                return index
     return None
 
 

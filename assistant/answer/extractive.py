@@ -79,7 +79,7 @@ class ExtractiveConfig:
     similarity_weight: float = 0.6
     coverage_weight: float = 0.25
     passage_weight: float = 0.15
-    refusal_threshold: float = 0.50
+    refusal_threshold: float = 0.48
     margin: float = 0.2
     max_units: int = 6
     max_units_per_doc_when_comparing: int = 3

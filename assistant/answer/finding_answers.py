@@ -254,10 +254,18 @@ def _asks_elsewhere(question: str) -> bool:
     about findings: only the attached earlier question names them. A bare pointer back ("and
     which one came out best?") still asks about the findings."""
     own = own_words(question)
-    return own != question and not finding_types(own) and len(tokens(own)) > _POINTER_WORDS
+    pointing = len(tokens(own)) <= _POINTER_WORDS or bool(_ANOTHER_FINDING.search(own))
+    return own != question and not finding_types(own) and not pointing
 
 
 _POINTER_WORDS = 3
+_ANOTHER_FINDING = re.compile(
+    r"\b(?:another|other|first|second|third|fourth|fifth|last|next) (?:one|ones)\b|"
+    r"\bthe (?:other|rest|others)\b|\bhow long did (?:they|it|the force) (?:get|have)\b",
+    re.I,
+)
+"""Words that point at another finding of the list the conversation is about ("there was a
+third one in that chapter"), or at a finding's timescale ("how long did they get")."""
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _SUPPORT_CHARS = 450
 

@@ -36,8 +36,9 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
             r"\bnext steps?\b|\baction plan\b|\bwhat happens next\b|\bfollow[- ]up\b|"
             r"\b(?:respond|reply|report back|answer) to (?:the |its |these |those |this )?"
             r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
-            r"\bhow long (?:has|does|did|do) (?:the force|it|they|staffs|staffordshire) "
-            r"(?:got|have|had)\b|\bby when (?:does|do|must|should|did) (?:the force|it|they)\b",
+            r"\b(?:how long|by when) (?:has|does|did|do|must|should) (?:the force|it|they|staffs|"
+            r"staffordshire) (?:got |have |had )?(?:to )?(?:respond|reply|tell|report|update|send|"
+            r"say|explain|give)\b",
             re.I,
         ),
         {K.NEXT_STEPS},

@@ -53,7 +53,18 @@ class Vocabulary:
         found_words = _matches(everyday, lowered)
         found = [long for s, long in self.abbreviations.items() if s in found_short]
         found += [meaning for w, meaning in self.everyday.items() if w in found_words]
+        spelled = " ".join([lowered, *found]).lower()  # what it says, and what it stands for
+        found += [s for s in self._short_forms(spelled) if s not in found_short]
         return [e for e in dict.fromkeys(found) if e.lower() not in lowered]
+
+    def _short_forms(self, lowered: str) -> list[str]:
+        """Abbreviations whose long form (two words or more) the text spells out: a report
+        that defines "registered sex offenders (RSOs)" goes on to count "1,655 RSOs"."""
+        return [
+            short
+            for short, long in self.abbreviations.items()
+            if " " in long and _spelled(long.lower(), lowered)
+        ]
 
     def expand(self, query: str) -> str:
         """The query with its expansions appended (unchanged when there are none); applying it
@@ -80,6 +91,16 @@ class Vocabulary:
             return True
         upper = {a.upper() for a in self.abbreviations}
         return word.upper() in upper or word.upper().removesuffix("S") in upper
+
+
+def _spelled(long: str, lowered: str) -> bool:
+    """Whether the text holds each alternative of a long form ("a; b") as whole words, or its
+    plural."""
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(part.strip())}s?(?![\w-])", lowered)
+        for part in long.split(";")
+        if part.strip()
+    )
 
 
 def _matches(pattern: re.Pattern[str] | None, text: str) -> set[str]:
