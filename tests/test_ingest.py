@@ -268,6 +268,7 @@ def test_ingest_encodes_each_sentence_once_and_pools_chunk_vectors(
     for chunk in chunks[:20]:
         _, heading, parts = chunk_parts(chunk, label)
         assert set(sentences.stored(parts)) == set(parts)
+        assert heading in sentences.stored([heading]), "answers weigh headings: stored at ingest"
         expected = pooled(real([heading])[0], sentences.get(parts), [len(part) for part in parts])
         assert float(np.dot(stored[chunk.chunk_id], expected)) > 0.999
     # dense retrieval alone, on pooled vectors, finds a passage asked for in other words

@@ -73,6 +73,7 @@ class DocumentIndexer:
     def prepare(
         self,
         doc_id: str,
+        label: str,
         chunks: Sequence[Chunk],
         findings: Sequence[Finding],
         known: Mapping[str, np.ndarray] | None = None,
@@ -82,7 +83,13 @@ class DocumentIndexer:
         texts = dict(known or {})
         composites = self.finding_composites(findings)
         texts.update(zip([c[0] for c in composites], self._pooled(composites, texts), strict=True))
-        wanted = chunk_sentences(chunks) + self.finding_texts(findings) + [c[0] for c in composites]
+        headings = [place(label, c.section_path) for c in chunks]  # answers weigh them too
+        wanted = (
+            chunk_sentences(chunks)
+            + headings
+            + self.finding_texts(findings)
+            + [c[0] for c in composites]
+        )
         write_vectors = self.sentence_vectors.prepare(wanted, texts)
         found = document_abbreviations(chunks)
 
@@ -118,6 +125,8 @@ class DocumentIndexer:
         todo = [d for d in self.db.documents() if d.doc_id not in done]
         for document in todo:
             chunks = self.db.chunks(document.doc_id)
-            writer = self.prepare(document.doc_id, chunks, findings(document.doc_id))
+            writer = self.prepare(
+                document.doc_id, document.label, chunks, findings(document.doc_id)
+            )
             self.db.reindex(document.doc_id, document.label, chunks, writer)
         return len(todo)

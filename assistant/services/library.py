@@ -311,7 +311,9 @@ class Library:
         """Write one prepared document; returns how many chunks had to be embedded."""
         doc, chunks = prepared.document, prepared.chunks
         embedded = self.embed(chunks, doc.label, progress)
-        derived = self.indexer.prepare(doc.doc_id, chunks, prepared.findings, embedded.texts)
+        derived = self.indexer.prepare(
+            doc.doc_id, doc.label, chunks, prepared.findings, embedded.texts
+        )
         self._check_cancelled()
         stale = self.vectors.ids_for_doc(doc.doc_id)
         if previous and previous[0] != doc.doc_id:
