@@ -115,6 +115,21 @@ def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     assert not covered.refused
 
 
+def test_a_typo_is_read_as_the_word_the_reports_use(sample_assistant: Assistant) -> None:
+    retriever = sample_assistant.retriever
+    assert retriever.expand("tell me about the simulaton training").endswith("(simulation)")
+    assert "traffick" not in retriever.expand("how many road traffic collisions were there")
+    assert retriever.respell("was exploitaton training given?") == (
+        "was exploitation training given?"
+    )
+    answer = sample_assistant.ask(
+        "Where does Staffodrshire Police automatically refer victims of crime for assessment?"
+    )
+    assert not answer.refused, answer.reason
+    assert "Victim Gateway" in answer.text
+    assert_citations_sound(sample_assistant, answer)
+
+
 def test_follow_up_in_a_conversation(sample_assistant: Assistant) -> None:
     conversation = sample_assistant.conversations.create()
     first = sample_assistant.ask(MISSING_2021_Q, conversation_id=conversation)

@@ -201,6 +201,7 @@ class ExtractiveAnswerer:
         idf: Mapping[str, float] | None = None,
         whole_lists: bool = False,
         terms: Vocabulary | None = None,
+        respelled: str | None = None,
     ) -> list[_Candidate]:
         """Score every unit against the question (and, for a rewritten follow-up, the words
         the user actually typed): the better of the two counts. A long list is scored, and
@@ -208,6 +209,8 @@ class ExtractiveAnswerer:
         cfg = self.config
         wanted = [set(tokens(q)) for q in questions]
         kinds = wanted_kinds(questions[0])
+        if respelled is not None:  # a typo no document uses is not missing evidence
+            wanted.append(set(tokens(respelled)))
         if terms is not None:  # "PPNs" is covered by "public protection notices" too
             wanted += [set(tokens(terms.expand(q))) for q in questions if terms.expansions(q)]
         top_score = max((p.score for p in passages), default=1.0) or 1.0
@@ -288,13 +291,19 @@ class ExtractiveAnswerer:
         terms: Vocabulary | None = None,
         uncovered: Sequence[str] = (),
         elsewhere: ScoredChunk | None = None,
+        respelled: str | None = None,
     ) -> Draft:
         """Answer `question` (stand-alone) from `passages`; `typed` is the user's own words and
         their vector when the question was rewritten from a follow-up; `uncovered`, the areas
         of policing it names that no document mentions; `elsewhere`, a passage of another of
-        the force's reports that answers far better than the reports asked about."""
+        the force's reports that answers far better than the reports asked about; `respelled`,
+        the question with its typos corrected, for matching words."""
         cfg = self.config
-        missing = unknown_names(question, vocabulary, terms) if vocabulary is not None else []
+        missing = (
+            unknown_names(respelled or question, vocabulary, terms)
+            if vocabulary is not None
+            else []
+        )
         questions, vectors = [question], [vector]
         if typed is not None:
             questions.append(typed[0])
@@ -306,6 +315,7 @@ class ExtractiveAnswerer:
             idf,
             asks_for_list(own_words(question)),
             terms,
+            respelled,
         )
         if missing:
             return self.refusal(
@@ -322,7 +332,7 @@ class ExtractiveAnswerer:
                 documents,
                 f"the {' and '.join(asked)} report doesn't; the {elsewhere.doc_label} report does",
             )
-        forces = other_forces(question, documents.values())
+        forces = other_forces(respelled or question, documents.values())
         if forces:
             return self.refusal(
                 passages, documents, f"the reports are not about {', '.join(forces)}"
@@ -347,7 +357,7 @@ class ExtractiveAnswerer:
             )
         if max((c.relevance for c in ranked), default=0.0) < cfg.refusal_threshold:
             return self.refusal(passages, documents, WEAK)
-        asked = own_words(question)
+        asked = own_words(respelled or question)
         if asks_for_money(asked) and not money_in(texts):
             return self.refusal(passages, documents, "no report gives a budget or spending figure")
         if asks_for_person(asked) and not names_person(texts):

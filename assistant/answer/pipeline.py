@@ -137,6 +137,7 @@ class AskPipeline:
         typed = None
         if standalone != question:
             typed = (question, self.retriever.embedder.encode_one(question))
+        respelled = self.retriever.respell(standalone)
         return self.extractive.run(
             standalone,
             vector,
@@ -149,6 +150,7 @@ class AskPipeline:
             corpus.terms,
             self.retriever.uncovered_topics(standalone),
             self._elsewhere(standalone, vector, passages, scope),
+            respelled if respelled != standalone else None,
         )
 
     def _elsewhere(

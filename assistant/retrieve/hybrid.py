@@ -5,6 +5,7 @@ walks every chunk of the store."""
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import threading
@@ -27,6 +28,11 @@ from assistant.retrieve.vocabulary import Vocabulary, with_abbreviations
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
+_LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
+_SPELL_MIN = 5
+_SPELL_CUTOFF = 0.86
+"""How near a word no document uses must be to one they do to count as its misspelling
+("exploitaton" and "exploitation" 0.96, "simulaton" and "simulation" 0.95)."""
 _DIRECT_DOCS = 8
 """Up to this many reports, dense retrieval scores their chunks directly (exact, and a few
 hundred dot products) instead of asking the vector store's index to filter."""
@@ -53,6 +59,8 @@ class RetrievalConfig:
     """A question about some of a force's reports whose best passage there scores below this
     share of the best in its other reports is about a topic those reports don't cover (chosen
     on tune: answerable questions scored 0.89 and above, "custody in 2025" 0.6 to 0.75)."""
+    correct_spelling: bool = True
+    """Read a longer word no document uses as the documents' word nearest it in spelling."""
     overview_penalty: float = 0.06
     """Taken off a passage that restates what a chapter details (a summary, an introduction,
     the case-file themes) unless the question asks for an overview: the chapter says it
@@ -78,8 +86,30 @@ class _Corpus:
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
     tokens: dict[str, set[str]] = field(default_factory=dict)
     """Each chunk's tokens, filled as chunks become candidates."""
+    by_initial: dict[str, list[str]] = field(default_factory=dict)
+    """The vocabulary's longer words by first letter, for spelling corrections."""
     mentioned: dict[str, bool] = field(default_factory=dict)
     """Whether any document mentions an area of policing, filled as questions name them."""
+
+    def spellings(self, text: str) -> dict[str, str]:
+        """For each longer word no document uses (and the glossary does not know), the
+        documents' word nearest it in spelling, if one is very near: a typo's correction."""
+        fixed: dict[str, str] = {}
+        for word in dict.fromkeys(_LONG_WORD.findall(text)):
+            lowered = word.lower()
+            if lowered in self.vocabulary or self.terms.knows(word):
+                continue
+            if not self.by_initial:
+                for known in self.vocabulary:
+                    if len(known) >= _SPELL_MIN and known.isalpha():
+                        self.by_initial.setdefault(known[0], []).append(known)
+            near = difflib.get_close_matches(
+                lowered, self.by_initial.get(lowered[0], []), n=1, cutoff=_SPELL_CUTOFF
+            )
+            # "traffic" is not a misspelt "traffick(ing)": a word the other starts with is a form
+            if near and not (near[0].startswith(lowered) or lowered.startswith(near[0])):
+                fixed[word] = near[0]
+        return fixed
 
     def chunk_tokens(self, cid: str) -> set[str]:
         if cid not in self.tokens:
@@ -177,8 +207,27 @@ class HybridRetriever:
         ]
 
     def expand(self, query: str) -> str:
-        """The query with what its abbreviations and everyday words stand for appended."""
-        return self.corpus().terms.expand(query)
+        """The query with what its abbreviations and everyday words stand for appended, and
+        the documents' spelling of words they never use but nearly do ("exploitaton")."""
+        corpus = self.corpus()
+        expanded = corpus.terms.expand(query)
+        fixed = list(dict.fromkeys(self._spellings(query).values()))
+        if not fixed:
+            return expanded
+        if expanded == query:
+            return f"{query} ({'; '.join(fixed)})"
+        return f"{expanded[:-1]}; {'; '.join(fixed)})"
+
+    def respell(self, query: str) -> str:
+        """The query with its typos replaced by the documents' spelling (for word matching: a
+        misspelt word, which no document uses, would otherwise count as missing evidence)."""
+        for word, fixed in self._spellings(query).items():
+            spelled = fixed.capitalize() if word[0].isupper() else fixed
+            query = re.sub(rf"\b{re.escape(word)}\b", spelled, query)
+        return query
+
+    def _spellings(self, query: str) -> dict[str, str]:
+        return self.corpus().spellings(query) if self.config.correct_spelling else {}
 
     def uncovered_topics(self, query: str) -> list[str]:
         """Areas of policing the question names ("stop and search", "firearms licensing")
