@@ -507,25 +507,12 @@ def test_a_change_follow_up_keeps_the_earlier_report_in_play() -> None:
 
 def test_an_inspection_no_document_is_is_named_even_if_its_year_is_mentioned() -> None:
     from assistant.answer.answerability import unheld_inspections
-    from assistant.domain.records import Document
 
-    docs = [
-        Document(
-            doc_id="a",
-            title="t",
-            force="Staffordshire Police",
-            year=2021,
-            published="April 2022",
-            inspection_period="September 2021",
-            source_file="a.txt",
-            sha256="a",
-        )
-    ]
-    assert unheld_inspections("How did it do in its 2018 child protection inspection?", docs) == [
+    assert unheld_inspections("How did it do in its 2018 child protection inspection?", DOCS) == [
         2018
     ]
-    assert unheld_inspections("What did the report published in 2022 say?", docs) == []
-    assert unheld_inspections("Was the 2018-19 policing plan out of date in 2021?", docs) == []
+    assert unheld_inspections("What did the report published in 2022 say?", DOCS) == []
+    assert unheld_inspections("Was the 2018-19 policing plan out of date in 2021?", DOCS) == []
 
 
 def test_a_counted_subject_is_read_whole_through_the_glossary() -> None:

@@ -127,12 +127,7 @@ def unheld_inspections(question: str, documents: Iterable[Document]) -> list[int
     """Years the question names as an inspection's or a report's ("its 2018 inspection", "the
     report from 2019") that no document is: the evidence may mention the year (a 2018-19 plan),
     but no report of it is held. A report is held for its own year and its publication's."""
-    held: set[int] = set()
-    for document in documents:
-        if document.year:
-            held.add(document.year)
-        for text in (document.published, document.inspection_period):
-            held |= {int(y) for y in _YEAR.findall(text or "")}
+    held = document_years(documents)
     asked = [int(a or b) for a, b in _INSPECTION_YEAR.findall(question)]
     return [y for y in dict.fromkeys(asked) if y not in held]
 

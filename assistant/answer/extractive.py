@@ -326,11 +326,11 @@ class ExtractiveAnswerer:
                 passages, documents, f"no document mentions {' or '.join(uncovered)}"
             )
         if elsewhere is not None:
-            asked = sorted({p.doc_label for p in passages})
+            named = " and ".join(sorted({p.doc_label for p in passages}))
             return self.refusal(
                 [elsewhere, *passages],
                 documents,
-                f"the {' and '.join(asked)} report doesn't; the {elsewhere.doc_label} report does",
+                f"the {named} report doesn't; the {elsewhere.doc_label} report does",
             )
         forces = other_forces(respelled or question, documents.values())
         if forces:
