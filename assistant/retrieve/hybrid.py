@@ -88,6 +88,8 @@ class _Corpus:
     """Each chunk's tokens, filled as chunks become candidates."""
     by_initial: dict[str, list[str]] = field(default_factory=dict)
     """The vocabulary's longer words by first letter, for spelling corrections."""
+    spelled: dict[str, str | None] = field(default_factory=dict)
+    """Each unknown word's correction (None: none near enough), as questions bring them."""
     mentioned: dict[str, bool] = field(default_factory=dict)
     """Whether any document mentions an area of policing, filled as questions name them."""
 
@@ -96,20 +98,27 @@ class _Corpus:
         documents' word nearest it in spelling, if one is very near: a typo's correction."""
         fixed: dict[str, str] = {}
         for word in dict.fromkeys(_LONG_WORD.findall(text)):
-            lowered = word.lower()
-            if lowered in self.vocabulary or self.terms.knows(word):
+            if word.lower() in self.vocabulary or self.terms.knows(word):
                 continue
-            if not self.by_initial:
-                for known in self.vocabulary:
-                    if len(known) >= _SPELL_MIN and known.isalpha():
-                        self.by_initial.setdefault(known[0], []).append(known)
-            near = difflib.get_close_matches(
-                lowered, self.by_initial.get(lowered[0], []), n=1, cutoff=_SPELL_CUTOFF
-            )
-            # "traffic" is not a misspelt "traffick(ing)": a word the other starts with is a form
-            if near and not (near[0].startswith(lowered) or lowered.startswith(near[0])):
-                fixed[word] = near[0]
+            if word not in self.spelled:
+                self.spelled[word] = self._nearest(word.lower())
+            nearest = self.spelled[word]
+            if nearest is not None:
+                fixed[word] = nearest
         return fixed
+
+    def _nearest(self, word: str) -> str | None:
+        if not self.by_initial:
+            for known in self.vocabulary:
+                if len(known) >= _SPELL_MIN and known.isalpha():
+                    self.by_initial.setdefault(known[0], []).append(known)
+        near = difflib.get_close_matches(
+            word, self.by_initial.get(word[0], []), n=1, cutoff=_SPELL_CUTOFF
+        )
+        # "traffic" is not a misspelt "traffick(ing)": a word the other starts with is a form
+        if near and not (near[0].startswith(word) or word.startswith(near[0])):
+            return near[0]
+        return None
 
     def chunk_tokens(self, cid: str) -> set[str]:
         if cid not in self.tokens:
