@@ -540,3 +540,13 @@ def test_a_count_needs_its_figure_and_subject_in_one_sentence() -> None:
     apart = "In 4 of the 48 cases we reviewed, records were poor. Officers were not trained."
     assert figure_about("police officers", [apart], terms) is None
     assert figure_about("registered sex offenders", ["It was managing 1,655 RSOs."], terms) == 0
+
+
+def test_a_call_grade_is_not_an_inspection_grade_and_a_target_needs_a_figure() -> None:
+    from assistant.answer.answerability import counted_subject
+    from assistant.retrieve.intent import finding_types
+
+    question = "whats the target response time for a grade 1 emergency call in Staffs?"
+    assert not finding_types(question)
+    assert finding_types("what grades did Staffordshire get in 2025?")
+    assert counted_subject(question) == "response time"

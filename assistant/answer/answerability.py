@@ -16,9 +16,9 @@ from assistant.retrieve.vocabulary import Vocabulary
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_QUESTION = re.compile(
     r"\b(?:how many|how much|number of|what (?:percentage|proportion|share) of)\s+(.+)"
-    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s? )?(?:average|mean|median|total|"
-    r"annual) (.+)"
-    r"|\bwhat(?:'s| is| was| were)? (?:the |its |their |[\w']+'s? )?((?:[\w-]+ ){0,3}rates?)\b",
+    r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+'s? )?(?:average|mean|median|total|"
+    r"annual|target) (.+)"
+    r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+'s? )?((?:[\w-]+ ){0,3}rates?)\b",
     re.I,
 )
 _PHRASE_END = re.compile(

@@ -27,7 +27,7 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     ),
     (re.compile(r"\binnovati\w*", re.I), {K.INNOVATIVE_PRACTICE}),
     (
-        re.compile(r"\bgraded?\b|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b", re.I),
+        re.compile(r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b", re.I),
         {K.JUDGMENT_AREA, K.SUMMARY},
     ),
     (re.compile(r"\bmain findings?\b", re.I), {K.MAIN_FINDINGS}),
@@ -77,7 +77,9 @@ _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
     ),
     (re.compile(r"\bcauses? (?:of|for) concern\b", re.I), (FindingType.CAUSE_OF_CONCERN,)),
     (
-        re.compile(r"\bgrades?\b|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b", re.I),
+        re.compile(
+            r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b", re.I
+        ),
         (FindingType.JUDGMENT,),
     ),
     (re.compile(r"\binnovati\w*", re.I), (FindingType.INNOVATIVE_PRACTICE,)),
