@@ -94,12 +94,12 @@ class Vocabulary:
 
 
 def _spelled(long: str, lowered: str) -> bool:
-    """Whether the text holds each alternative of a long form ("a; b") as whole words, or its
-    plural."""
+    """Whether the text holds an alternative of a long form ("a; b") as whole words, or its
+    plural (a substring test first: this runs for every abbreviation on every expansion)."""
     return any(
-        re.search(rf"(?<![\w-]){re.escape(part.strip())}s?(?![\w-])", lowered)
-        for part in long.split(";")
-        if part.strip()
+        part in lowered and re.search(rf"(?<![\w-]){re.escape(part)}s?(?![\w-])", lowered)
+        for part in (p.strip() for p in long.split(";"))
+        if part
     )
 
 
