@@ -94,13 +94,8 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     readings = [set(tokens(head))]
     if terms is not None:
         readings += [set(tokens(meaning)) for meaning in terms.expansions(head)]
+        # the whole subject too: "under 18s" are children, "registered sex offenders" RSOs
         readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
-        spelled = set(tokens(subject))  # "registered sex offenders" is counted as "RSOs" too
-        readings += [
-            set(tokens(short))
-            for short, long in terms.abbreviations.items()
-            if set(tokens(long)) <= spelled and tokens(short)
-        ]
     return [r | done for r in readings if r]
 
 
