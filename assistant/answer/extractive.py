@@ -299,11 +299,8 @@ class ExtractiveAnswerer:
         the force's reports that answers far better than the reports asked about; `respelled`,
         the question with its typos corrected, for matching words."""
         cfg = self.config
-        missing = (
-            unknown_names(respelled or question, vocabulary, terms)
-            if vocabulary is not None
-            else []
-        )
+        spelled = respelled or question  # what the name and question-type rules read
+        missing = unknown_names(spelled, vocabulary, terms) if vocabulary is not None else []
         questions, vectors = [question], [vector]
         if typed is not None:
             questions.append(typed[0])
@@ -332,7 +329,7 @@ class ExtractiveAnswerer:
                 documents,
                 f"the {named} report doesn't; the {elsewhere.doc_label} report does",
             )
-        forces = other_forces(respelled or question, documents.values())
+        forces = other_forces(spelled, documents.values())
         if forces:
             return self.refusal(
                 passages, documents, f"the reports are not about {', '.join(forces)}"
@@ -357,7 +354,7 @@ class ExtractiveAnswerer:
             )
         if max((c.relevance for c in ranked), default=0.0) < cfg.refusal_threshold:
             return self.refusal(passages, documents, WEAK)
-        asked = own_words(respelled or question)
+        asked = own_words(spelled)
         if asks_for_money(asked) and not money_in(texts):
             return self.refusal(passages, documents, "no report gives a budget or spending figure")
         if asks_for_person(asked) and not names_person(texts):
