@@ -91,9 +91,10 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     done = set(tokens(words.pop())) if len(words) > 1 and words[-1].endswith("ed") else set()
     size = 2 if len(words) >= 2 and _GENERIC_HEAD.fullmatch(words[-1]) else 1
     head = " ".join(words[-size:])
-    readings = [set(tokens(head))]
+    heads = [head, head[:-1]] if len(head) > 2 and head.endswith("s") else [head]
+    readings = [set(tokens(h)) for h in heads]  # "PPNs" are counted as "one PPN"
     if terms is not None:
-        readings += [set(tokens(meaning)) for meaning in terms.expansions(head)]
+        readings += [set(tokens(meaning)) for h in heads for meaning in terms.expansions(h)]
         # the whole subject too: "under 18s" are children, "registered sex offenders" RSOs
         readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
     return [r | done for r in readings if r]
@@ -138,7 +139,7 @@ def partial_years(question: str, documents: Iterable[Document], evidence: str) -
 
 _PERSON_QUESTION = re.compile(
     r"\b(?:name of|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s? )?(?:current |new |"
-    r"former |present )?(?:[\w-]+ ){0,2}(?:constable|superintendent|inspector|commissioner|"
+    r"former |present )?(?:[\w-]+ ){0,2}(?:constable|con|superintendent|super|inspector|commissioner|"
     r"sergeant|officer|director|manager|head)s?\b",
     re.I,
 )

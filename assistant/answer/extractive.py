@@ -46,7 +46,7 @@ from assistant.retrieve.intent import (
     wanted_kinds,
 )
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.vocabulary import Vocabulary
+from assistant.retrieve.vocabulary import Vocabulary, spelled_out
 from ingest.findings import polarity
 
 _MIN_WORDS = 4
@@ -301,6 +301,8 @@ class ExtractiveAnswerer:
         cfg = self.config
         spelled = respelled or question  # what the name and question-type rules read
         missing = unknown_names(spelled, vocabulary, terms) if vocabulary is not None else []
+        texts_read = [p.chunk.text for p in passages]
+        missing = [m for m in missing if not (m.isupper() and spelled_out(m, texts_read))]
         questions, vectors = [question], [vector]
         if typed is not None:
             questions.append(typed[0])

@@ -45,9 +45,11 @@ ListFindings = Callable[..., Sequence[Scored]]
 
 _TIMESCALES = {
     "immediately": re.compile(r"\bimmediate(?:ly)?\b|\bstraight away\b|\bright away\b", re.I),
-    "within three months": re.compile(r"\bthree months\b|\b3 months\b", re.I),
-    "within six months": re.compile(r"\bsix months\b|\b6 months\b", re.I),
+    "within three months": re.compile(r"\b(?:three|3)[ -]months?\b", re.I),
+    "within six months": re.compile(r"\b(?:six|6)[ -]months?\b", re.I),
 }
+_NOT = re.compile(r"\b(?:not|rather than|other than|except|apart from|besides)\b[^.?!;]*", re.I)
+"""A clause that rules timescales out ("not immediate or 3 months")."""
 _CHAPTER = re.compile(r"\b(?:chapter|section|part)\b", re.I)
 _GENERIC = frozenset(
     tokens(
@@ -101,11 +103,20 @@ def chapter_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
 
 
 def timescale_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
-    """Recommendations with the timescale the question names ("straight away")."""
-    named = [ts for ts, pattern in _TIMESCALES.items() if pattern.search(question)]
-    if not named:
+    """Recommendations with the timescale the question names ("straight away"), without the
+    ones it rules out ("six months, not immediate")."""
+    ruled_out = " ".join(_NOT.findall(question))
+    wanted = _NOT.sub(" ", question)
+    named = [ts for ts, pattern in _TIMESCALES.items() if pattern.search(wanted)]
+    excluded = [ts for ts, pattern in _TIMESCALES.items() if pattern.search(ruled_out)]
+    if not named and not excluded:
         return list(findings)
-    kept = [f for f in findings if (f.timescale or "").lower() in named]
+    kept = [
+        f
+        for f in findings
+        if (not named or (f.timescale or "").lower() in named)
+        and (f.timescale or "").lower() not in excluded
+    ]
     return kept or list(findings)
 
 
@@ -116,22 +127,46 @@ def _chunk_for(finding: Finding, chunks: ChunksByDoc) -> Chunk | None:
     return next(iter(inside or overlapping), None)
 
 
-def _lead(finding: Finding, question: str, with_detail: bool) -> str:
+def _lead(finding: Finding, question: str, details: int) -> str:
     """The finding as one line: its title (a recommendation's lead sentence, an area's
-    heading); with few findings to show, a recommendation's sub-points or the area's sentence
-    closest to the question."""
+    heading); with few findings to show (`details` > 0), a recommendation's sub-points, or the
+    area's sentence closest to the question and, with room for two, what it tells the force
+    to do (its last "should" sentence, one with a timescale first), in report order."""
     text = " ".join(finding.title.split()).rstrip(":. ")
-    if not with_detail:
+    if not details:
         return text
     if finding.sub_points:
         return text + ": " + "; ".join(" ".join(p.split()).rstrip(";.") for p in finding.sub_points)
-    body = " ".join(finding.text.split())[len(finding.title) :]
+    body = " ".join(finding.text.split())
+    if body.startswith(text):  # a recommendation's text opens with its lead sentence
+        body = body[len(text) :].lstrip(":. ")
     wanted = topic_words(question)
     sentences = [body[a:b] for a, b in sentence_spans(body) if b - a <= _SENTENCE_CHARS]
     best = max(sentences, key=lambda t: len(wanted & set(tokens(t))), default="")
-    if best and wanted & set(tokens(best)):
-        return f"{text}. {best}"
-    return text
+    picked = [best] if best and wanted & set(tokens(best)) else []
+    if details > 1:
+        remedy = _remedy(sentences)
+        if remedy and remedy not in picked:
+            picked.append(remedy)
+    picked.sort(key=sentences.index)
+    return " ".join([f"{text}.", *picked]) if picked else text
+
+
+_REMEDY = re.compile(r"\b(?:should|must|needs? to)\b", re.I)
+_WHEN = re.compile(
+    r"\b(?:as soon as possible|immediately|without delay|within (?:the next )?\w+ (?:weeks?|months?)|"
+    r"by (?:the end of )?(?:january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|\d{4}))\b",
+    re.I,
+)
+
+
+def _remedy(sentences: Sequence[str]) -> str | None:
+    """What an area for improvement tells the force to do: the last sentence that says what
+    it should do, one that also says by when first."""
+    remedies = [s for s in sentences if _REMEDY.search(s)]
+    timed = [s for s in remedies if _WHEN.search(s)]
+    return (timed or remedies or [None])[-1]
 
 
 def _where(finding: Finding, labels: dict[str, str]) -> str:
@@ -153,7 +188,7 @@ def render(
     lines: list[str] = []
     citations: list[Citation] = []
     cited: list[ScoredChunk] = []
-    few = len(findings) <= _SUB_POINTS_WHEN_FEW
+    details = 0 if len(findings) > _SUB_POINTS_WHEN_FEW else 1 if len(findings) > 2 else 2
     for finding in findings:
         chunk = _chunk_for(finding, chunks)
         if chunk is None:
@@ -169,7 +204,7 @@ def render(
             lines.append(f"- {finding.title} — {finding.grade} [{n}]")
             continue
         when = f" — {finding.timescale}" if finding.timescale else ""
-        lines.append(f"- {_lead(finding, question, few)}{when} ({_where(finding, labels)}) [{n}]")
+        lines.append(f"- {_lead(finding, question, details)}{when} ({_where(finding, labels)}) [{n}]")
     return "\n".join(lines), citations, cited
 
 

@@ -482,6 +482,7 @@ _OVERVIEW_KINDS = {
     SectionKind.INTRODUCTION,
     SectionKind.FOREWORD,
     SectionKind.CONCLUSION,
+    SectionKind.ANNEX,
 }
 _OVERVIEW = re.compile(r"\bcase (?:file|audit)s?\b|\bcases (?:assessed|audited|inspected)\b", re.I)
 """Headings (and questions) of the case-file analysis: themes restated from the chapters."""

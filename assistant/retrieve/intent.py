@@ -34,6 +34,7 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (
         re.compile(
             r"\bnext steps?\b|\baction plan\b|\bwhat happens next\b|\bfollow[- ]up\b|"
+            r"\b(?:come|go|coming|going) back\b|\brevisit\w*\b|"
             r"\b(?:respond|reply|report back|answer) to (?:the |its |these |those |this )?"
             r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
             r"\b(?:how long|by when) (?:has|does|did|do|must|should) (?:the force|it|they|staffs|"
@@ -96,7 +97,12 @@ _FIGURE = re.compile(
     r"\bwhat (?:time|hours|date|year|age)\b|\bhow old\b",
     re.I,
 )
-_MONEY = re.compile(r"\bbudget\b|\bspend\w*\b|\bcosts?\b|\bfunding\b|\bhow much money\b", re.I)
+_MONEY = re.compile(
+    r"\bbudget\b|\bspend\w*\b|\bcosts?\b|\bfunding\b|\bhow much money\b|"
+    r"\bhow much (?:did|does|do|has|have|had|was|were|is|will)\b[^?]*\b(?:pay|paid|cost|invest\w*|"
+    r"fund\w*|charge\w*)\b",
+    re.I,
+)
 _PRACTICE = re.compile(
     r"\bwhat (?:should|must|do) (?:i|we|officers?|staff)\b|\bshould (?:i|we)\b|"
     r"\bwhat do (?:i|we) need to\b|\bhow (?:should|do) (?:i|we|officers?)\b|\bcan i\b",

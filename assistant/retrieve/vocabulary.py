@@ -77,7 +77,7 @@ class Vocabulary:
         if not self.topics:
             return None
         body = "|".join(re.escape(t) for t in sorted(self.topics, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])({body})(?:s|es)?(?![\w-])")
+        return re.compile(rf"(?<![\w-])({body})(?:s|es|ing|ed)?(?![\w-])")
 
     def topics_in(self, text: str) -> list[str]:
         """The areas of policing `text` names, in order."""
@@ -107,6 +107,31 @@ def _matches(pattern: re.Pattern[str] | None, text: str) -> set[str]:
     """Every term the (look-ahead) pattern finds, overlapping ones included ("child sexual
     exploitation" and "CSE" inside it), the longest at each position."""
     return {m.group(1) for m in pattern.finditer(text)} if pattern is not None else set()
+
+
+_FUNCTION_WORDS = r"(?:or|and|of|in|the|to|for|on|with|at|by|&)"
+_GLUE = rf"(?:\s+{_FUNCTION_WORDS})*\s+"
+"""Function words a long form may hold between the words its capitals stand for ("sudden or
+unexpected death in childhood")."""
+
+
+def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
+    """The phrase of `texts` whose words' initials spell `acronym`, the most frequent one
+    ("SUDC": "sudden or unexpected death in childhood"; "CE": "child exploitation"): an
+    abbreviation nobody defined, whose long form the documents still write."""
+    letters = acronym.removesuffix("s").lower() if acronym.isupper() or acronym[-1] == "s" else ""
+    letters = letters if letters.isalpha() and 2 <= len(letters) <= 6 else ""
+    if not letters:
+        return None
+    pattern = re.compile(
+        r"(?<![\w'’-])" + _GLUE.join(rf"(?!{_FUNCTION_WORDS}\b){c}[a-z'’-]*" for c in letters) + r"(?![\w'’-])", re.I
+    )
+    counts: dict[str, int] = {}
+    for text in texts:
+        for match in pattern.finditer(text):
+            phrase = " ".join(match.group(0).lower().split())
+            counts[phrase] = counts.get(phrase, 0) + 1
+    return max(counts, key=lambda p: counts[p]) if counts else None
 
 
 def mine_abbreviations(texts: Iterable[str]) -> dict[str, str]:
