@@ -43,6 +43,7 @@ from assistant.retrieve.intent import (
     asks_for_list,
     asks_for_money,
     asks_for_practice,
+    ask_clause,
     wanted_kinds,
 )
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -307,6 +308,10 @@ class ExtractiveAnswerer:
         if typed is not None:
             questions.append(typed[0])
             vectors.append(typed[1])
+        ask = ask_clause(typed[0] if typed is not None else question)
+        if ask is not None:  # the story before it must not choose the quotes alone
+            questions.append(ask)
+            vectors.append(self.sentence_vectors.embedder.encode_one(ask))
         ranked = self.score_units(
             questions,
             np.vstack(vectors),

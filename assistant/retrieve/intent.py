@@ -8,6 +8,7 @@ import re
 
 from assistant.domain.records import FindingType
 from assistant.domain.records import SectionKind as K
+from assistant.domain.text import tokens
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (re.compile(r"\brecommend\w*", re.I), {K.RECOMMENDATIONS}),
@@ -187,3 +188,27 @@ def asks_for_money(question: str) -> bool:
 def asks_for_practice(question: str) -> bool:
     """ "What should I do / record": the answer leads with what officers should do."""
     return bool(_PRACTICE.search(question))
+
+
+_CLAUSE_END = re.compile(r"(?<=[.!?])\s+|\s+[-–—]\s+|\s*\n+\s*")
+_ASKING = re.compile(
+    r"\?\s*$|^(?:what|whats|what's|which|who|whose|when|where|why|how|is|are|was|were|do|does|"
+    r"did|can|could|should|must|has|have|had|will|would|any|anything|tell|list|give)\b",
+    re.I,
+)
+
+
+def ask_clause(question: str) -> str | None:
+    """The clause that asks, when a question tells a story first ("went to a job last night,
+    kids in a right state. whats the legal power for PP?"): the last clause that reads as a
+    question; None when the question is one clause."""
+    clauses = [c.strip() for c in _CLAUSE_END.split(question.strip()) if c and c.strip()]
+    if len(clauses) < 2:
+        return None
+    asking = [c for c in clauses if _ASKING.search(c) and len(tokens(c)) >= _ASK_WORDS]
+    return asking[-1] if asking and asking[-1] != clauses[0] else None
+
+
+_ASK_WORDS = 3
+"""Fewer content words ("how often?") say too little to choose quotes by."""
+
