@@ -159,20 +159,30 @@ _NOT_NAMES = frozenset(
 _FORCE = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3})(?:Police|Constabulary)\b")
 
 
-def other_forces(question: str, documents: Iterable[Document]) -> list[str]:
+def other_forces(
+    question: str, documents: Iterable[Document], known: Sequence[str] = (), held_as: str = ""
+) -> list[str]:
     """Forces the question is about that no document is from ("how quickly does West Midlands
-    Police respond..."), when it names none that is held; a held force named beside another
-    ("the girl West Midlands Police asked Staffordshire to check on") is a question about it."""
+    Police respond...", or `known` force names in any case: "derbyshire's PPN process"), when
+    it names none that is held (nor does `held_as`, the question with its abbreviations
+    spelled out: "Staffs"); a held force named beside another ("the girl West Midlands Police
+    asked Staffordshire to check on") is a question about it."""
     held = {
         d.force.lower().removesuffix(" police").removesuffix(" constabulary").strip()
         for d in documents
         if d.force
     }
     lowered = question.lower()
-    if not held or any(h and h in lowered for h in held) or "the force" in lowered:
+    naming = f"{lowered} {held_as.lower()}"
+    if not held or any(h and h in naming for h in held) or "the force" in lowered:
         return []
     named = [m.strip() for m in _FORCE.findall(question)]
+    named += [name for name in known if _named(name, lowered)]
     return [f for f in dict.fromkeys(named) if f.lower() not in held]
+
+
+def _named(name: str, lowered: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", lowered) is not None
 
 
 def asks_for_person(question: str) -> bool:

@@ -336,7 +336,14 @@ class ExtractiveAnswerer:
                 documents,
                 f"the {named} report doesn't; the {elsewhere.doc_label} report does",
             )
-        forces = other_forces(spelled, documents.values())
+        unheard = [
+            name
+            for name in (terms.forces if terms else ())
+            if not vocabulary or not set(tokens(name)) <= vocabulary
+        ]  # a force the reports mention (a case with British Transport Police) may be asked about
+        forces = other_forces(
+            spelled, documents.values(), unheard, terms.expand(spelled) if terms else ""
+        )
         if forces:
             return self.refusal(
                 passages, documents, f"the reports are not about {', '.join(forces)}"

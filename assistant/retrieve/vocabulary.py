@@ -30,6 +30,9 @@ class Vocabulary:
     topics: tuple[str, ...] = ()
     """Areas of policing (lower-cased, singular) a question may be about: one no document
     mentions is a topic the documents don't cover."""
+    forces: tuple[str, ...] = ()
+    """Police forces by name ("West Midlands"): a question about one no document is from is
+    about another force, however it is typed."""
 
     @cached_property
     def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -80,9 +83,10 @@ class Vocabulary:
         return re.compile(rf"(?<![\w-])({body})(?:s|es|ing|ed)?(?![\w-])")
 
     def topics_in(self, text: str) -> list[str]:
-        """The areas of policing `text` names, in order."""
+        """The areas of policing `text` names, in order, or its abbreviations stand for
+        ("CPS": the Crown Prosecution Service)."""
         pattern = self._topic_pattern
-        found = pattern.findall(text.lower()) if pattern is not None else []
+        found = pattern.findall(self.expand(text).lower()) if pattern is not None else []
         return list(dict.fromkeys(found))
 
     def knows(self, word: str) -> bool:
@@ -164,6 +168,7 @@ def glossary() -> Vocabulary:
         dict(raw["abbreviations"]),
         {k.lower(): v for k, v in raw["everyday"].items()},
         tuple(t.lower() for t in raw.get("topics", ())),
+        tuple(raw.get("forces", ())),
     )
 
 
@@ -179,4 +184,4 @@ def with_abbreviations(mined: dict[str, str]) -> Vocabulary:
     merged = dict(base.abbreviations)
     for short, long in mined.items():
         merged[short] = long if short not in merged else f"{long}; {merged[short]}"
-    return Vocabulary(merged, dict(base.everyday), base.topics)
+    return Vocabulary(merged, dict(base.everyday), base.topics, base.forces)
