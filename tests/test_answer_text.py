@@ -550,3 +550,86 @@ def test_a_call_grade_is_not_an_inspection_grade_and_a_target_needs_a_figure() -
     assert not finding_types(question)
     assert finding_types("what grades did Staffordshire get in 2025?")
     assert counted_subject(question) == "response time"
+
+
+def test_an_undefined_abbreviation_is_found_by_its_initials() -> None:
+    from assistant.retrieve.vocabulary import spelled_out
+
+    text = (
+        "The force funds training on sudden or unexpected death in childhood. Its child "
+        "exploitation teams work with the harm reduction hubs."
+    )
+    assert spelled_out("SUDC", [text]) == "sudden or unexpected death in childhood"
+    assert spelled_out("CE", [text]) == "child exploitation"
+    assert spelled_out("ANPR", [text]) is None
+    assert spelled_out("TOW", [text]) is None  # function words stand for no capital
+    assert spelled_out("ok", [text]) is None
+
+
+def test_forces_by_name_in_any_case_and_short_years() -> None:
+    from assistant.answer.answerability import other_forces
+    from assistant.domain.records import Document
+    from assistant.retrieve.scope import with_full_years
+    from assistant.retrieve.vocabulary import glossary
+
+    docs = [
+        Document(
+            doc_id="d",
+            title="t",
+            force="Staffordshire Police",
+            year=2021,
+            source_file="f",
+            sha256="x",
+        )
+    ]
+    known = glossary().forces
+    assert other_forces("what did they say about derbyshire's PPN process", docs, known) == [
+        "Derbyshire"
+    ]
+    assert other_forces("derbyshire v staffs", docs, known, "Staffordshire") == []
+    assert other_forces("what is a PPN", docs, known) == []
+    years = {2021, 2025}
+    assert with_full_years("outcomes recorded in 21 vs 25?", years) == (
+        "outcomes recorded in 2021 vs 2025?"
+    )
+    assert with_full_years("the '21 report", years) == "the 2021 report"
+    assert with_full_years("within 21 days, in 25 percent of cases", years) == (
+        "within 21 days, in 25 percent of cases"
+    )
+    assert with_full_years("in 23 vs 25", years) == "in 23 vs 2025"
+
+
+def test_a_story_before_the_question_leaves_the_clause_that_asks() -> None:
+    from assistant.retrieve.intent import ask_clause
+
+    assert (
+        ask_clause("went to a job last night, kids in a right state. whats the legal power for PP?")
+        == "whats the legal power for PP?"
+    )
+    assert ask_clause("What did the 2021 report say about PPNs?") is None
+    assert ask_clause("do they run MARACs as well? how often?") is None  # too short to ask
+
+
+def test_timescales_named_and_ruled_out() -> None:
+    from assistant.answer.finding_answers import timescale_filter
+    from assistant.domain.records import Finding, FindingType
+
+    def rec(n: int, timescale: str) -> Finding:
+        return Finding(
+            finding_id=f"f{n}",
+            doc_id="d",
+            section_id="s",
+            type=FindingType.RECOMMENDATION,
+            order=n,
+            title="We recommend",
+            text="We recommend",
+            section_path=["3. X"],
+            start=0,
+            end=1,
+            timescale=timescale,
+        )
+
+    recs = [rec(1, "immediately"), rec(2, "within three months"), rec(3, "within six months")]
+    picked = timescale_filter("which recs had a 6 month deadline, not immediate or 3 months", recs)
+    assert [f.finding_id for f in picked] == ["f3"]
+    assert [f.finding_id for f in timescale_filter("not the immediate ones", recs)] == ["f2", "f3"]

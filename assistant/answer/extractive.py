@@ -37,13 +37,13 @@ from assistant.answer.units import Unit, answer_units, item_lines, render_unit
 from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind, place
 from assistant.domain.text import tokens, weighted_coverage
 from assistant.retrieve.intent import (
+    ask_clause,
     asks_for_change,
     asks_for_duration,
     asks_for_figure,
     asks_for_list,
     asks_for_money,
     asks_for_practice,
-    ask_clause,
     wanted_kinds,
 )
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans

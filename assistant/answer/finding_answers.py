@@ -204,7 +204,9 @@ def render(
             lines.append(f"- {finding.title} — {finding.grade} [{n}]")
             continue
         when = f" — {finding.timescale}" if finding.timescale else ""
-        lines.append(f"- {_lead(finding, question, details)}{when} ({_where(finding, labels)}) [{n}]")
+        lines.append(
+            f"- {_lead(finding, question, details)}{when} ({_where(finding, labels)}) [{n}]"
+        )
     return "\n".join(lines), citations, cited
 
 

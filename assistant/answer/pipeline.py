@@ -21,7 +21,7 @@ from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
 from assistant.domain.text import clean_input
 from assistant.retrieve.hybrid import HybridRetriever
-from assistant.retrieve.scope import Scope
+from assistant.retrieve.scope import Scope, with_full_years
 from assistant.store.conversations import ConversationStore
 
 if TYPE_CHECKING:
@@ -109,6 +109,8 @@ class AskPipeline:
         started = time.perf_counter()
         chosen = self.validate(question, answerer, conversation_id)
         question = " ".join(_CONTROL.sub(" ", question).split())
+        held = {d.year for d in self.retriever.corpus().documents.values() if d.year}
+        question = with_full_years(question, held)  # "in 21 vs 25"
         turns = list(history or [])
         if conversation_id is not None:
             turns = self.conversations.history(conversation_id) + turns

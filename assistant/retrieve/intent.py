@@ -211,4 +211,3 @@ def ask_clause(question: str) -> str | None:
 
 _ASK_WORDS = 3
 """Fewer content words ("how often?") say too little to choose quotes by."""
-

@@ -28,6 +28,30 @@ class Scope:
     """The question names no force and its documents come from several: answer per force."""
 
 
+_NOT_A_YEAR = (
+    r"(?![%.,:/-]?\d)(?!\s*(?:percent|per cent|%|days?|hours?|weeks?|months?|years?|minutes?|"
+    r"cases?|children|officers|staff|of\b|out\b|incidents|times|yr|year-old))"
+)
+_SHORT_YEAR = re.compile(
+    r"(\b(?:in|from|since|by|until|the|vs|v|and|or|to|between|with)\s+|['’])(\d{2})\b"
+    + _NOT_A_YEAR
+    + r"|()\b(\d{2})(?=\s+(?:report|inspection|vs\.?|v|and|or)\b)",
+    re.I,
+)
+
+
+def with_full_years(question: str, years: set[int]) -> str:
+    """Two-digit years written out when they are a held document's ("the '21 report", "in 21
+    vs 25" -> 2021, 2025); any other two digits stay as they are ("21 days")."""
+
+    def full(match: re.Match[str]) -> str:
+        before, short = (match.group(1), match.group(2)) if match.group(2) else ("", match.group(4))
+        year = 2000 + int(short)
+        return before.rstrip("'’") + str(year) if year in years else match.group(0)
+
+    return _SHORT_YEAR.sub(full, question)
+
+
 def force_names(force: str) -> list[str]:
     """How a question may name a force: "Cheshire Constabulary", "Cheshire"."""
     short = _FORCE_SUFFIX.sub("", force).strip()

@@ -128,7 +128,10 @@ def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
     if not letters:
         return None
     pattern = re.compile(
-        r"(?<![\w'’-])" + _GLUE.join(rf"(?!{_FUNCTION_WORDS}\b){c}[a-z'’-]*" for c in letters) + r"(?![\w'’-])", re.I
+        r"(?<![\w'’-])"
+        + _GLUE.join(rf"(?!{_FUNCTION_WORDS}\b){c}[a-z'’-]*" for c in letters)
+        + r"(?![\w'’-])",
+        re.I,
     )
     counts: dict[str, int] = {}
     for text in texts:
