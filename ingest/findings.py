@@ -93,10 +93,27 @@ _POOR_WORDS = {
     "wasn't": 1,
     "weren't": 1,
     "can't": 1,
+    "cannot": 1,
+    "hadn't": 1,
+    "hasn't": 1,
+    "haven't": 1,
+    "couldn't": 1,
+    "wouldn't": 1,
+    "never": 1,
+    "rarely": 2,
+    "confused": 1,
+    "disappointing": 2,
+    "difficult": 1,
+    "backlog": 2,
+    "backlogs": 2,
+    "insufficient": 2,
+    "unable": 1,
 }
 _POOR_PHRASES = (
     re.compile(r"\btook\s+\d+\s+(?:minutes|hours|days|weeks|months)\b", re.I),
     re.compile(r"\b(?:remained|left)\s+at\s+risk\b", re.I),
+    re.compile(r"\b(?:needs?|should|must) (?:to )?(?:\w+ )?improve\b", re.I),
+    re.compile(r"\btoo (?:slow|long|late|few|many|often)\b", re.I),
 )
 _CONTRAST = re.compile(r",?\s+\b(?:but|although|though|however)\b\s+", re.I)
 _WORDS = re.compile(r"[a-z]+(?:['-][a-z]+)*")
