@@ -442,6 +442,8 @@ class ExtractiveAnswerer:
             per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
             if not comparison and len(chosen) >= cfg.max_units:
                 break
+        if comparison:
+            chosen += _next_in_paragraph(chosen, ranked, per_doc, limit)
         if lead is not None and not comparison:
             chosen = [lead, *[c for c in chosen if not _overlaps(c, lead)]][: cfg.max_units]
         if asks_for_practice(asked):
@@ -541,6 +543,39 @@ class ExtractiveAnswerer:
             refused=True,
             reason=reason,
         )
+
+
+def _next_in_paragraph(
+    chosen: list[_Candidate], ranked: list[_Candidate], per_doc: dict[str, int], limit: int
+) -> list[_Candidate]:
+    """For a report with room left in a comparison, the sentences right after quoted ones in
+    their paragraph, the best first: a finding's evidence often follows it ("We found officers
+    aren't recording ethnicity. At the time, the force hadn't implemented mandatory data
+    fields...")."""
+    followers = [
+        c
+        for c in ranked
+        if any(_follows(c, q) for q in chosen) and not any(_overlaps(c, q) for q in chosen)
+    ]
+    added: list[_Candidate] = []
+    for cand in followers:  # ranked: best first
+        doc_id = cand.passage.chunk.doc_id
+        if per_doc.get(doc_id, 0) < limit and not any(_overlaps(cand, a) for a in added):
+            added.append(cand)
+            per_doc[doc_id] = per_doc.get(doc_id, 0) + 1
+    return added
+
+
+def _follows(cand: _Candidate, quoted: _Candidate) -> bool:
+    """`cand` is the sentence right after `quoted`, in the same paragraph."""
+    text = cand.passage.chunk.text
+    gap = text[quoted.unit.end : cand.unit.start]
+    return (
+        cand.passage.chunk.chunk_id == quoted.passage.chunk.chunk_id
+        and cand.unit.start >= quoted.unit.end
+        and not gap.strip()
+        and "\n" not in gap
+    )
 
 
 def caveat(chosen: list[_Candidate], documents: dict[str, Document], missing: list[int]) -> str:
