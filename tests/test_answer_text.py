@@ -633,3 +633,14 @@ def test_timescales_named_and_ruled_out() -> None:
     picked = timescale_filter("which recs had a 6 month deadline, not immediate or 3 months", recs)
     assert [f.finding_id for f in picked] == ["f3"]
     assert [f.finding_id for f in timescale_filter("not the immediate ones", recs)] == ["f2", "f3"]
+
+
+def test_abbreviations_typed_in_lower_case_expand_unless_they_are_words() -> None:
+    from assistant.retrieve.vocabulary import glossary
+
+    terms = glossary()
+    assert "public protection notice" in terms.expansions("did the ppn go to the mash")
+    assert "multi-agency safeguarding hub" in terms.expansions("did the ppn go to the mash")
+    assert terms.expansions("how does op encompass work") == ["operation"]
+    assert terms.expansions("the pace of change") == []
+    assert "Police and Criminal Evidence Act 1984" in terms.expansions("a PACE review")

@@ -19,6 +19,7 @@ from importlib import resources
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z&]{1,7})\)")
 _WORD = re.compile(r"[\w'’&-]+")
 _LONGEST_WINDOW = 160
+_LOWERCASE_FROM = 3
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,25 @@ class Vocabulary:
     forces: tuple[str, ...] = ()
     """Police forces by name ("West Midlands"): a question about one no document is from is
     about another force, however it is typed."""
+    also_words: frozenset[str] = frozenset()
+    """Abbreviations that are everyday words in lower case ("send", "pace"): only their
+    capitals expand."""
 
     @cached_property
-    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    def _lowercase(self) -> dict[str, str]:
+        """Abbreviations of three letters or more as typed in lower case ("ppn", "somu")."""
+        return {
+            short.lower(): short
+            for short in self.abbreviations
+            if len(short) >= _LOWERCASE_FROM
+            and short.lower() != short
+            and short.lower() not in self.also_words
+        }
+
+    @cached_property
+    def _patterns(
+        self,
+    ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
         """One alternation per kind, compiled once: expanding costs one scan, not one per term."""
 
         def alternation(words: Iterable[str], edge: str) -> re.Pattern[str] | None:
@@ -45,14 +62,19 @@ class Vocabulary:
             body = "|".join(re.escape(w) for w in ordered)
             return re.compile(rf"(?=(?<![\w{edge}])({body})(?![\w{edge}]))")
 
-        return alternation(self.abbreviations, "&"), alternation(self.everyday, "-")
+        return (
+            alternation(self.abbreviations, "&"),
+            alternation(self.everyday, "-"),
+            alternation(self._lowercase, "&"),
+        )
 
     def expansions(self, text: str) -> list[str]:
         """What the abbreviations and everyday words in `text` stand for, in order, without
         the ones the text already spells out."""
         lowered = text.lower()
-        short, everyday = self._patterns
+        short, everyday, typed_lower = self._patterns
         found_short = _matches(short, text)
+        found_short |= {self._lowercase[s] for s in _matches(typed_lower, text)}
         found_words = _matches(everyday, lowered)
         found = [long for s, long in self.abbreviations.items() if s in found_short]
         found += [meaning for w, meaning in self.everyday.items() if w in found_words]
@@ -172,6 +194,7 @@ def glossary() -> Vocabulary:
         {k.lower(): v for k, v in raw["everyday"].items()},
         tuple(t.lower() for t in raw.get("topics", ())),
         tuple(raw.get("forces", ())),
+        frozenset(raw.get("also_words", ())),
     )
 
 
@@ -187,4 +210,4 @@ def with_abbreviations(mined: dict[str, str]) -> Vocabulary:
     merged = dict(base.abbreviations)
     for short, long in mined.items():
         merged[short] = long if short not in merged else f"{long}; {merged[short]}"
-    return Vocabulary(merged, dict(base.everyday), base.topics, base.forces)
+    return Vocabulary(merged, dict(base.everyday), base.topics, base.forces, base.also_words)
