@@ -180,11 +180,30 @@ def test_a_failure_is_reported_in_the_stream(llm_assistant: Assistant, fake: Fak
 
 def test_the_model_declining_is_a_refusal(llm_assistant: Assistant, fake: FakeLLM) -> None:
     fake.script("The documents don't cover this.")
-    answer = llm_assistant.ask("What is the force's budget for horses?")
+    answer = llm_assistant.ask(QUESTION)
     assert answer.refused and not answer.grounded
     assert answer.answerer == "llm"
     assert answer.text == "The documents don't cover this."
     assert answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("What is the force's budget for horses?", "budget"),
+        ("How quickly does derbyshire police respond to missing children?", "Derbyshire"),
+        ("How many children did the force arrest in 2019?", "figure"),
+        ("What did the 2019 inspection find about custody?", "2019"),
+    ],
+)
+def test_what_the_rules_refuse_never_reaches_the_model(
+    llm_assistant: Assistant, fake: FakeLLM, question: str, reason: str
+) -> None:
+    fake.script(GOOD)  # would be a grounded answer, were it asked
+    answer = llm_assistant.ask(question)
+    assert answer.refused and reason in (answer.reason or "")
+    assert answer.answerer == "extractive (refused before the LLM)"
+    assert fake.requests == []
 
 
 def test_streaming_yields_the_model_tokens_then_the_answer(

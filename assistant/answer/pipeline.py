@@ -221,7 +221,16 @@ class AskPipeline:
         used = chosen
         draft: Draft | None = None
         fallback_reason: str | None = None
+        ruled = None
         if chosen == "llm" and self.llm is not None:
+            # The answerability rules hold for every answerer: what the reports can't answer
+            # (another force, an uncovered year, no figure for a "how many") is not sent.
+            ruled = self._extractive(question, standalone, vector, passages, scope)
+        if ruled is not None and ruled.refused:
+            used = "extractive (refused before the LLM)"
+            draft = ruled
+            yield Event("token", draft.text)
+        elif chosen == "llm" and self.llm is not None:
             raw: list[str] = []
             try:
                 for token in self.llm.stream_text(standalone, passages):
@@ -236,7 +245,7 @@ class AskPipeline:
                 fallback_reason = (
                     fallback_reason or "the LLM's answer cited no passage it was given"
                 )
-                draft = self._extractive(question, standalone, vector, passages, scope)
+                draft = ruled or self._extractive(question, standalone, vector, passages, scope)
                 yield Event("replace", draft.text)
         else:
             draft = self._extractive(question, standalone, vector, passages, scope)
