@@ -644,3 +644,23 @@ def test_abbreviations_typed_in_lower_case_expand_unless_they_are_words() -> Non
     assert terms.expansions("how does op encompass work") == ["operation"]
     assert terms.expansions("the pace of change") == []
     assert "Police and Criminal Evidence Act 1984" in terms.expansions("a PACE review")
+
+
+def test_a_grade_table_reads_as_area_grade_pairs() -> None:
+    from assistant.answer.units import answer_units, render_unit
+
+    text = (
+        "Our graded judgments are as follows:\n\n"
+        "Outstanding\tGood\tAdequate\tRequires improvement\tInadequate\n"
+        "\tWorking with partners\tLeadership\tResponding to children\t\n"
+        "\t\tRisk assessment\tInvestigating\t\n"
+    )
+    (unit,) = answer_units(text)
+    assert render_unit(text, unit).splitlines() == [
+        "Our graded judgments are as follows:",
+        "- Working with partners — Good",
+        "- Leadership — Adequate",
+        "- Responding to children — Requires improvement",
+        "- Risk assessment — Adequate",
+        "- Investigating — Requires improvement",
+    ]

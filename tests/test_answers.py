@@ -115,6 +115,31 @@ def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     assert not covered.refused
 
 
+def test_grades_of_the_areas_and_grades_given_to_something_else(
+    sample_assistant: Assistant,
+) -> None:
+    """Every graded area, as "area — grade", for a question about the grades; the force's
+    self-graded cases are no graded area, so the passages answer that."""
+    graded = sample_assistant.ask("2025 grades - which bit did staffs get a good for and which RI?")
+    assert "Working with safeguarding partners — Good" in graded.text
+    assert graded.text.count("\n- ") == 5
+    cases = sample_assistant.ask(
+        "the 33 cases the force picked and graded itself - how did its grades compare with hmicfrs's?"
+    )
+    assert "graded judgments (area — grade)" not in cases.text
+    assert "33" in cases.text
+    assert_citations_sound(sample_assistant, cases)
+
+
+def test_abbreviations_nobody_defined_and_short_years(sample_assistant: Assistant) -> None:
+    """ "SUDC" is spelled out by the passages ("sudden or unexpected death in childhood"), so it
+    is no unknown name; "in 21 vs 25" names both reports."""
+    training = sample_assistant.ask("tell me about the SUDC simulation training - who is it for")
+    assert not training.refused, training.reason
+    compared = sample_assistant.ask("strategy meetings - outcomes recorded in 21 vs 25?")
+    assert {c.doc_id for c in compared.citations} == {"staffordshire-2021", "staffordshire-2025"}
+
+
 def test_a_typo_is_read_as_the_word_the_reports_use(sample_assistant: Assistant) -> None:
     retriever = sample_assistant.retriever
     assert retriever.expand("tell me about the simulaton training").endswith("(simulation)")

@@ -26,6 +26,7 @@ from assistant.domain.records import (
     ScoredChunk,
 )
 from assistant.domain.text import STOPWORDS, tokens
+from assistant.domain.words import GRADES
 from assistant.retrieve.intent import asks_for_list, asks_for_next_steps, finding_types
 from assistant.retrieve.sentences import sentence_spans
 
@@ -222,8 +223,12 @@ def select(
     if asks_for_list(question) or FindingType.JUDGMENT in typed:
         pool = timescale_filter(question, chapter_filter(question, everything))
         wanted = topic_words(question)
+        if FindingType.JUDGMENT in typed:
+            wanted -= _GRADE_WORDS  # "which ones were RI" asks for every area's grade
         if _CHAPTER.search(question) or not wanted:
             return pool[:_MAX_LIST]
+        if FindingType.JUDGMENT in typed and _grades_elsewhere(wanted, pool):
+            return []
         in_pool = {f.finding_id for f in pool}
         kept = [f for f in ranked if f.finding_id in in_pool]
         seen = {f.finding_id for f in kept}
@@ -234,6 +239,20 @@ def select(
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     best = timescale_filter(question, ranked)[:_MAX_SINGLE]
     return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
+
+
+def _grades_elsewhere(wanted: set[str], pool: Sequence[Finding]) -> bool:
+    """A question about grades whose subject is no graded area ("the 33 cases the force graded
+    itself"): grades given to something else, which the passages answer."""
+    graded = [f for f in pool if f.type is FindingType.JUDGMENT]
+    titles = set().union(*(_words(f.title) for f in graded)) if graded else set()
+    return bool(graded) and len(wanted) >= _OWN_SUBJECT_WORDS and not wanted & titles
+
+
+_OWN_SUBJECT_WORDS = 2
+_GRADE_WORDS = frozenset(
+    tokens(" ".join(GRADES) + " ri best worst highest lowest top bottom came bit bits ones area")
+)
 
 
 def _about(finding: Finding) -> frozenset[str]:
