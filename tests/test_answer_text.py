@@ -664,3 +664,13 @@ def test_a_grade_table_reads_as_area_grade_pairs() -> None:
         "- Risk assessment — Adequate",
         "- Investigating — Requires improvement",
     ]
+
+
+def test_the_inspectorate_named_in_a_question_is_not_its_topic() -> None:
+    from assistant.retrieve.vocabulary import glossary
+
+    terms = glossary()
+    assert terms.without_publisher("what did hmicfrs want the force to do about the toolkit") == (
+        "what did want the force to do about the toolkit"
+    )
+    assert terms.without_publisher("What does HMICFRS do?") == "What does HMICFRS do?"

@@ -219,6 +219,7 @@ class HybridRetriever:
         """The query with what its abbreviations and everyday words stand for appended, and
         the documents' spelling of words they never use but nearly do ("exploitaton")."""
         corpus = self.corpus()
+        query = corpus.terms.without_publisher(query)
         expanded = corpus.terms.expand(query)
         fixed = list(dict.fromkeys(self._spellings(query).values()))
         if not fixed:

@@ -12,14 +12,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
+
+from assistant.domain.text import tokens
 
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z&]{1,7})\)")
 _WORD = re.compile(r"[\w'’&-]+")
 _LONGEST_WINDOW = 160
 _LOWERCASE_FROM = 3
+_TOPIC_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,24 @@ class Vocabulary:
     also_words: frozenset[str] = frozenset()
     """Abbreviations that are everyday words in lower case ("send", "pace"): only their
     capitals expand."""
+    publishers: tuple[str, ...] = ()
+    """The inspectorate's names: "what did HMICFRS recommend" means "what did the report"."""
+
+    @cached_property
+    def _publisher_pattern(self) -> re.Pattern[str] | None:
+        if not self.publishers:
+            return None
+        body = "|".join(re.escape(p) for p in sorted(self.publishers, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{body})(?:['’]s?)?(?![\w-])", re.I)
+
+    def without_publisher(self, text: str) -> str:
+        """The text without the inspectorate's names, when enough else remains to search by
+        (every report's boilerplate names the inspectorate; the question's topic is the rest)."""
+        pattern = self._publisher_pattern
+        if pattern is None:
+            return text
+        rest = " ".join(pattern.sub(" ", text).split())
+        return rest if len(tokens(rest)) >= _TOPIC_WORDS else text
 
     @cached_property
     def _lowercase(self) -> dict[str, str]:
@@ -195,6 +216,7 @@ def glossary() -> Vocabulary:
         tuple(t.lower() for t in raw.get("topics", ())),
         tuple(raw.get("forces", ())),
         frozenset(raw.get("also_words", ())),
+        tuple(raw.get("publishers", ())),
     )
 
 
@@ -210,4 +232,4 @@ def with_abbreviations(mined: dict[str, str]) -> Vocabulary:
     merged = dict(base.abbreviations)
     for short, long in mined.items():
         merged[short] = long if short not in merged else f"{long}; {merged[short]}"
-    return Vocabulary(merged, dict(base.everyday), base.topics, base.forces, base.also_words)
+    return replace(base, abbreviations=merged)
