@@ -167,7 +167,8 @@ def _remedy(sentences: Sequence[str]) -> str | None:
     it should do, one that also says by when first."""
     remedies = [s for s in sentences if _REMEDY.search(s)]
     timed = [s for s in remedies if _WHEN.search(s)]
-    return (timed or remedies or [None])[-1]
+    chosen = timed or remedies
+    return chosen[-1] if chosen else None
 
 
 def _where(finding: Finding, labels: dict[str, str]) -> str:

@@ -116,9 +116,8 @@ class AskPipeline:
             turns = self.conversations.history(conversation_id) + turns
         standalone = self.standalone(question, turns, chosen, in_context)
         rewritten = time.perf_counter()
-        expanded = self.retriever.expand(standalone)
-        vector = self.retriever.embedder.encode_one(expanded)
-        scope = self.retriever.scope(expanded)
+        vector = self.retriever.embedder.encode_one(self.retriever.search_text(standalone))
+        scope = self.retriever.scope(self.retriever.expand(standalone))
         passages = self.retriever.run(standalone, k=self.k, filters=filters, query_vector=vector)
         retrieved = time.perf_counter()
         timings = {

@@ -219,7 +219,6 @@ class HybridRetriever:
         """The query with what its abbreviations and everyday words stand for appended, and
         the documents' spelling of words they never use but nearly do ("exploitaton")."""
         corpus = self.corpus()
-        query = corpus.terms.without_publisher(query)
         expanded = corpus.terms.expand(query)
         fixed = list(dict.fromkeys(self._spellings(query).values()))
         if not fixed:
@@ -227,6 +226,11 @@ class HybridRetriever:
         if expanded == query:
             return f"{query} ({'; '.join(fixed)})"
         return f"{expanded[:-1]}; {'; '.join(fixed)})"
+
+    def search_text(self, query: str) -> str:
+        """What is searched for: the expanded query without the inspectorate's names when it
+        says enough else (scope and intent still read them: see `expand`)."""
+        return self.expand(self.corpus().terms.without_publisher(query))
 
     def respell(self, query: str) -> str:
         """The query with its typos replaced by the documents' spelling (for word matching: a
@@ -265,7 +269,7 @@ class HybridRetriever:
         ]
         if not others:
             return None
-        found = self._ranked(self.expand(query), vector, others, set(), 1)
+        found = self._ranked(self.search_text(query), vector, others, set(), 1)
         if found and best < self.config.elsewhere_ratio * found[0].score:
             return found[0]
         return None
@@ -286,9 +290,9 @@ class HybridRetriever:
         """The top `k` chunks for `query`, best first."""
         doc_ids = self.allowed_docs(filters)
         kinds = {str(kind) for kind in filters.section_kinds} if filters else set()
-        query = self.expand(query)
+        scope = self.scope(self.expand(query)) if use_scope else Scope()
+        query = self.search_text(query)
         vector = query_vector if query_vector is not None else self.embedder.encode_one(query)
-        scope = self.scope(query) if use_scope else Scope()
         if scope.doc_ids and not scope.comparison:
             narrowed = [d for d in doc_ids if d in scope.doc_ids]
             doc_ids = narrowed or doc_ids
