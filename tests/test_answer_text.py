@@ -674,3 +674,10 @@ def test_the_inspectorate_named_in_a_question_is_not_its_topic() -> None:
         "what did want the force to do about the toolkit"
     )
     assert terms.without_publisher("What does HMICFRS do?") == "What does HMICFRS do?"
+
+
+def test_the_force_against_the_inspectors_is_no_change_between_reports() -> None:
+    from assistant.retrieve.intent import asks_for_change
+
+    assert not asks_for_change("how did its grades compare with hmicfrs's?")
+    assert asks_for_change("how does 2025 compare with 2021 on custody?")

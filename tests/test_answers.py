@@ -127,7 +127,7 @@ def test_grades_of_the_areas_and_grades_given_to_something_else(
         "the 33 cases the force picked and graded itself - how did its grades compare with hmicfrs's?"
     )
     assert "graded judgments (area — grade)" not in cases.text
-    assert "33" in cases.text
+    assert not cases.text.startswith("Staffordshire 2021:")  # one report's cases, no comparison
     assert_citations_sound(sample_assistant, cases)
 
 

@@ -128,11 +128,13 @@ must it improve"), not what differs between reports."""
 _WITHIN_REPORT = re.compile(
     r"\b(?:compared? (?:with|to) |than |since )?(?:the |a )?(?:(?:previous|prior|preceding) "
     r"(?:year|12 months|twelve months|period|quarter|month)|(?:year|month|period|quarter)s? "
-    r"(?:before|earlier)|last year)\b",
+    r"(?:before|earlier)|last year)\b"
+    r"|\bcompared? (?:with|to) (?:what )?(?:the )?(?:hmicfrs|hmic|hmi|inspectors?|inspectorate)\b",
     re.I,
 )
 """A change against the year before, which one report gives ("how many children were
-detained in the year to June 2021 compared with the year before")."""
+detained in the year to June 2021 compared with the year before"), or the force's own view
+against the inspectors' ("its grades compared with HMICFRS's")."""
 
 
 def asks_for_change(question: str) -> bool:
