@@ -444,6 +444,13 @@ class ExtractiveAnswerer:
                 break
         if comparison:
             chosen += _next_in_paragraph(chosen, ranked, per_doc, limit)
+        elif chosen:  # the sentence after the best one, if the budget has room: its detail
+            room = cfg.answer_chars - used
+            chosen += [
+                c
+                for c in _next_in_paragraph(chosen[:1], ranked, {}, 1)
+                if len(_quoted(c)) <= room and not any(_overlaps(c, q) for q in chosen)
+            ]
         if lead is not None and not comparison:
             chosen = [lead, *[c for c in chosen if not _overlaps(c, lead)]][: cfg.max_units]
         if asks_for_practice(asked):
@@ -548,8 +555,8 @@ class ExtractiveAnswerer:
 def _next_in_paragraph(
     chosen: list[_Candidate], ranked: list[_Candidate], per_doc: dict[str, int], limit: int
 ) -> list[_Candidate]:
-    """For a report with room left in a comparison, the sentences right after quoted ones in
-    their paragraph, the best first: a finding's evidence often follows it ("We found officers
+    """For a report with room left (in a comparison; or in the budget, after the best quote),
+    the sentences right after quoted ones in their paragraph, the best first: a finding's evidence often follows it ("We found officers
     aren't recording ethnicity. At the time, the force hadn't implemented mandatory data
     fields...")."""
     followers = [
