@@ -42,6 +42,8 @@ class Scored(Protocol):
 
 
 ListFindings = Callable[..., Sequence[Scored]]
+Nearest = Callable[[Sequence[str]], int]
+"""Which of these sentences is nearest the question in meaning (its index)."""
 """`FindingQueries.list_findings(doc_ids, types, topic, k, topic_vector)`."""
 
 _TIMESCALES = {
@@ -128,11 +130,12 @@ def _chunk_for(finding: Finding, chunks: ChunksByDoc) -> Chunk | None:
     return next(iter(inside or overlapping), None)
 
 
-def _lead(finding: Finding, question: str, details: int) -> str:
+def _lead(finding: Finding, question: str, details: int, nearest: Nearest | None = None) -> str:
     """The finding as one line: its title (a recommendation's lead sentence, an area's
     heading); with few findings to show (`details` > 0), a recommendation's sub-points, or the
-    area's sentence closest to the question and, with room for two, what it tells the force
-    to do (its last "should" sentence, one with a timescale first), in report order."""
+    area's sentence closest to the question (by `nearest`, its meaning, or else the words they
+    share) and, with room for two, what it tells the force to do (its last "should" sentence,
+    one with a timescale first), in report order."""
     text = " ".join(finding.title.split()).rstrip(":. ")
     if not details:
         return text
@@ -143,8 +146,11 @@ def _lead(finding: Finding, question: str, details: int) -> str:
         body = body[len(text) :].lstrip(":. ")
     wanted = topic_words(question)
     sentences = [body[a:b] for a, b in sentence_spans(body) if b - a <= _SENTENCE_CHARS]
-    best = max(sentences, key=lambda t: len(wanted & set(tokens(t))), default="")
-    picked = [best] if best and wanted & set(tokens(best)) else []
+    if nearest is not None and sentences:
+        picked = [sentences[nearest(sentences)]]
+    else:
+        best = max(sentences, key=lambda t: len(wanted & set(tokens(t))), default="")
+        picked = [best] if best and wanted & set(tokens(best)) else []
     if details > 1:
         remedy = _remedy(sentences)
         if remedy and remedy not in picked:
@@ -184,6 +190,7 @@ def render(
     documents: dict[str, Document],
     labels: dict[str, str],
     judgments: bool,
+    nearest: Nearest | None = None,
 ) -> tuple[str, list[Citation], list[ScoredChunk]]:
     """One cited line per finding: "area — grade" for judgments; otherwise the finding, its
     timescale, report and chapter. Returns the text, citations and the chunks they cite."""
@@ -207,7 +214,7 @@ def render(
             continue
         when = f" — {finding.timescale}" if finding.timescale else ""
         lines.append(
-            f"- {_lead(finding, question, details)}{when} ({_where(finding, labels)}) [{n}]"
+            f"- {_lead(finding, question, details, nearest)}{when} ({_where(finding, labels)}) [{n}]"
         )
     return "\n".join(lines), citations, cited
 
@@ -275,10 +282,12 @@ def findings_answer(
     chunks: ChunksByDoc,
     documents: dict[str, Document],
     labels: dict[str, str],
+    nearest: Nearest | None = None,
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """A findings-led answer, or None when the question asks for no finding type (or for what
     the force must do next about them; or only the earlier question it follows did: "when
-    did the sessions run?" after "what innovative practice...") or none matches."""
+    did the sessions run?" after "what innovative practice...") or none matches. `nearest`
+    picks an area's sentence to quote by meaning."""
     typed = finding_types(question)
     if not typed or asks_for_next_steps(question) or _asks_elsewhere(question):
         return None
@@ -296,7 +305,9 @@ def findings_answer(
         return None
     ordered = sorted(chosen, key=lambda f: (f.doc_id, f.order)) if len(chosen) > 2 else chosen
     judgments = all(f.type is FindingType.JUDGMENT for f in ordered)
-    text, citations, cited = render(question, ordered, chunks, documents, labels, judgments)
+    text, citations, cited = render(
+        question, ordered, chunks, documents, labels, judgments, nearest
+    )
     if not citations:
         return None
     heading = _heading(ordered, labels, judgments)

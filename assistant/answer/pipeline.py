@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer
 from assistant.answer.finding_answers import findings_answer, with_support
 from assistant.answer.injection import flag_citations
@@ -187,6 +189,9 @@ class AskPipeline:
             corpus.by_doc,
             corpus.documents,
             corpus.labels,
+            lambda sentences: int(
+                np.argmax(self.extractive.sentence_vectors.get(list(sentences)) @ vector)
+            ),
         )
         if led is None or len(led[0].citations) > MAX_SUPPORTED:
             return led
