@@ -681,3 +681,22 @@ def test_the_force_against_the_inspectors_is_no_change_between_reports() -> None
 
     assert not asks_for_change("how did its grades compare with hmicfrs's?")
     assert asks_for_change("how does 2025 compare with 2021 on custody?")
+
+
+def test_an_inspection_year_is_the_year_it_took_place_not_its_publication() -> None:
+    from assistant.answer.answerability import unheld_inspections
+    from assistant.domain.records import Document
+
+    held = Document(
+        doc_id="a",
+        title="t",
+        force="Staffordshire Police",
+        year=2021,
+        source_file="f",
+        sha256="x",
+        published="January 2022",
+        inspection_period="13–24 September 2021",
+    )
+    assert unheld_inspections("What grade did it get in its 2022 inspection?", [held]) == [2022]
+    assert unheld_inspections("what did the 2022 report say", [held]) == []
+    assert unheld_inspections("what did the 2021 inspection find", [held]) == []

@@ -122,10 +122,20 @@ _INSPECTION_YEAR = re.compile(
 def unheld_inspections(question: str, documents: Iterable[Document]) -> list[int]:
     """Years the question names as an inspection's or a report's ("its 2018 inspection", "the
     report from 2019") that no document is: the evidence may mention the year (a 2018-19 plan),
-    but no report of it is held. A report is held for its own year and its publication's."""
+    but no report of it is held. A report is held for its own year and its publication's; an
+    inspection only for the year it took place."""
+    documents = list(documents)
     held = document_years(documents)
-    asked = [int(a or b) for a, b in _INSPECTION_YEAR.findall(question)]
-    return [y for y in dict.fromkeys(asked) if y not in held]
+    inspected = {d.year for d in documents if d.year} | {
+        int(y) for d in documents for y in _YEAR.findall(d.inspection_period or "")
+    }
+    unheld = []
+    for match in _INSPECTION_YEAR.finditer(question):
+        year = int(match.group(1) or match.group(2))
+        # a report published in 2022 is held; an inspection in 2022 is not, unless one was
+        if year not in (held if "report" in match.group(0).lower() else inspected):
+            unheld.append(year)
+    return list(dict.fromkeys(unheld))
 
 
 def partial_years(question: str, documents: Iterable[Document], evidence: str) -> list[int]:
