@@ -700,3 +700,16 @@ def test_an_inspection_year_is_the_year_it_took_place_not_its_publication() -> N
     assert unheld_inspections("What grade did it get in its 2022 inspection?", [held]) == [2022]
     assert unheld_inspections("what did the 2022 report say", [held]) == []
     assert unheld_inspections("what did the 2021 inspection find", [held]) == []
+
+
+def test_a_definition_question_leads_with_the_sentence_that_defines() -> None:
+    from assistant.answer.answerability import defines
+    from assistant.retrieve.intent import defined_term
+
+    assert defined_term("wht is COMPACT?") == "COMPACT"
+    assert defined_term("what is a PPN?") == "PPN"
+    assert defined_term("What is the area for improvement about sudden child deaths?") is None
+    assert defines(["COMPACT"], "recorded on COMPACT, the missing person case management system")
+    assert defines(["PPN", "public protection notice"], "a public protection notice (PPN) goes")
+    assert defines(["FCC"], "the control room, known as the FCC, is in Stafford")
+    assert not defines(["COMPACT"], "adding warning markers to the COMPACT record")

@@ -288,3 +288,23 @@ def has_figure_or_date(text: str) -> bool:
 
 def money_in(texts: Sequence[str]) -> bool:
     return any(_MONEY_EVIDENCE.search(t) and has_figure(t) for t in texts)
+
+
+def defines(forms: Sequence[str], text: str) -> bool:
+    """Whether `text` defines a term under any of its forms ("COMPACT, the missing person case
+    management system"; "a public protection notice (PPN)"; "known as the FCC"; "ViSOR is
+    used to...")."""
+    for form in forms:
+        term = re.escape(form.strip())
+        if not term:
+            continue
+        patterns = (
+            rf"\b{term}s?\b\s+(?:is|are|was|were)\s+(?:a|an|the|its|their|used|how|where|when)\b",
+            rf"\b{term}s?\b\s*(?:,|\(|–|—)\s*(?:the|a|an|which|where|our|its|[A-Z])",
+            rf"\b(?:called|known as|named)\s+(?:the\s+|a\s+|an\s+)?{term}\b",
+            rf"\({term}s?\)",
+            rf"\b{term}s?\b[^.]{{0,40}}\b(?:which|that) (?:is|are)\b",
+        )
+        if any(re.search(p, text, re.I) for p in patterns):
+            return True
+    return False

@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answer.answerability import (
     asks_for_person,
     counted_subject,
+    defines,
     figure_about,
     foreign_years,
     has_duration,
@@ -44,6 +45,7 @@ from assistant.retrieve.intent import (
     asks_for_list,
     asks_for_money,
     asks_for_practice,
+    defined_term,
     wanted_kinds,
 )
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -366,7 +368,14 @@ class ExtractiveAnswerer:
                 f"no report covers {', '.join(map(str, years))}; the reports cover "
                 f"{periods(documents.values())}",
             )
-        if max((c.relevance for c in ranked), default=0.0) < cfg.refusal_threshold:
+        term = defined_term(own_words(spelled))
+        defining = None
+        if term is not None:  # "what is COMPACT?": the sentence that says what it is
+            forms = [term, *(terms.expansions(term) if terms else [])]
+            defining = next((c for c in ranked if defines(forms, _text(c))), None)
+        if defining is None and max((c.relevance for c in ranked), default=0.0) < (
+            cfg.refusal_threshold
+        ):
             return self.refusal(passages, documents, WEAK)
         asked = own_words(spelled)
         if asks_for_money(asked) and not money_in(texts):
@@ -376,7 +385,7 @@ class ExtractiveAnswerer:
         kind = organisation_asked(asked)
         if kind is not None and not names_organisation(kind, asked, texts):
             return self.refusal(passages, documents, f"no report names the {kind}")
-        lead: _Candidate | None = None
+        lead: _Candidate | None = defining
         subject = counted_subject(asked)
         if subject is not None:
             near = [c for c in ranked if c.relevance >= cfg.refusal_threshold - cfg.figure_slack]
@@ -389,11 +398,11 @@ class ExtractiveAnswerer:
             if found is None:
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
             lead = near[found]
-        elif asks_for_practice(asked):
+        elif lead is None and asks_for_practice(asked):
             lead = next((c for c in strong if _SHOULD.search(_text(c))), None)
-        elif asks_for_duration(asked):
+        elif lead is None and asks_for_duration(asked):
             lead = next((c for c in ranked[: cfg.evidence_units] if has_duration(_text(c))), None)
-        elif asks_for_figure(asked):
+        elif lead is None and asks_for_figure(asked):
             lead = next((c for c in strong if has_figure_or_date(_text(c))), None)
 
         top = ranked[0]

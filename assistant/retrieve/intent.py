@@ -213,3 +213,16 @@ def ask_clause(question: str) -> str | None:
 
 _ASK_WORDS = 3
 """Fewer content words ("how often?") say too little to choose quotes by."""
+
+
+_DEFINITION = re.compile(
+    r"^\s*(?:so\s+)?(?:wh?at|wht)\s*(?:'s|’s|s|is|are)\s+(?:a |an |the )?"
+    r"(?P<term>[\w'’&/-]+(?: [\w'’&/-]+){0,3}?)\s*(?:exactly|actually)?\s*\??\s*$",
+    re.I,
+)
+
+
+def defined_term(question: str) -> str | None:
+    """ "What is COMPACT?", "whats a PPN": the term a question asks to have defined."""
+    match = _DEFINITION.match(question)
+    return match.group("term") if match else None
