@@ -713,3 +713,26 @@ def test_a_definition_question_leads_with_the_sentence_that_defines() -> None:
     assert defines(["PPN", "public protection notice"], "a public protection notice (PPN) goes")
     assert defines(["FCC"], "the control room, known as the FCC, is in Stafford")
     assert not defines(["COMPACT"], "adding warning markers to the COMPACT record")
+
+
+def test_a_yes_no_question_is_settled_only_when_the_quote_plainly_does() -> None:
+    from assistant.answer.answerability import yes_or_no
+
+    assert (
+        yes_or_no(
+            "Are the MASH sergeants detectives?", "The sergeants in the MASH aren't detectives."
+        )
+        == "No."
+    )
+    assert (
+        yes_or_no("Was the policing plan up to date?", "The Policing Plan is out of date.") == "No."
+    )
+    assert (
+        yes_or_no(
+            "Did SOMU visit offenders in person?", "SOMU continued to visit offenders in person."
+        )
+        == "Yes."
+    )
+    assert yes_or_no("Did SOMU visit offenders in person?", "SOMU managed 145 RSOs.") is None
+    assert yes_or_no("Was it good or bad?", "It was good.") is None
+    assert yes_or_no("What did SOMU do?", "SOMU visited offenders.") is None

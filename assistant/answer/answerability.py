@@ -308,3 +308,31 @@ def defines(forms: Sequence[str], text: str) -> bool:
         if any(re.search(p, text, re.I) for p in patterns):
             return True
     return False
+
+
+_YES_NO = re.compile(
+    r"^\s*(?:yes or no\W*)?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b",
+    re.I,
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nor|neither|without|rarely|out of date|out-of-date)\b|n't\b", re.I
+)
+_ASIDE = frozenset(
+    tokens("staffordshire staffs force police report reports inspection inspections hmicfrs yes")
+)
+
+
+def yes_or_no(question: str, sentence: str) -> str | None:
+    """ "Yes." or "No." for a yes/no question whose every content word the sentence holds
+    (one negated and the other not: no); None when the sentence does not settle it that
+    plainly ("Was the plan up to date?" / "the plan is out of date": no)."""
+    if not _YES_NO.search(question) or re.search(r"\bor\b", question.split(":")[-1], re.I):
+        return None
+    wanted = {t for t in tokens(question) if not t.isdigit()} - _ASIDE
+    if len(wanted) < _SETTLING_WORDS or not wanted <= set(tokens(sentence)):
+        return None
+    asked_negated = bool(_NEGATION.search(question))
+    return "No." if asked_negated != bool(_NEGATION.search(sentence)) else "Yes."
+
+
+_SETTLING_WORDS = 2

@@ -32,6 +32,7 @@ from assistant.answer.answerability import (
     periods,
     uncovered_years,
     unheld_inspections,
+    yes_or_no,
 )
 from assistant.answer.rewrite import own_words
 from assistant.answer.units import Unit, answer_units, item_lines, render_unit
@@ -465,6 +466,10 @@ class ExtractiveAnswerer:
         if asks_for_practice(asked):
             chosen = [c for c in chosen if not _hearsay(c)] or chosen[:1]
         draft = self.compose(chosen, documents, comparison, lead)
+        if not comparison and chosen:
+            first = self.ordered(chosen, documents, comparison, lead)[0]
+            verdict = yes_or_no(asked, _text(first))
+            draft.text = f"{verdict} {draft.text}" if verdict else draft.text
         if comparison:
             silent = [
                 documents[d].label for d in sorted(docs_in_play - set(per_doc)) if d in documents
