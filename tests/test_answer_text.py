@@ -736,3 +736,21 @@ def test_a_yes_no_question_is_settled_only_when_the_quote_plainly_does() -> None
     assert yes_or_no("Did SOMU visit offenders in person?", "SOMU managed 145 RSOs.") is None
     assert yes_or_no("Was it good or bad?", "It was good.") is None
     assert yes_or_no("What did SOMU do?", "SOMU visited offenders.") is None
+
+
+def test_a_follow_up_naming_a_particular_thing_stands_alone() -> None:
+    from assistant.domain.records import Turn
+
+    history = [
+        Turn(role="user", content="tell me about the 2025 case where a girl went missing"),
+        Turn(role="assistant", content="A care home reported a 14-year-old girl missing. [1]"),
+    ]
+    rare = {"philomena", "protocol", "girl"}
+
+    def rare_words(text: str) -> set[str]:
+        return {w for w in text.lower().split() if w in rare}
+
+    own = "whats the philomena protocol and when did they bring it in"
+    assert rewrite_followup(own, history, rare=rare_words) == own
+    leaning = "when did they find her?"
+    assert rewrite_followup(leaning, history, rare=rare_words) != leaning

@@ -93,7 +93,7 @@ class AskPipeline:
                 return self.llm.rewrite(question, history)
             except LLMError:
                 pass
-        return rewrite_followup(question, history, force)
+        return rewrite_followup(question, history, force, self.retriever.rare_words)
 
     def prepare(
         self,

@@ -8,7 +8,8 @@ meeting", "they") gets the earlier question's topic attached so retrieval can fi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from assistant.domain.records import Turn
 from assistant.domain.text import tokens
@@ -41,11 +42,19 @@ def needs_context(question: str) -> bool:
     return len(tokens(question)) <= 3 or bool(_LEANING.search(question))
 
 
-def rewrite_followup(question: str, history: Sequence[Turn], force: bool = False) -> str:
+def rewrite_followup(
+    question: str,
+    history: Sequence[Turn],
+    force: bool = False,
+    rare: Callable[[str], set[str]] | None = None,
+) -> str:
     """A stand-alone version of `question` given the earlier turns (unchanged if it stands
     alone already, unless `force`: a question that looked stand-alone but that nothing
     answers on its own, "when did the sessions run?", gets the conversation's topic).
-    Earlier follow-ups are made stand-alone first, so topics carry along."""
+    Earlier follow-ups are made stand-alone first, so topics carry along. With `rare` (the
+    corpus's rare words in a text), a question naming a rare thing the earlier one did not
+    ("whats the philomena protocol and when did they bring it in") stands alone: its "it" is
+    its own subject."""
     standalone: list[str] = []
     replies: list[str] = []
     for turn in history:
@@ -56,7 +65,23 @@ def rewrite_followup(question: str, history: Sequence[Turn], force: bool = False
     previous = standalone[-1] if standalone else None
     if force and previous is not None and replies:
         previous = f"{_ABOUT.sub('', previous)} {_gist(replies[-1])}"
+    elif (
+        previous is not None
+        and rare is not None
+        and _names_a_thing(question, previous, rare)
+        and not _CHANGE.search(question)
+        and not _YEAR.search(question)
+    ):
+        return " ".join(question.split())
     return _rewrite_one(question, previous, force)
+
+
+def _names_a_thing(question: str, previous: str, rare: Callable[[str], set[str]]) -> bool:
+    """Two rare words side by side that the earlier question lacks: the name of a particular
+    thing ("philomena protocol"), which the question is about."""
+    new = {t for t in rare(question) - rare(previous) if len(t) > 2}
+    words = tokens(question)
+    return any(a in new and b in new for a, b in pairwise(words))
 
 
 def _gist(reply: str) -> str:

@@ -232,6 +232,13 @@ class HybridRetriever:
         says enough else (scope and intent still read them: see `expand`)."""
         return self.expand(self.corpus().terms.without_publisher(query))
 
+    def rare_words(self, text: str) -> set[str]:
+        """The text's words that few passages hold (within about three times the rarest's
+        count): names of particular things ("Philomena", "COMPACT")."""
+        idf = self.corpus().idf
+        rarest = max(idf.values(), default=0.0)
+        return {t for t in tokens(text) if idf.get(t, 0.0) >= rarest - _RARE_SPREAD}
+
     def respell(self, query: str) -> str:
         """The query with its typos replaced by the documents' spelling (for word matching: a
         misspelt word, which no document uses, would otherwise count as missing evidence)."""
@@ -482,6 +489,8 @@ class HybridRetriever:
         ]
 
 
+_RARE_SPREAD = 1.1
+"""log(3): a word in up to about three times as many passages as the rarest word is rare."""
 _OVERVIEW_KINDS = {
     SectionKind.SUMMARY,
     SectionKind.INTRODUCTION,
