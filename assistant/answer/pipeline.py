@@ -255,9 +255,10 @@ class AskPipeline:
             draft = self._extractive(question, standalone, vector, passages, scope)
             typed = " ".join(question.split())
             in_conversation = bool(history) or conversation_id is not None
-            if draft.refused and draft.reason == WEAK and in_conversation and standalone == typed:
+            if draft.refused and draft.reason == WEAK and in_conversation:
                 # In a conversation, "when did the sessions run?" may lean on the topic
-                # without saying so: asked again with it, unless it still finds nothing.
+                # without saying so, and "was it working back in 2021?" on what the last answer
+                # was about: asked again with it, unless it still finds nothing.
                 again = self.prepare(question, conversation_id, history, filters, answerer, True)
                 if again[1] != standalone:
                     retry = self._extractive(question, again[1], again[4], again[2], again[5])
