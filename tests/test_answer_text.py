@@ -754,3 +754,40 @@ def test_a_follow_up_naming_a_particular_thing_stands_alone() -> None:
     assert rewrite_followup(own, history, rare=rare_words) == own
     leaning = "when did they find her?"
     assert rewrite_followup(leaning, history, rare=rare_words) != leaning
+
+
+def test_another_forces_own_work_a_body_that_never_speaks_and_ranged_years() -> None:
+    from assistant.answer.answerability import (
+        asks_for_person,
+        other_forces,
+        speaker_asked,
+        speaker_heard,
+        unheld_inspections,
+    )
+    from assistant.domain.records import Document
+
+    docs = [
+        Document(
+            doc_id="d",
+            title="t",
+            force="Staffordshire Police",
+            year=2025,
+            source_file="f",
+            sha256="x",
+            inspection_period="May 2025",
+        )
+    ]
+    known, mentioned = ("West Midlands", "West Yorkshire"), {"West Midlands"}
+    own_work = "what did they find about west midlands police's response to missing kids?"
+    assert other_forces(own_work, docs, known, "", mentioned) == ["West Midlands"]
+    in_a_case = "what happened when west midlands police asked for a welfare check?"
+    assert other_forces(in_a_case, docs, known, "", mentioned) == []
+    compared = "how does west yorkshire police handle police protection compared to staffs?"
+    assert other_forces(compared, docs, known, "Staffordshire", mentioned) == ["West Yorkshire"]
+    assert asks_for_person("whos the current chief constable at staffs")
+    assert unheld_inspections("its grade in the 2023–25 PEEL inspection", docs) == [2023]
+    council = "what did stoke-on-trent city council say about the report?"
+    assert speaker_asked(council) == "stoke-on-trent city council"
+    assert speaker_asked("what did the 2021 report say about custody?") is None
+    assert not speaker_heard("city council", ["The council runs the MASH with the force."])
+    assert speaker_heard("the partnership board", ["The board told us it met monthly."])

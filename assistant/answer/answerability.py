@@ -5,7 +5,7 @@ such. Pure functions over text, so each rule is tested on its own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from assistant.domain.records import Document
 from assistant.domain.text import tokens
@@ -112,7 +112,8 @@ def foreign_years(question: str, documents: Iterable[Document]) -> list[str]:
 
 
 _INSPECTION_YEAR = re.compile(
-    r"\b((?:19|20)\d{2})\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-?inspection|visit|report)s?\b"
+    r"\b((?:19|20)\d{2})(?:[–-]\d{2,4})?\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-?inspection|visit|"
+    r"report)s?\b"
     r"|\b(?:inspection|re-?inspection|visit|report|inspected|revisited|visited)s?\s+"
     r"(?:[\w'-]+\s+){0,4}?(?:in|from|of|during)\s+((?:19|20)\d{2})\b",
     re.I,
@@ -148,7 +149,8 @@ def partial_years(question: str, documents: Iterable[Document], evidence: str) -
 
 
 _PERSON_QUESTION = re.compile(
-    r"\b(?:name of|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s? )?(?:current |new |"
+    r"\b(?:name of|who(?:'s|’s|s)|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s? )?"
+    r"(?:current |new |"
     r"former |present )?(?:[\w-]+ ){0,2}(?:constable|con|superintendent|super|inspector|commissioner|"
     r"sergeant|officer|director|manager|head)s?\b",
     re.I,
@@ -170,25 +172,53 @@ _FORCE = re.compile(r"\b((?:[A-Z][a-z]+ ){1,3})(?:Police|Constabulary)\b")
 
 
 def other_forces(
-    question: str, documents: Iterable[Document], known: Sequence[str] = (), held_as: str = ""
+    question: str,
+    documents: Iterable[Document],
+    known: Sequence[str] = (),
+    held_as: str = "",
+    mentioned: Collection[str] = (),
 ) -> list[str]:
     """Forces the question is about that no document is from ("how quickly does West Midlands
     Police respond...", or `known` force names in any case: "derbyshire's PPN process"), when
     it names none that is held (nor does `held_as`, the question with its abbreviations
-    spelled out: "Staffs"); a held force named beside another ("the girl West Midlands Police
-    asked Staffordshire to check on") is a question about it."""
+    spelled out: "Staffs") or compares a held one with them; a held force named beside another
+    ("the girl West Midlands Police asked Staffordshire to check on") is a question about it.
+    A known force the reports `mentioned` (a case with British Transport Police) counts only
+    as the question's subject ("west mids police's response", "how does West Midlands...")."""
     held = {
         d.force.lower().removesuffix(" police").removesuffix(" constabulary").strip()
         for d in documents
         if d.force
     }
-    lowered = question.lower()
-    naming = f"{lowered} {held_as.lower()}"
-    if not held or any(h and h in naming for h in held) or "the force" in lowered:
+    if not held:
         return []
+    lowered = question.lower()
     named = [m.strip() for m in _FORCE.findall(question)]
-    named += [name for name in known if _named(name, lowered)]
-    return [f for f in dict.fromkeys(named) if f.lower() not in held]
+    named += [
+        name
+        for name in known
+        if _named(name, lowered) and (name not in mentioned or _as_subject(name, lowered))
+    ]
+    others = [f for f in dict.fromkeys(named) if f.lower() not in held]
+    naming = f"{lowered} {held_as.lower()}"
+    names_held = any(h and h in naming for h in held) or "the force" in lowered
+    return others if others and (not names_held or _COMPARING.search(question)) else []
+
+
+_COMPARING = re.compile(r"\bcompared? (?:to|with)\b|\bvs\.?(?!\w)|\bversus\b|\bthan\b", re.I)
+
+
+def _as_subject(name: str, lowered: str) -> bool:
+    """The force is what the question asks about: "how does X police...", "X police's..."."""
+    force = re.escape(name.lower())
+    return (
+        re.search(
+            rf"\b(?:about|does|did|do|is|was|are|were|how)\s+(?:the\s+)?{force}\b"
+            rf"|\b{force}(?:\s+(?:police|constabulary))?(?:'s|’s)",
+            lowered,
+        )
+        is not None
+    )
 
 
 def _named(name: str, lowered: str) -> bool:
@@ -336,3 +366,47 @@ def yes_or_no(question: str, sentence: str) -> str | None:
 
 
 _SETTLING_WORDS = 2
+
+
+_SAID_BY = re.compile(
+    r"\bwhat (?:did|does|do|has|have) (?:the )?(?P<who>[\w'’&-]+(?: [\w'’&-]+){0,6}?) "
+    r"(?:say|said|think|thought|make of|tell|told|respond(?:ed)?)\b",
+    re.I,
+)
+_BODIES = frozenset(
+    tokens(
+        "council panel partnership board trust charity agency commissioner government ofsted "
+        "cps nspcc union federation ministry authority court nhs hospital coroner"
+    )
+)
+"""Organisations whose say a question may ask for, which the reports rarely give."""
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|stated|states|described|felt|feel|believed|explained|commented|"
+    r"responded|agreed|raised|welcomed)\b",
+    re.I,
+)
+
+
+def speaker_asked(question: str) -> str | None:
+    """The organisation "what did X say / think" asks to hear from ("the city council", "the
+    Child Safeguarding Practice Review Panel"); None for the report's own voice or people."""
+    match = _SAID_BY.search(question)
+    if match is None:
+        return None
+    who = match.group("who")
+    head = tokens(who.split()[-1])
+    return who if head and head[0] in _BODIES else None
+
+
+def speaker_heard(who: str, texts: Sequence[str]) -> bool:
+    """Whether a sentence has the speaker (its head word, or an acronym it is called by)
+    saying something: "CPET staff told us...", "partners said..."."""
+    words = who.split()
+    names = {tokens(words[-1])[0]} if tokens(words[-1]) else set()
+    names |= {w.lower() for w in words if w.isupper() and len(w) > 1}
+    for text in texts:
+        for a, b in sentence_spans(text):
+            sentence = text[a:b]
+            if _SPEECH.search(sentence) and names & {t.lower() for t in tokens(sentence)}:
+                return True
+    return False

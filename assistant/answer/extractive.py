@@ -30,6 +30,8 @@ from assistant.answer.answerability import (
     other_forces,
     partial_years,
     periods,
+    speaker_asked,
+    speaker_heard,
     uncovered_years,
     unheld_inspections,
     yes_or_no,
@@ -339,13 +341,13 @@ class ExtractiveAnswerer:
                 documents,
                 f"the {named} report doesn't; the {elsewhere.doc_label} report does",
             )
-        unheard = [
-            name
-            for name in (terms.forces if terms else ())
-            if not vocabulary or not set(tokens(name)) <= vocabulary
-        ]  # a force the reports mention (a case with British Transport Police) may be asked about
+        known = terms.forces if terms else ()
         forces = other_forces(
-            spelled, documents.values(), unheard, terms.expand(spelled) if terms else ""
+            spelled,
+            documents.values(),
+            known,
+            terms.expand(spelled) if terms else "",
+            {name for name in known if vocabulary and set(tokens(name)) <= vocabulary},
         )
         if forces:
             return self.refusal(
@@ -383,6 +385,9 @@ class ExtractiveAnswerer:
             return self.refusal(passages, documents, "no report gives a budget or spending figure")
         if asks_for_person(asked) and not names_person(texts):
             return self.refusal(passages, documents, "no report names the person asked about")
+        speaker = speaker_asked(asked)
+        if speaker is not None and not speaker_heard(speaker, texts):
+            return self.refusal(passages, documents, f"no report gives what {speaker} said")
         kind = organisation_asked(asked)
         if kind is not None and not names_organisation(kind, asked, texts):
             return self.refusal(passages, documents, f"no report names the {kind}")

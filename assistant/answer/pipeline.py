@@ -253,7 +253,6 @@ class AskPipeline:
                 yield Event("replace", draft.text)
         else:
             draft = self._extractive(question, standalone, vector, passages, scope)
-            typed = " ".join(question.split())
             in_conversation = bool(history) or conversation_id is not None
             if draft.refused and draft.reason == WEAK and in_conversation:
                 # In a conversation, "when did the sessions run?" may lean on the topic
