@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -260,10 +261,25 @@ def _tags(path: Path) -> Counter[str]:
     return Counter(tag for line in lines if line for tag in json.loads(line).get("tags", []))
 
 
+def _near_twins(tune: list[GoldQuestion], test: list[GoldQuestion]) -> list[tuple[str, str]]:
+    """Pairs worded almost alike (questions written blind from the same reports can be)."""
+    twins = []
+    for a in tune:
+        for b in test:
+            matcher = SequenceMatcher(None, a.question.lower(), b.question.lower())
+            if matcher.quick_ratio() > NEAR_TWIN and matcher.ratio() > NEAR_TWIN:
+                twins.append((a.id, b.id))
+    return twins
+
+
+NEAR_TWIN = 0.85
+
+
 def test_splits_are_disjoint_and_test_has_the_hard_cases() -> None:
     tune, test = load_gold(TUNE), load_gold(TEST)
     assert not {q.id for q in tune} & {q.id for q in test}
     assert not {q.question for q in tune} & {q.question for q in test}
+    assert not _near_twins(tune, test), "a tune question nearly repeats a test question"
     assert len(test) >= 100
     tags = _tags(TUNE) + _tags(TEST)
     assert tags["abbrev"] + tags["slang"] + tags["typo"] >= 30
