@@ -791,3 +791,15 @@ def test_another_forces_own_work_a_body_that_never_speaks_and_ranged_years() -> 
     assert speaker_asked("what did the 2021 report say about custody?") is None
     assert not speaker_heard("city council", ["The council runs the MASH with the force."])
     assert speaker_heard("the partnership board", ["The board told us it met monthly."])
+
+
+def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> None:
+    from assistant.answer.answerability import counted_subject
+    from assistant.retrieve.intent import asks_for_money
+    from assistant.retrieve.vocabulary import glossary
+
+    assert not asks_for_money("typical hours a child spends in cells")
+    assert asks_for_money("how much does the force spend on training?")
+    assert counted_subject("How many people work on the call-handling side?") == "people"
+    assert counted_subject("whats the average wait for a kid at the SARC") == "wait"
+    assert "modern slavery" in glossary().expansions("human trafficking victims")

@@ -257,7 +257,10 @@ class HybridRetriever:
         named = corpus.terms.topics_in(query)
         for topic in named:
             if topic not in corpus.mentioned:
-                corpus.mentioned[topic] = self.lexical.mentions(topic)
+                corpus.mentioned[topic] = any(
+                    self.lexical.mentions(phrase)
+                    for phrase in [topic, *corpus.terms.expansions(topic)]
+                )  # "human trafficking" is mentioned where a report says "modern slavery"
         return [t for t in named if not corpus.mentioned[t]]
 
     def better_elsewhere(

@@ -99,7 +99,8 @@ _FIGURE = re.compile(
     re.I,
 )
 _MONEY = re.compile(
-    r"\bbudget\b|\bspend\w*\b|\bcosts?\b|\bfunding\b|\bhow much money\b|"
+    r"\bbudget\b|\bspending\b|\bspend(?:s|ing)? (?:on|money)\b|\bcosts?\b|\bfunding\b|"
+    r"\bhow much money\b|"
     r"\bhow much (?:did|does|do|has|have|had|was|were|is|will)\b[^?]*\b(?:pay|paid|cost|invest\w*|"
     r"fund\w*|charge\w*)\b",
     re.I,
