@@ -197,6 +197,19 @@ def test_without_history_the_question_is_unchanged() -> None:
     assert rewrite_followup("  What   did they say?  ", []) == "What did they say?"
 
 
+def _report(year: int, **metadata: str) -> Document:
+    """A Staffordshire report of `year`, with whatever dates a rule reads."""
+    return Document(
+        doc_id=f"d{year}",
+        title="t",
+        force="Staffordshire Police",
+        year=year,
+        source_file="f",
+        sha256="x",
+        **metadata,
+    )
+
+
 # --- question scope -------------------------------------------------------------------------
 
 DOCS = [
@@ -411,24 +424,13 @@ def test_person_other_force_and_partial_year_rules() -> None:
         other_forces,
         partial_years,
     )
-    from assistant.domain.records import Document
 
     assert asks_for_person("What is the name of the current chief constable?")
     assert asks_for_person("Who is the detective chief superintendent who leads it?")
     assert not asks_for_person("Who is the designated safeguarding lead?")
     assert names_person(["The summary is by Michelle Skeer OBE QPM."])
     assert not names_person(["The Staffordshire Police team and the Children Act 1989."])
-    docs = [
-        Document(
-            doc_id=f"d{y}",
-            title="t",
-            force="Staffordshire Police",
-            year=y,
-            source_file="f",
-            sha256="x",
-        )
-        for y in (2021, 2025)
-    ]
+    docs = [_report(y) for y in (2021, 2025)]
     assert other_forces("How quickly does West Midlands Police respond?", docs) == ["West Midlands"]
     assert other_forces("The girl West Midlands Police asked Staffordshire to find?", docs) == []
     assert partial_years("custody in 2021 and 2024?", docs, "") == [2024]
@@ -437,18 +439,9 @@ def test_person_other_force_and_partial_year_rules() -> None:
 
 def test_years_no_document_covers_are_named() -> None:
     from assistant.answer.answerability import periods, uncovered_years
-    from assistant.domain.records import Document
 
     docs = [
-        Document(
-            doc_id=f"d{y}",
-            title="t",
-            force="Staffordshire Police",
-            year=y,
-            inspection_period=period,
-            source_file="f",
-            sha256="x",
-        )
+        _report(y, inspection_period=period)
         for y, period in ((2021, "13–24 September 2021"), (2025, "12–23 May 2025"))
     ]
     assert uncovered_years("arrests in 2024?", docs, "nothing about it") == [2024]
@@ -568,20 +561,10 @@ def test_an_undefined_abbreviation_is_found_by_its_initials() -> None:
 
 def test_forces_by_name_in_any_case_and_short_years() -> None:
     from assistant.answer.answerability import other_forces
-    from assistant.domain.records import Document
     from assistant.retrieve.scope import with_full_years
     from assistant.retrieve.vocabulary import glossary
 
-    docs = [
-        Document(
-            doc_id="d",
-            title="t",
-            force="Staffordshire Police",
-            year=2021,
-            source_file="f",
-            sha256="x",
-        )
-    ]
+    docs = [_report(2021)]
     known = glossary().forces
     assert other_forces("what did they say about derbyshire's PPN process", docs, known) == [
         "Derbyshire"
@@ -685,18 +668,8 @@ def test_the_force_against_the_inspectors_is_no_change_between_reports() -> None
 
 def test_an_inspection_year_is_the_year_it_took_place_not_its_publication() -> None:
     from assistant.answer.answerability import unheld_inspections
-    from assistant.domain.records import Document
 
-    held = Document(
-        doc_id="a",
-        title="t",
-        force="Staffordshire Police",
-        year=2021,
-        source_file="f",
-        sha256="x",
-        published="January 2022",
-        inspection_period="13–24 September 2021",
-    )
+    held = _report(2021, published="January 2022", inspection_period="13–24 September 2021")
     assert unheld_inspections("What grade did it get in its 2022 inspection?", [held]) == [2022]
     assert unheld_inspections("what did the 2022 report say", [held]) == []
     assert unheld_inspections("what did the 2021 inspection find", [held]) == []
@@ -764,19 +737,8 @@ def test_another_forces_own_work_a_body_that_never_speaks_and_ranged_years() -> 
         speaker_heard,
         unheld_inspections,
     )
-    from assistant.domain.records import Document
 
-    docs = [
-        Document(
-            doc_id="d",
-            title="t",
-            force="Staffordshire Police",
-            year=2025,
-            source_file="f",
-            sha256="x",
-            inspection_period="May 2025",
-        )
-    ]
+    docs = [_report(2025, inspection_period="May 2025")]
     known, mentioned = ("West Midlands", "West Yorkshire"), {"West Midlands"}
     own_work = "what did they find about west midlands police's response to missing kids?"
     assert other_forces(own_work, docs, known, "", mentioned) == ["West Midlands"]
