@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assistant.domain.words import Grade
+from assistant.domain.words import GRADES, Grade
 
 
 class BlockType(StrEnum):
@@ -86,3 +86,21 @@ def split_blocks(text: str) -> list[Block]:
 
 def table_rows(block: Block) -> list[list[str]]:
     return [line.split("\t") for line in block.text.split("\n")]
+
+
+def graded_cells(rows: list[list[str]]) -> list[tuple[str, str]]:
+    """A grade table's (area, grade) pairs: a header row of grades, each area in its grade's
+    column (not its position in the row); empty for any other table."""
+    header = [c.strip() for c in rows[0]] if rows else []
+    if sum(c in GRADES for c in header) < _GRADED_HEADER:
+        return []
+    return [
+        (cell.strip(), header[i])
+        for row in rows[1:]
+        for i, cell in enumerate(row)
+        if cell.strip() and i < len(header) and header[i] in GRADES
+    ]
+
+
+_GRADED_HEADER = 3
+"""Grades a header row names, at least, to be a grade table."""

@@ -20,8 +20,7 @@ from assistant.domain.records import (
     Section,
     SectionKind,
 )
-from assistant.domain.words import GRADES
-from ingest.blocks import Block, BlockType, split_blocks, table_rows
+from ingest.blocks import Block, BlockType, graded_cells, split_blocks, table_rows
 from ingest.identity import doc_id as make_doc_id
 from ingest.normalise import NormalisedText
 
@@ -282,16 +281,7 @@ def _guidance(nt: NormalisedText, text: str) -> list[GuidanceRef]:
 
 
 def _judgments_from_table(block: Block) -> list[Judgment]:
-    rows = table_rows(block)
-    header = [c.strip() for c in rows[0]]
-    if sum(c in GRADES for c in header) < 3:
-        return []
-    return [
-        Judgment(area=cell.strip(), grade=header[i])
-        for row in rows[1:]
-        for i, cell in enumerate(row)
-        if cell.strip() and i < len(header) and header[i] in GRADES
-    ]
+    return [Judgment(area=area, grade=grade) for area, grade in graded_cells(table_rows(block))]
 
 
 def parse(nt: NormalisedText, source_file: str, sha256: str) -> ParsedDocument:

@@ -8,8 +8,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from assistant.domain.words import GRADES
 from assistant.retrieve.sentences import sentence_spans
+from ingest.blocks import graded_cells
 
 _MARKER = re.compile(r"^-\s+")
 _NUMBERED = re.compile(r"\d{1,2}\.\s")
@@ -122,9 +122,9 @@ def render_unit(text: str, unit: Unit, keep: Collection[int] | None = None) -> s
     lead = _flat(text[unit.start : unit.lead_end])
     if not unit.is_list:
         return lead
-    pairs = _graded_pairs([text[a:b] for a, b in item_lines(text, unit)])
-    if pairs:
-        return lead + "\n" + "\n".join(f"- {area} — {grade}" for area, grade in pairs)
+    pairs = graded_cells([text[a:b].split("\t") for a, b in item_lines(text, unit)])
+    if pairs:  # a grade table reads as "area — grade", each area under its column's grade
+        return lead + "\n" + "\n".join(f"- {_flat(area)} — {grade}" for area, grade in pairs)
     items: list[str] = []
     for index, (start, end) in enumerate(item_lines(text, unit)):
         if keep is not None and index not in keep:
@@ -136,26 +136,6 @@ def render_unit(text: str, unit: Unit, keep: Collection[int] | None = None) -> s
         bullet = "" if _NUMBERED.match(body) else "- "
         items.append(("  " if line.startswith("  ") else "") + bullet + body)
     return lead + "\n" + "\n".join(items)
-
-
-def _graded_pairs(lines: list[str]) -> list[tuple[str, str]]:
-    """A grade table (a header row of grades, each area in its grade's column) read as
-    (area, grade) pairs; empty when the lines are no such table."""
-    if len(lines) < 2 or "\t" not in lines[0]:
-        return []
-    header = [" ".join(cell.split()) for cell in lines[0].strip("\n").split("\t")]
-    if not all(cell.lower() in _GRADE_NAMES for cell in header if cell) or len(header) < 2:
-        return []
-    pairs = []
-    for line in lines[1:]:
-        for column, cell in enumerate(line.rstrip("\n").split("\t")):
-            area = " ".join(cell.split())
-            if area and column < len(header) and header[column]:
-                pairs.append((area, header[column]))
-    return pairs
-
-
-_GRADE_NAMES = frozenset(str(grade).lower() for grade in GRADES)
 
 
 def _flat(text: str) -> str:
