@@ -314,7 +314,7 @@ class ExtractiveAnswerer:
         spelled = respelled or question  # what the name and question-type rules read
         missing = unknown_names(spelled, vocabulary, terms) if vocabulary is not None else []
         texts_read = [p.chunk.text for p in passages]
-        missing = [m for m in missing if not (m.isupper() and spelled_out(m, texts_read))]
+        missing = [m for m in missing if not spelled_out(m, texts_read)]
         questions, vectors = [question], [vector]
         if typed is not None:
             questions.append(typed[0])
@@ -581,9 +581,9 @@ def _next_in_paragraph(
     chosen: list[_Candidate], ranked: list[_Candidate], per_doc: dict[str, int], limit: int
 ) -> list[_Candidate]:
     """For a report with room left (in a comparison; or in the budget, after the best quote),
-    the sentences right after quoted ones in their paragraph, the best first: a finding's evidence often follows it ("We found officers
-    aren't recording ethnicity. At the time, the force hadn't implemented mandatory data
-    fields...")."""
+    the sentences right after quoted ones in their paragraph, the best first: a finding's
+    evidence often follows it ("We found officers aren't recording ethnicity. At the time, the
+    force hadn't implemented mandatory data fields...")."""
     followers = [
         c
         for c in ranked

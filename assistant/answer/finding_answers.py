@@ -42,9 +42,9 @@ class Scored(Protocol):
 
 
 ListFindings = Callable[..., Sequence[Scored]]
+"""`FindingQueries.list_findings(doc_ids, types, topic, k, topic_vector)`."""
 Nearest = Callable[[Sequence[str]], int]
 """Which of these sentences is nearest the question in meaning (its index)."""
-"""`FindingQueries.list_findings(doc_ids, types, topic, k, topic_vector)`."""
 
 _TIMESCALES = {
     "immediately": re.compile(r"\bimmediate(?:ly)?\b|\bstraight away\b|\bright away\b", re.I),

@@ -225,22 +225,23 @@ class AskPipeline:
         used = chosen
         draft: Draft | None = None
         fallback_reason: str | None = None
+        # The answerability rules hold for every answerer: what the reports can't answer
+        # (another force, an uncovered year, no figure for a "how many") is not sent to an LLM.
+        llm = self.llm if chosen == "llm" else None
         ruled = None
-        if chosen == "llm" and self.llm is not None:
-            # The answerability rules hold for every answerer: what the reports can't answer
-            # (another force, an uncovered year, no figure for a "how many") is not sent.
+        if llm is not None:
             ruled = self._extractive(question, standalone, vector, passages, scope)
         if ruled is not None and ruled.refused:
             used = "extractive (refused before the LLM)"
             draft = ruled
             yield Event("token", draft.text)
-        elif chosen == "llm" and self.llm is not None:
+        elif llm is not None:
             raw: list[str] = []
             try:
-                for token in self.llm.stream_text(standalone, passages):
+                for token in llm.stream_text(standalone, passages):
                     raw.append(token)
                     yield Event("token", token)
-                draft = self.llm.finish("".join(raw), passages, self.retriever.corpus().documents)
+                draft = llm.finish("".join(raw), passages, self.retriever.corpus().documents)
             except LLMError as error:
                 fallback_reason = str(error)
                 yield Event("error", str(error))

@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -92,6 +93,11 @@ class _Corpus:
     """Each unknown word's correction (None: none near enough), as questions bring them."""
     mentioned: dict[str, bool] = field(default_factory=dict)
     """Whether any document mentions an area of policing, filled as questions name them."""
+
+    @cached_property
+    def rarest(self) -> float:
+        """The idf of the rarest word: what "rare" is measured against."""
+        return max(self.idf.values(), default=0.0)
 
     def spellings(self, text: str) -> dict[str, str]:
         """For each longer word no document uses (and the glossary does not know), the
@@ -235,9 +241,9 @@ class HybridRetriever:
     def rare_words(self, text: str) -> set[str]:
         """The text's words that few passages hold (within about three times the rarest's
         count): names of particular things ("Philomena", "COMPACT")."""
-        idf = self.corpus().idf
-        rarest = max(idf.values(), default=0.0)
-        return {t for t in tokens(text) if idf.get(t, 0.0) >= rarest - _RARE_SPREAD}
+        corpus = self.corpus()
+        floor = corpus.rarest - _RARE_SPREAD
+        return {t for t in tokens(text) if corpus.idf.get(t, 0.0) >= floor}
 
     def respell(self, query: str) -> str:
         """The query with its typos replaced by the documents' spelling (for word matching: a

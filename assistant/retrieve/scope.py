@@ -35,7 +35,7 @@ _NOT_A_YEAR = (
 _SHORT_YEAR = re.compile(
     r"(\b(?:in|from|since|by|until|the|vs|v|and|or|to|between|with)\s+|['’])(\d{2})\b"
     + _NOT_A_YEAR
-    + r"|()\b(\d{2})(?=\s+(?:report|inspection|vs\.?|v|and|or)\b)",
+    + r"|\b(\d{2})(?=\s+(?:report|inspection|vs\.?|v|and|or)\b)",
     re.I,
 )
 
@@ -45,7 +45,7 @@ def with_full_years(question: str, years: set[int]) -> str:
     vs 25" -> 2021, 2025); any other two digits stay as they are ("21 days")."""
 
     def full(match: re.Match[str]) -> str:
-        before, short = (match.group(1), match.group(2)) if match.group(2) else ("", match.group(4))
+        before, short = (match.group(1), match.group(2)) if match.group(2) else ("", match.group(3))
         year = 2000 + int(short)
         return before.rstrip("'’") + str(year) if year in years else match.group(0)
 

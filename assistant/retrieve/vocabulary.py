@@ -166,10 +166,9 @@ def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
     """The phrase of `texts` whose words' initials spell `acronym`, the most frequent one
     ("SUDC": "sudden or unexpected death in childhood"; "CE": "child exploitation"): an
     abbreviation nobody defined, whose long form the documents still write."""
-    letters = acronym.removesuffix("s").lower() if acronym.isupper() or acronym[-1] == "s" else ""
-    letters = letters if letters.isalpha() and 2 <= len(letters) <= 6 else ""
-    if not letters:
+    if not (acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 6):
         return None
+    letters = acronym.lower()
     pattern = re.compile(
         r"(?<![\w'’-])"
         + _GLUE.join(rf"(?!{_FUNCTION_WORDS}\b){c}[a-z'’-]*" for c in letters)
