@@ -3,6 +3,7 @@ threshold and sentence selection. Prints tables; the defaults in `RetrievalConfi
 `ExtractiveConfig` and `Settings.chunk_chars` are set from what this prints.
 
     python -m eval.sweep --gold eval/gold/tune.jsonl [--tune-ids g] [--check-ids d] [--chunks]
+                         [--fit-rerank]
 
 Questions whose id starts with --tune-ids are used to choose; those starting with --check-ids
 are reported with the chosen values, as a held-out check that the choice generalises.
@@ -20,11 +21,12 @@ import numpy as np
 
 from assistant.core import Assistant
 from assistant.embeddings import Embedder
-from assistant.retrieve.hybrid import RetrievalConfig
+from assistant.retrieve.hybrid import RERANK_FEATURES, RetrievalConfig
 from assistant.settings import Settings, get_settings
 from eval.gold import GoldQuestion, load_gold
 from eval.harness import gold_spans, run_ours
-from eval.metrics import Span, aggregate, first_rank
+from eval.metrics import Span, aggregate, first_rank, found
+from eval.rerank_fit import Candidates, fit_weights, hit_at_1
 
 
 def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -> dict[str, float]:
@@ -45,6 +47,42 @@ def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -
         "hit@5": sum(r is not None and r <= 5 for r in ranks) / n,
         "mrr@10": sum(1 / r for r in ranks if r) / n,
     }
+
+
+def rerank_candidates(assistant: Assistant, questions: Sequence[GoldQuestion]) -> list[Candidates]:
+    """Each answerable question's candidate passages, their rerank features and gold labels."""
+    texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
+    out = []
+    for q in questions:
+        if not q.sources:
+            continue
+        history = [t.as_turn() for t in q.history or []]
+        standalone = assistant.asker.standalone(q.question, history, "extractive")
+        chunks, features = assistant.retriever.candidate_features(standalone)
+        gold = gold_spans(q, texts)
+        labels = [any(found(g, Span(c.doc_id, c.start, c.end)) for g in gold) for c in chunks]
+        out.append(Candidates(features, np.array(labels, dtype=np.float64)))
+    return out
+
+
+def fit_rerank(
+    assistant: Assistant, tune: Sequence[GoldQuestion], check: Sequence[GoldQuestion]
+) -> None:
+    """Fit the rerank weights on `tune`; print them beside the defaults, and the hit@1 each
+    gives (over the candidate pool) on `tune` and on the held-out `check`."""
+    fitted_on = rerank_candidates(assistant, tune)
+    held_out = rerank_candidates(assistant, check)
+    default = assistant.retriever.config.rerank_weights()
+    fitted = fit_weights(fitted_on)
+    print("\n## rerank weights (listwise fit on the tune set)")
+    print(f"{'feature':<18}{'default':>10}{'fitted':>10}")
+    for name, d, f in zip(RERANK_FEATURES, default, fitted, strict=True):
+        print(f"{name:<18}{d:>10.2f}{f:>10.2f}")
+    for label, weights in (("default", default), ("fitted", fitted)):
+        print(
+            f"hit@1 over the pool with the {label} weights: tune "
+            f"{hit_at_1(fitted_on, weights):.3f}, held-out {hit_at_1(held_out, weights):.3f}"
+        )
 
 
 def answer_metrics(
@@ -155,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
     parser.add_argument("--chunks", action="store_true", help="also sweep chunk size (re-ingests)")
+    parser.add_argument("--fit-rerank", action="store_true", help="fit the rerank weights and stop")
     args = parser.parse_args(argv)
 
     questions = tuning_questions(Path(args.gold))
@@ -182,6 +221,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ["hit@1", "hit@5", "mrr@10", "key_fact_recall", "cited_source_recall"],
             )
         assistant = stores[base.chunk_chars]
+        if args.fit_rerank:
+            fit_rerank(assistant, tune, check)
+            return 0
 
         default = RetrievalConfig()
         variants = {

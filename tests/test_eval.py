@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.core import Assistant
@@ -16,6 +17,7 @@ from eval.gold import GoldQuestion, load_gold
 from eval.harness import evaluate
 from eval.metrics import QuestionResult, Span, aggregate, facts_present, first_rank, found
 from eval.report import table, write_html
+from eval.rerank_fit import Candidates, fit_weights, hit_at_1
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -195,3 +197,19 @@ def test_cli_eval_names_a_bad_gold_file(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "bad.jsonl:1: missing key 'question'" in done.stderr
+
+
+def test_the_rerank_fit_learns_which_feature_finds_the_gold_passage() -> None:
+    rng = np.random.default_rng(7)
+    questions = []
+    for _ in range(40):
+        features = rng.random((10, 2))
+        gold = np.zeros(10)
+        gold[int(np.argmax(features[:, 1]))] = 1.0  # the second feature points at gold
+        questions.append(Candidates(features, gold))
+    weights = fit_weights(questions)
+    assert weights[1] > 5 * abs(weights[0])
+    assert hit_at_1(questions, weights) == 1.0
+    assert hit_at_1(questions, np.array([1.0, 0.0])) < 0.5
+    with pytest.raises(ValueError, match="no question has a gold passage"):
+        fit_weights([Candidates(features, np.zeros(10))])

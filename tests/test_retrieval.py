@@ -9,7 +9,7 @@ from assistant.core import Assistant
 from assistant.domain.records import SearchFilters, SectionKind
 from assistant.embeddings import packaged_model_path
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
-from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.hybrid import RERANK_FEATURES, HybridRetriever
 
 DETENTION = "how long did the detained 16-year-old girl wait for an appropriate adult"
 
@@ -87,3 +87,33 @@ def test_a_cross_encoder_loads_from_a_local_path_offline() -> None:
     reranker = CrossEncoderReranker(packaged_model_path())
     scores = reranker.score("appropriate adult", ["an appropriate adult came", "the weather"])
     assert scores.shape == (2,) and np.all((scores > 0) & (scores < 1))
+
+
+def test_the_rerank_score_is_its_weights_over_named_features(sample_assistant: Assistant) -> None:
+    """What the sweep fits is what retrieval scores by: one column per named feature, and
+    the passage a question quotes word for word has the best BM25 of its candidates."""
+    retriever = sample_assistant.retriever
+    chunks, features = retriever.candidate_features(DETENTION)
+    assert features.shape == (len(chunks), len(RERANK_FEATURES)) and len(chunks) > 5
+    bm25 = features[:, RERANK_FEATURES.index("bm25")]
+    assert bm25.max() == 1.0 and (bm25 >= 0).all()
+    best = chunks[int(np.argmax(features @ retriever.config.rerank_weights()))]
+    assert best.chunk_id == retriever.run(DETENTION, k=1)[0].chunk.chunk_id
+
+
+def test_topic_scores_leave_out_the_section_kind_lift(sample_assistant: Assistant) -> None:
+    """A report with no graded judgments still covers the cases it graded: comparing
+    reports by topic must not favour the one with a judgments section."""
+    retriever = sample_assistant.retriever
+    question = "what grades did the case audit give"
+    text = retriever.search_text(question)
+    vector = sample_assistant.embedder.encode_one(text)
+    docs = list(retriever.corpus().documents)
+    lifted = {h.chunk.chunk_id: h.score for h in retriever._ranked(text, vector, docs, set(), 10)}
+    topical = {
+        h.chunk.chunk_id: h.score
+        for h in retriever._ranked(text, vector, docs, set(), 10, topical=True)
+    }
+    shared = lifted.keys() & topical.keys()
+    lifts = {round(lifted[c] - topical[c], 3) for c in shared}
+    assert lifts <= {0.0, round(retriever.config.intent_weight, 3)} and len(lifts) == 2

@@ -163,7 +163,7 @@ class AskPipeline:
         another of its reports that answers far better, if any: these reports don't cover it."""
         if scope.comparison or not scope.doc_ids or not passages:
             return None
-        return self.retriever.better_elsewhere(standalone, vector, scope.doc_ids, passages[0].score)
+        return self.retriever.better_elsewhere(standalone, vector, scope.doc_ids)
 
     def _findings_led(
         self,

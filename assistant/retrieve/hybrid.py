@@ -5,6 +5,7 @@ walks every chunk of the store."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -16,7 +17,14 @@ from functools import cached_property
 import numpy as np
 
 from assistant.domain.errors import InvalidRequest
-from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters, SectionKind
+from assistant.domain.records import (
+    Chunk,
+    Document,
+    ScoredChunk,
+    SearchFilters,
+    SectionKind,
+    place,
+)
 from assistant.domain.text import tokens, weighted_coverage
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
@@ -50,22 +58,61 @@ class RetrievalConfig:
     candidates: int = 30
     dense_weight: float = 1.0
     lexical_weight: float = 1.3
-    sentence_weight: float = 0.3
-    chunk_weight: float = 0.4
-    coverage_weight: float = 0.3
-    intent_weight: float = 0.08
+    sentence_weight: float = 0.28
+    """The rerank's weights, one per feature of `RERANK_FEATURES` (fitted by
+    `eval/sweep.py --fit-rerank` on the tune split, rounded)."""
+    second_sentence_weight: float = 0.17
+    chunk_weight: float = 0.42
+    coverage_weight: float = 0.22
+    intent_weight: float = 0.21
+    heading_weight: float = 0.11
+    bm25_weight: float = 0.12
     max_per_section: int = 2
     rerank: bool = True
     elsewhere_ratio: float = 0.8
     """A question about some of a force's reports whose best passage there scores below this
-    share of the best in its other reports is about a topic those reports don't cover (chosen
-    on tune: answerable questions scored 0.89 and above, "custody in 2025" 0.6 to 0.75)."""
+    share of the best in its other reports is about a topic those reports don't cover (topic
+    scores, chosen on tune: answerable questions scored 0.87 and above, "custody in 2025" and
+    its kind 0.67 to 0.80)."""
     correct_spelling: bool = True
     """Read a longer word no document uses as the documents' word nearest it in spelling."""
-    overview_penalty: float = 0.06
+    overview_penalty: float = 0.11
     """Taken off a passage that restates what a chapter details (a summary, an introduction,
     the case-file themes) unless the question asks for an overview: the chapter says it
     with its evidence."""
+
+    def rerank_weights(self) -> np.ndarray:
+        """The weights in `RERANK_FEATURES` order (the overview penalty as a negative weight)."""
+        return np.array(
+            [
+                self.sentence_weight,
+                self.second_sentence_weight,
+                self.chunk_weight,
+                self.coverage_weight,
+                self.intent_weight,
+                -self.overview_penalty,
+                self.heading_weight,
+                self.bm25_weight,
+            ],
+            dtype=np.float32,
+        )
+
+
+RERANK_FEATURES = (
+    "sentence",
+    "second_sentence",
+    "chunk",
+    "coverage",
+    "intent",
+    "overview",
+    "heading",
+    "bm25",
+)
+"""What the rerank scores a candidate by, each against the question: its best and second-best
+sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
+it holds, whether its section is of a kind the question asks for, whether it restates a
+chapter (an overview the question did not ask for), its heading's similarity, and its BM25
+score over the best candidate's."""
 
 
 @dataclass
@@ -270,22 +317,28 @@ class HybridRetriever:
         return [t for t in named if not corpus.mentioned[t]]
 
     def better_elsewhere(
-        self, query: str, vector: np.ndarray, doc_ids: Sequence[str], best: float
+        self, query: str, vector: np.ndarray, doc_ids: Sequence[str]
     ) -> ScoredChunk | None:
-        """The best passage of the same force's other reports, when it beats `best` (the best
-        score in the reports asked about) by far: those reports cover the topic, these don't."""
+        """The best passage of the same force's other reports, when its topic score beats the
+        best in the reports asked about (`doc_ids`) by far: those reports cover the topic,
+        these don't. Topic scores leave out the section-kind lift: a report with no graded
+        judgments still covers the 77 cases it graded."""
         corpus = self.corpus()
-        forces = {corpus.documents[d].force for d in doc_ids if d in corpus.documents}
+        asked = [d for d in doc_ids if d in corpus.documents]
+        forces = {corpus.documents[d].force for d in asked}
         if len(forces) != 1:  # one force's reports against its others, never another force's
             return None
         others = [
             d.doc_id
             for d in corpus.documents.values()
-            if d.doc_id not in doc_ids and d.force in forces
+            if d.doc_id not in asked and d.force in forces
         ]
         if not others:
             return None
-        found = self._ranked(self.search_text(query), vector, others, set(), 1)
+        text = self.search_text(query)
+        found = self._ranked(text, vector, others, set(), 1, topical=True)
+        here = self._ranked(text, vector, asked, set(), 1, topical=True)
+        best = here[0].score if here else 0.0
         if found and best < self.config.elsewhere_ratio * found[0].score:
             return found[0]
         return None
@@ -330,11 +383,33 @@ class HybridRetriever:
         return self._ranked(query, vector, doc_ids, kinds, k)
 
     def _ranked(
-        self, query: str, vector: np.ndarray, doc_ids: list[str], kinds: set[str], k: int
+        self,
+        query: str,
+        vector: np.ndarray,
+        doc_ids: list[str],
+        kinds: set[str],
+        k: int,
+        topical: bool = False,
     ) -> list[ScoredChunk]:
+        """The top `k` of `doc_ids`; `topical` scores without the section-kind lift."""
         corpus = self.corpus()
-        if not doc_ids:
+        pool, dense, lexical, fused = self._pool(query, vector, doc_ids, kinds, corpus)
+        if not pool:
             return []
+        if self.config.rerank:  # one corpus snapshot throughout: a delete mid-way cannot KeyError
+            scores = self._rerank(query, vector, pool, dense, lexical, corpus, topical)
+        else:
+            scores = fused
+        ordered = sorted(pool, key=lambda cid: -scores[cid])
+        return self._diversify(ordered, scores, k, corpus)
+
+    def _pool(
+        self, query: str, vector: np.ndarray, doc_ids: list[str], kinds: set[str], corpus: _Corpus
+    ) -> tuple[list[str], dict[str, float], dict[str, float], dict[str, float]]:
+        """The candidates (dense and BM25 lists fused, best `candidates` kept) with their
+        dense, BM25 and fused scores."""
+        if not doc_ids:
+            return [], {}, {}, {}
         cfg = self.config
         every_doc = len(doc_ids) == len(corpus.documents)
         dense = [
@@ -354,14 +429,19 @@ class HybridRetriever:
             [cfg.dense_weight, cfg.lexical_weight],
         )
         pool = sorted(fused, key=lambda cid: -fused[cid])[: cfg.candidates]
-        if not pool:
-            return []
-        if cfg.rerank:  # the same corpus snapshot throughout: a delete mid-way cannot KeyError
-            scores = self._rerank(query, vector, pool, dict(dense), fused, corpus)
-        else:
-            scores = fused
-        ordered = sorted(pool, key=lambda cid: -scores[cid])
-        return self._diversify(ordered, scores, k, corpus)
+        return pool, dict(dense), dict(lexical), fused
+
+    def candidate_features(self, query: str) -> tuple[list[Chunk], np.ndarray]:
+        """The candidates for `query` from the reports it names (all when none) and their
+        rerank features: what `eval/sweep.py --fit-rerank` fits the weights on."""
+        corpus = self.corpus()
+        scope = self.scope(self.expand(query))
+        doc_ids = [d for d in corpus.documents if d in scope.doc_ids] or list(corpus.documents)
+        text = self.search_text(query)
+        vector = self.embedder.encode_one(text)
+        pool, dense, lexical, _ = self._pool(text, vector, doc_ids, set(), corpus)
+        features = self.features(text, vector, pool, dense, lexical, corpus)
+        return [corpus.chunks[cid] for cid in pool], features
 
     def _dense(
         self,
@@ -422,49 +502,80 @@ class HybridRetriever:
         vector: np.ndarray,
         pool: list[str],
         dense: dict[str, float],
-        fused: dict[str, float],
+        lexical: dict[str, float],
         corpus: _Corpus,
+        topical: bool = False,
     ) -> dict[str, float]:
-        """Score = sentence evidence (best sentence's similarity) + chunk similarity + share of
-        the question's words the chunk contains; or, with a cross-encoder configured, its
-        score. Either way the section-kind intent adds its lift."""
-        cfg = self.config
-        kinds = wanted_kinds(query)
+        """The weighted sum of each candidate's `features`; or, with a cross-encoder
+        configured, its score plus the section-kind intent's lift (neither lifted when
+        `topical`)."""
+        cfg = self.config if not topical else dataclasses.replace(self.config, intent_weight=0.0)
         if self.cross_encoder is not None:
+            kinds = wanted_kinds(query)
             judged = self.cross_encoder.score(query, [corpus.chunks[cid].text for cid in pool])
             return {
                 cid: float(s) + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
                 for cid, s in zip(pool, judged, strict=True)
             }
+        scores = self.features(query, vector, pool, dense, lexical, corpus) @ cfg.rerank_weights()
+        return {cid: float(s) for cid, s in zip(pool, scores, strict=True)}
+
+    def features(
+        self,
+        query: str,
+        vector: np.ndarray,
+        pool: list[str],
+        dense: dict[str, float],
+        lexical: dict[str, float],
+        corpus: _Corpus,
+    ) -> np.ndarray:
+        """One row per candidate, one column per `RERANK_FEATURES` (what the sweep fits)."""
         missing = [cid for cid in pool if cid not in dense]
         if missing:
             stored = self.vectors.get_embeddings(missing)
             dense.update({cid: float(v @ vector) for cid, v in stored.items()})
         sentences: list[str] = []
-        owners: list[str] = []
-        for cid in pool:
+        owners: list[int] = []
+        for row, cid in enumerate(pool):
             text = corpus.chunks[cid].text
             for start, end in sentence_spans(text):
                 sentences.append(text[start:end])
-                owners.append(cid)
-        best: dict[str, float] = dict.fromkeys(pool, 0.0)
+                owners.append(row)
+        best = np.zeros((len(pool), 2), dtype=np.float32)
         if sentences:
-            sims = self.sentence_vectors.get(sentences) @ vector
-            for cid, sim in zip(owners, sims, strict=True):
-                best[cid] = max(best[cid], float(sim))
+            for row, sim in zip(owners, self.sentence_vectors.get(sentences) @ vector, strict=True):
+                if sim > best[row, 0]:
+                    best[row] = (sim, best[row, 0])
+                elif sim > best[row, 1]:
+                    best[row, 1] = sim
+        lone = best[:, 1] == 0  # a one-sentence chunk: its sentence is its second best too
+        best[lone, 1] = best[lone, 0]
+        headings = self.sentence_vectors.get(
+            [
+                place(corpus.labels[corpus.chunks[c].doc_id], corpus.chunks[c].section_path)
+                for c in pool
+            ]
+        )
+        kinds = wanted_kinds(query)
         wanted = set(tokens(query))
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(query))
-        scores = {}
-        for cid in pool:
-            coverage = weighted_coverage(wanted, corpus.chunk_tokens(cid), corpus.idf)
-            scores[cid] = (
-                cfg.sentence_weight * best[cid]
-                + cfg.chunk_weight * dense.get(cid, 0.0)
-                + cfg.coverage_weight * coverage
-                + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
-                - cfg.overview_penalty * (not overview_wanted and _overview(corpus.chunks[cid]))
+        top_bm25 = max(lexical.values(), default=0.0) or 1.0
+        rows = []
+        for row, cid in enumerate(pool):
+            chunk = corpus.chunks[cid]
+            rows.append(
+                (
+                    best[row, 0],
+                    best[row, 1],
+                    dense.get(cid, 0.0),
+                    weighted_coverage(wanted, corpus.chunk_tokens(cid), corpus.idf),
+                    float(chunk.section_kind in kinds),
+                    float(not overview_wanted and _overview(chunk)),
+                    float(headings[row] @ vector),
+                    lexical.get(cid, 0.0) / top_bm25,
+                )
             )
-        return scores
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))
 
     def _diversify(
         self, ordered: list[str], scores: dict[str, float], k: int, corpus: _Corpus
