@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,15 +29,21 @@ from eval.metrics import Span, aggregate, first_rank, found
 from eval.rerank_fit import Candidates, fit_weights, hit_at_1
 
 
+def answerable(
+    assistant: Assistant, questions: Sequence[GoldQuestion]
+) -> Iterator[tuple[GoldQuestion, str]]:
+    """Each answerable question with the stand-alone form the ask path would search for."""
+    for q in questions:
+        if q.sources:
+            history = [t.as_turn() for t in q.history or []]
+            yield q, assistant.asker.standalone(q.question, history, "extractive")
+
+
 def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -> dict[str, float]:
     """hit@1, hit@5 and mrr@10 of retrieval alone (cheap: no answering)."""
     texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
     ranks = []
-    for q in questions:
-        if not q.sources:
-            continue
-        history = [t.as_turn() for t in q.history or []]
-        standalone = assistant.asker.standalone(q.question, history, "extractive")
+    for q, standalone in answerable(assistant, questions):
         hits = assistant.retriever.run(standalone, k=10)
         ranking = [Span(h.chunk.doc_id, h.chunk.start, h.chunk.end) for h in hits]
         ranks.append(first_rank(gold_spans(q, texts), ranking, 10))
@@ -53,11 +59,7 @@ def rerank_candidates(assistant: Assistant, questions: Sequence[GoldQuestion]) -
     """Each answerable question's candidate passages, their rerank features and gold labels."""
     texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
     out = []
-    for q in questions:
-        if not q.sources:
-            continue
-        history = [t.as_turn() for t in q.history or []]
-        standalone = assistant.asker.standalone(q.question, history, "extractive")
+    for q, standalone in answerable(assistant, questions):
         chunks, features = assistant.retriever.candidate_features(standalone)
         gold = gold_spans(q, texts)
         labels = [any(found(g, Span(c.doc_id, c.start, c.end)) for g in gold) for c in chunks]
@@ -188,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", default=str(TUNE))
     parser.add_argument(
         "--tune-ids",
-        default="g,f,h,k,m,n,p,q",
+        default="g,f,h,k,m,n,p,q,r",
         help="id prefixes (comma-separated) of the questions to tune on",
     )
     parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
@@ -235,18 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fusion, no rerank": dataclasses.replace(default, rerank=False),
             "fusion dense 1.5 : lexical 1": dataclasses.replace(default, dense_weight=1.5),
             "fusion dense 1 : lexical 1.5": dataclasses.replace(default, lexical_weight=1.5),
-            "rerank: sentence-heavy (0.6/0.25/0.15)": dataclasses.replace(
-                default, sentence_weight=0.6, chunk_weight=0.25, coverage_weight=0.15
+            "rerank: no second-best sentence": dataclasses.replace(
+                default, second_sentence_weight=0.0
             ),
-            "rerank: chunk-heavy (0.3/0.5/0.2)": dataclasses.replace(
-                default, sentence_weight=0.3, chunk_weight=0.5, coverage_weight=0.2
-            ),
-            "rerank: more lexical (0.4/0.3/0.3)": dataclasses.replace(
-                default, sentence_weight=0.4, chunk_weight=0.3, coverage_weight=0.3
-            ),
+            "rerank: no heading similarity": dataclasses.replace(default, heading_weight=0.0),
+            "rerank: no BM25 feature": dataclasses.replace(default, bm25_weight=0.0),
             "no diversity cap": dataclasses.replace(default, max_per_section=99),
             "no overview penalty": dataclasses.replace(default, overview_penalty=0.0),
-            "section-kind lift 0.2": dataclasses.replace(default, intent_weight=0.2),
+            "no section-kind lift": dataclasses.replace(default, intent_weight=0.0),
         }
         rows: list[tuple[str, dict[str, float | None]]] = []
         for name, config in variants.items():
