@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import math
 import re
 import threading
@@ -58,15 +59,16 @@ class RetrievalConfig:
     candidates: int = 30
     dense_weight: float = 1.0
     lexical_weight: float = 1.3
-    sentence_weight: float = 0.28
+    sentence_weight: float = 0.30
     """The rerank's weights, one per feature of `RERANK_FEATURES` (fitted by
     `eval/sweep.py --fit-rerank` on the tune split, rounded)."""
-    second_sentence_weight: float = 0.17
-    chunk_weight: float = 0.42
-    coverage_weight: float = 0.22
-    intent_weight: float = 0.21
-    heading_weight: float = 0.11
-    bm25_weight: float = 0.12
+    second_sentence_weight: float = 0.18
+    chunk_weight: float = 0.32
+    coverage_weight: float = 0.16
+    intent_weight: float = 0.20
+    heading_weight: float = 0.12
+    bm25_weight: float = 0.13
+    phrase_weight: float = 0.23
     max_per_section: int = 2
     rerank: bool = True
     elsewhere_ratio: float = 0.8
@@ -93,6 +95,7 @@ class RetrievalConfig:
                 -self.overview_penalty,
                 self.heading_weight,
                 self.bm25_weight,
+                self.phrase_weight,
             ],
             dtype=np.float32,
         )
@@ -107,12 +110,14 @@ RERANK_FEATURES = (
     "overview",
     "heading",
     "bm25",
+    "phrase",
 )
 """What the rerank scores a candidate by, each against the question: its best and second-best
 sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
 it holds, whether its section is of a kind the question asks for, whether it restates a
 chapter (an overview the question did not ask for), its heading's similarity, and its BM25
-score over the best candidate's."""
+score over the best candidate's, and the share of the question's word pairs it holds in order
+(a phrase: "voice of the child")."""
 
 
 @dataclass
@@ -134,6 +139,8 @@ class _Corpus:
     """Every lower-cased word (and its stem) in the documents: for spotting unknown names."""
     tokens: dict[str, set[str]] = field(default_factory=dict)
     """Each chunk's tokens, filled as chunks become candidates."""
+    pairs: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    """Each chunk's word pairs, filled as chunks become candidates."""
     by_initial: dict[str, list[str]] = field(default_factory=dict)
     """The vocabulary's longer words by first letter, for spelling corrections."""
     spelled: dict[str, str | None] = field(default_factory=dict)
@@ -172,6 +179,12 @@ class _Corpus:
         if near and not (near[0].startswith(word) or word.startswith(near[0])):
             return near[0]
         return None
+
+    def chunk_pairs(self, cid: str) -> set[tuple[str, str]]:
+        """The chunk's word pairs in order (for phrases), filled as chunks become candidates."""
+        if cid not in self.pairs:
+            self.pairs[cid] = _pairs(tokens(self.chunks[cid].text))
+        return self.pairs[cid]
 
     def chunk_tokens(self, cid: str) -> set[str]:
         if cid not in self.tokens:
@@ -560,6 +573,7 @@ class HybridRetriever:
         wanted = set(tokens(query))
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(query))
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
+        pairs = _pairs(tokens(query.split(" (")[0]))
         rows = []
         for row, cid in enumerate(pool):
             chunk = corpus.chunks[cid]
@@ -573,6 +587,7 @@ class HybridRetriever:
                     float(not overview_wanted and _overview(chunk)),
                     float(headings[row] @ vector),
                     lexical.get(cid, 0.0) / top_bm25,
+                    len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))
@@ -626,6 +641,10 @@ def _overview(chunk: Chunk) -> bool:
     return chunk.section_kind in _OVERVIEW_KINDS or bool(
         _OVERVIEW.search(" ".join(chunk.section_path))
     )
+
+
+def _pairs(words: list[str]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(words))
 
 
 def _title_words(documents: Iterable[Document]) -> set[str]:
