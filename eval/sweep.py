@@ -242,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             "rerank: no heading similarity": dataclasses.replace(default, heading_weight=0.0),
             "rerank: no BM25 feature": dataclasses.replace(default, bm25_weight=0.0),
+            "rerank: no phrase feature": dataclasses.replace(default, phrase_weight=0.0),
             "no diversity cap": dataclasses.replace(default, max_per_section=99),
             "no overview penalty": dataclasses.replace(default, overview_penalty=0.0),
             "no section-kind lift": dataclasses.replace(default, intent_weight=0.0),

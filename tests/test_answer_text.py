@@ -485,7 +485,7 @@ def test_finding_selection_lists_whole_lists_and_narrows_by_chapter_and_timescal
 
 
 def test_a_change_follow_up_keeps_the_earlier_report_in_play() -> None:
-    from assistant.answer.rewrite import own_words, rewrite_followup
+    from assistant.domain.text import own_words
 
     history = [
         {"role": "user", "content": "How many staff had done the training in 2021?"},

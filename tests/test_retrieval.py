@@ -106,13 +106,11 @@ def test_topic_scores_leave_out_the_section_kind_lift(sample_assistant: Assistan
     reports by topic must not favour the one with a judgments section."""
     retriever = sample_assistant.retriever
     question = "what grades did the case audit give"
-    text = retriever.search_text(question)
-    vector = sample_assistant.embedder.encode_one(text)
+    search = retriever._search(question)
     docs = list(retriever.corpus().documents)
-    lifted = {h.chunk.chunk_id: h.score for h in retriever._ranked(text, vector, docs, set(), 10)}
+    lifted = {h.chunk.chunk_id: h.score for h in retriever._ranked(search, docs, set(), 10)}
     topical = {
-        h.chunk.chunk_id: h.score
-        for h in retriever._ranked(text, vector, docs, set(), 10, topical=True)
+        h.chunk.chunk_id: h.score for h in retriever._ranked(search, docs, set(), 10, topical=True)
     }
     shared = lifted.keys() & topical.keys()
     lifts = {round(lifted[c] - topical[c], 3) for c in shared}

@@ -36,10 +36,9 @@ from assistant.answer.answerability import (
     unheld_inspections,
     yes_or_no,
 )
-from assistant.answer.rewrite import own_words
 from assistant.answer.units import Unit, answer_units, item_lines, render_unit
 from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind, place
-from assistant.domain.text import tokens, weighted_coverage
+from assistant.domain.text import own_words, tokens, weighted_coverage
 from assistant.retrieve.intent import (
     ask_clause,
     asks_for_change,

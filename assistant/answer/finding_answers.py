@@ -16,7 +16,6 @@ from typing import Protocol
 import numpy as np
 
 from assistant.answer.extractive import Draft, citation_for
-from assistant.answer.rewrite import own_words
 from assistant.domain.records import (
     Chunk,
     Citation,
@@ -25,7 +24,7 @@ from assistant.domain.records import (
     FindingType,
     ScoredChunk,
 )
-from assistant.domain.text import STOPWORDS, tokens
+from assistant.domain.text import STOPWORDS, own_words, tokens
 from assistant.domain.words import GRADES
 from assistant.retrieve.intent import asks_for_list, asks_for_next_steps, finding_types
 from assistant.retrieve.sentences import sentence_spans

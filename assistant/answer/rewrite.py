@@ -12,10 +12,9 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from assistant.domain.records import Turn
-from assistant.domain.text import tokens
+from assistant.domain.text import own_words, tokens, with_topic
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_ABOUT = re.compile(r" \(about: .*\)$")
 _LEANING = re.compile(
     r"^(?:and|but|also|so|what about|how about)\b|\b(?:it|its|they|them|their|that|those|these|this|"
     r"there|he|she|his|her|the same|such)\b",
@@ -27,13 +26,6 @@ _GIST_CHARS = 240
 _CHANGE = re.compile(
     r"\b(?:improv\w*|better|worse|changed?|progress\w*|still|any ?more|since)\b", re.I
 )
-
-
-def own_words(standalone: str) -> str:
-    """A rewritten follow-up without the earlier question attached: what the user asked now,
-    which decides the answer's type (a figure, a name), while the attached topic only helps
-    retrieval."""
-    return _ABOUT.sub("", standalone)
 
 
 def needs_context(question: str) -> bool:
@@ -64,7 +56,7 @@ def rewrite_followup(
             replies.append(turn["content"])
     previous = standalone[-1] if standalone else None
     if force and previous is not None and replies:
-        previous = f"{_ABOUT.sub('', previous)} {_gist(replies[-1])}"
+        previous = f"{own_words(previous)} {_gist(replies[-1])}"
     elif (
         previous is not None
         and rare is not None
@@ -95,13 +87,13 @@ def _rewrite_one(question: str, previous: str | None, force: bool = False) -> st
     question = " ".join(question.split())
     if previous is None or not (force or needs_context(question)):
         return question
-    previous = _ABOUT.sub("", previous)
+    previous = own_words(previous)
     years = _YEAR.findall(question)
     if _CHANGE.search(question):
         # "Has that improved by 2025?" compares with the earlier question's report, not replaces it.
-        return f"{question} (about: {previous})"
+        return with_topic(question, previous)
     if years and len(tokens(_YEAR.sub("", question))) <= 2:
         if _YEAR.search(previous):
             return _YEAR.sub(years[0], previous)
         return f"{previous.rstrip('?')} in {years[0]}?"
-    return f"{question} (about: {previous})"
+    return with_topic(question, previous)

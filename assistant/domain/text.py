@@ -213,6 +213,22 @@ def weighted_coverage(wanted: set[str], have: set[str], idf: Mapping[str, float]
 
 
 # C0 and C1 controls (tab and newline kept), and the bidirectional overrides that disguise text.
+_ABOUT = re.compile(r" \(about: .*\)$")
+
+
+def with_topic(question: str, topic: str) -> str:
+    """A follow-up with the earlier question it leans on attached, so retrieval finds the
+    topic ("how often do they meet? (about: is there a daily triage meeting?)")."""
+    return f"{question} (about: {topic})"
+
+
+def own_words(standalone: str) -> str:
+    """A rewritten follow-up without the earlier question attached: what the user asked now,
+    which decides the answer's type (a figure, a name), while the attached topic only helps
+    retrieval."""
+    return _ABOUT.sub("", standalone)
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 

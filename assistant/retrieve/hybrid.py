@@ -26,7 +26,7 @@ from assistant.domain.records import (
     SectionKind,
     place,
 )
-from assistant.domain.text import tokens, weighted_coverage
+from assistant.domain.text import own_words, tokens, weighted_coverage
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
@@ -118,6 +118,17 @@ it holds, whether its section is of a kind the question asks for, whether it res
 chapter (an overview the question did not ask for), its heading's similarity, and its BM25
 score over the best candidate's, and the share of the question's word pairs it holds in order
 (a phrase: "voice of the child")."""
+
+
+@dataclass(frozen=True)
+class _Search:
+    """What one question searches with: its search text (expanded), that text's vector, and
+    the word pairs of the question's own words (without expansions or a follow-up's attached
+    topic), which phrases are matched on."""
+
+    text: str
+    vector: np.ndarray
+    pairs: frozenset[tuple[str, str]]
 
 
 @dataclass
@@ -298,6 +309,14 @@ class HybridRetriever:
         says enough else (scope and intent still read them: see `expand`)."""
         return self.expand(self.corpus().terms.without_publisher(query))
 
+    def _search(self, query: str, vector: np.ndarray | None = None) -> _Search:
+        """The search for `query` (with its vector when the caller has encoded it already)."""
+        text = self.search_text(query)
+        if vector is None:
+            vector = self.embedder.encode_one(text)
+        typed = own_words(self.corpus().terms.without_publisher(query))
+        return _Search(text, vector, frozenset(_pairs(tokens(typed))))
+
     def rare_words(self, text: str) -> set[str]:
         """The text's words that few passages hold (within about three times the rarest's
         count): names of particular things ("Philomena", "COMPACT")."""
@@ -348,9 +367,9 @@ class HybridRetriever:
         ]
         if not others:
             return None
-        text = self.search_text(query)
-        found = self._ranked(text, vector, others, set(), 1, topical=True)
-        here = self._ranked(text, vector, asked, set(), 1, topical=True)
+        search = self._search(query, vector)
+        found = self._ranked(search, others, set(), 1, topical=True)
+        here = self._ranked(search, asked, set(), 1, topical=True)
         best = here[0].score if here else 0.0
         if found and best < self.config.elsewhere_ratio * found[0].score:
             return found[0]
@@ -373,16 +392,14 @@ class HybridRetriever:
         doc_ids = self.allowed_docs(filters)
         kinds = {str(kind) for kind in filters.section_kinds} if filters else set()
         scope = self.scope(self.expand(query)) if use_scope else Scope()
-        query = self.search_text(query)
-        vector = query_vector if query_vector is not None else self.embedder.encode_one(query)
+        search = self._search(query, query_vector)
         if scope.doc_ids and not scope.comparison:
             narrowed = [d for d in doc_ids if d in scope.doc_ids]
             doc_ids = narrowed or doc_ids
         compared = [d for d in doc_ids if not scope.doc_ids or d in scope.doc_ids] or doc_ids
         if scope.comparison and 2 <= len(compared) <= MAX_COMPARED:
             per_doc = [
-                self._ranked(query, vector, [d], kinds, math.ceil(k / len(compared)))
-                for d in compared
+                self._ranked(search, [d], kinds, math.ceil(k / len(compared))) for d in compared
             ]
             # one from each report in turn, each turn's best (the reports' scores are
             # comparable: one scoring over one corpus) first
@@ -393,31 +410,25 @@ class HybridRetriever:
             ]
             leftovers = [hit for ranked in per_doc for hit in ranked if hit not in interleaved]
             return (interleaved + leftovers)[:k]
-        return self._ranked(query, vector, doc_ids, kinds, k)
+        return self._ranked(search, doc_ids, kinds, k)
 
     def _ranked(
-        self,
-        query: str,
-        vector: np.ndarray,
-        doc_ids: list[str],
-        kinds: set[str],
-        k: int,
-        topical: bool = False,
+        self, search: _Search, doc_ids: list[str], kinds: set[str], k: int, topical: bool = False
     ) -> list[ScoredChunk]:
         """The top `k` of `doc_ids`; `topical` scores without the section-kind lift."""
         corpus = self.corpus()
-        pool, dense, lexical, fused = self._pool(query, vector, doc_ids, kinds, corpus)
+        pool, dense, lexical, fused = self._pool(search, doc_ids, kinds, corpus)
         if not pool:
             return []
         if self.config.rerank:  # one corpus snapshot throughout: a delete mid-way cannot KeyError
-            scores = self._rerank(query, vector, pool, dense, lexical, corpus, topical)
+            scores = self._rerank(search, pool, dense, lexical, corpus, topical)
         else:
             scores = fused
         ordered = sorted(pool, key=lambda cid: -scores[cid])
         return self._diversify(ordered, scores, k, corpus)
 
     def _pool(
-        self, query: str, vector: np.ndarray, doc_ids: list[str], kinds: set[str], corpus: _Corpus
+        self, search: _Search, doc_ids: list[str], kinds: set[str], corpus: _Corpus
     ) -> tuple[list[str], dict[str, float], dict[str, float], dict[str, float]]:
         """The candidates (dense and BM25 lists fused, best `candidates` kept) with their
         dense, BM25 and fused scores."""
@@ -427,13 +438,13 @@ class HybridRetriever:
         every_doc = len(doc_ids) == len(corpus.documents)
         dense = [
             (cid, s)
-            for cid, s in self._dense(vector, doc_ids, kinds, every_doc, corpus)
+            for cid, s in self._dense(search.vector, doc_ids, kinds, every_doc, corpus)
             if cid in corpus.chunks
         ]
         lexical = [
             (cid, s)
             for cid, s in self.lexical.run(
-                query, cfg.candidates, corpus.words, None if every_doc else doc_ids, kinds
+                search.text, cfg.candidates, corpus.words, None if every_doc else doc_ids, kinds
             )
             if cid in corpus.chunks
         ]
@@ -450,10 +461,9 @@ class HybridRetriever:
         corpus = self.corpus()
         scope = self.scope(self.expand(query))
         doc_ids = [d for d in corpus.documents if d in scope.doc_ids] or list(corpus.documents)
-        text = self.search_text(query)
-        vector = self.embedder.encode_one(text)
-        pool, dense, lexical, _ = self._pool(text, vector, doc_ids, set(), corpus)
-        features = self.features(text, vector, pool, dense, lexical, corpus)
+        search = self._search(query)
+        pool, dense, lexical, _ = self._pool(search, doc_ids, set(), corpus)
+        features = self.features(search, pool, dense, lexical, corpus)
         return [corpus.chunks[cid] for cid in pool], features
 
     def _dense(
@@ -511,8 +521,7 @@ class HybridRetriever:
 
     def _rerank(
         self,
-        query: str,
-        vector: np.ndarray,
+        search: _Search,
         pool: list[str],
         dense: dict[str, float],
         lexical: dict[str, float],
@@ -524,25 +533,27 @@ class HybridRetriever:
         `topical`)."""
         cfg = self.config if not topical else dataclasses.replace(self.config, intent_weight=0.0)
         if self.cross_encoder is not None:
-            kinds = wanted_kinds(query)
-            judged = self.cross_encoder.score(query, [corpus.chunks[cid].text for cid in pool])
+            kinds = wanted_kinds(search.text)
+            judged = self.cross_encoder.score(
+                search.text, [corpus.chunks[cid].text for cid in pool]
+            )
             return {
                 cid: float(s) + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
                 for cid, s in zip(pool, judged, strict=True)
             }
-        scores = self.features(query, vector, pool, dense, lexical, corpus) @ cfg.rerank_weights()
+        scores = self.features(search, pool, dense, lexical, corpus) @ cfg.rerank_weights()
         return {cid: float(s) for cid, s in zip(pool, scores, strict=True)}
 
     def features(
         self,
-        query: str,
-        vector: np.ndarray,
+        search: _Search,
         pool: list[str],
         dense: dict[str, float],
         lexical: dict[str, float],
         corpus: _Corpus,
     ) -> np.ndarray:
         """One row per candidate, one column per `RERANK_FEATURES` (what the sweep fits)."""
+        vector = search.vector
         missing = [cid for cid in pool if cid not in dense]
         if missing:
             stored = self.vectors.get_embeddings(missing)
@@ -569,11 +580,11 @@ class HybridRetriever:
                 for c in pool
             ]
         )
-        kinds = wanted_kinds(query)
-        wanted = set(tokens(query))
-        overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(query))
+        kinds = wanted_kinds(search.text)
+        wanted = set(tokens(search.text))
+        overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
-        pairs = _pairs(tokens(query.split(" (")[0]))
+        pairs = search.pairs
         rows = []
         for row, cid in enumerate(pool):
             chunk = corpus.chunks[cid]
