@@ -112,7 +112,7 @@ def format_passages(passages: Sequence[ScoredChunk]) -> str:
     return "\n\n".join(blocks)
 
 
-def _is_refusal(text: str) -> bool:
+def is_refusal(text: str) -> bool:
     """The model's "don't cover this", whichever apostrophe it typed."""
     return REFUSAL.lower().rstrip(".") in text.lower().replace("\u2019", "'")
 
@@ -156,7 +156,7 @@ class LLMAnswerer:
     ) -> Draft | None:
         """Check the model's answer; None when it has no valid citation (and isn't a refusal)."""
         text, numbers = strip_invalid(raw.strip(), len(passages))
-        if _is_refusal(text) and not numbers:
+        if is_refusal(text) and not numbers:
             return Draft(
                 text=REFUSAL, citations=[], refused=True, reason="the model found no answer"
             )

@@ -1,8 +1,9 @@
 """The LLM answer path against a real OpenAI-compatible server: llama.cpp's server on a small
 Gemma model (see conftest.py). These check our client with real output, not the model's quality:
 the answer streams token by token, markers for passages that were not given are removed, an
-answer with no valid citation falls back to the extractive one, a reply is capped in length, and
-a slow, stopped or failing server ends in a clear message. Run with `make test-llm`."""
+answer with no valid citation falls back to the extractive one (a "don't cover this" stays a
+refusal), a reply is capped in length, and a slow, stopped or failing server ends in a clear
+message. Run with `make test-llm`."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from llama_kit import (
 from test_llm_answerer import assert_quotes_exact
 
 from assistant.answer.citations import strip_invalid
-from assistant.answer.llm import ANSWER_TOKENS, REFUSAL, LLMError
+from assistant.answer.llm import ANSWER_TOKENS, REFUSAL, LLMError, is_refusal
 from assistant.answer.pipeline import Event
 from assistant.core import Assistant
 from assistant.domain.records import Answer
@@ -93,6 +94,9 @@ def test_a_real_answer_streams_token_by_token_and_is_checked(answering: Assistan
         for citation, n in zip(answer.citations, valid, strict=True):
             assert citation.chunk_id == answer.passages[n - 1].chunk.chunk_id
         assert_quotes_exact(answering, answer)
+    elif is_refusal(raw):  # the model found no answer in the passages: a refusal, not a fallback
+        assert answer.answerer == "llm" and answer.refused and not answer.grounded
+        assert answer.text == REFUSAL and answer.citations == []
     else:
         assert answer.answerer == FALLBACK
         assert events[-2].kind == "replace" and events[-2].data == answer.text
