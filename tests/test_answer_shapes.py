@@ -12,7 +12,7 @@ from assistant.answer.extractive import Draft, ExtractiveAnswerer, change_line, 
 from assistant.answer.finding_answers import with_support
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
-from assistant.domain.records import Chunk, ScoredChunk, SectionKind, Turn
+from assistant.domain.records import Chunk, FindingType, ScoredChunk, SectionKind, Turn
 from assistant.domain.records import SectionKind as K
 from assistant.retrieve.intent import (
     asks_for_change,
@@ -178,6 +178,24 @@ def test_what_the_force_should_change_asks_for_its_recommendations() -> None:
     assert asks_for_change("Has police protection recording improved since 2021?")
 
 
+def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() -> None:
+    asked = [
+        "what did the 2021 report want changed on PP and how long did they have",
+        "deadline for the PPN review process HMI asked for in 2021",
+        "what were staffs told to fix on missing kids",
+        "what did the report call for on training",
+        "which improvements did HMICFRS ask staffs to make",
+        "what has the force got to do about its PPNs and by when",
+    ]
+    for question in asked:
+        assert FindingType.RECOMMENDATION in finding_types(question), question
+        assert K.RECOMMENDATIONS in wanted_kinds(question), question
+        assert not asks_for_change(question), question
+    assert not finding_types("what did children say they wanted from the police?")
+    assert not finding_types("WMP asked us to do a safe and well check on a 12 year old")
+    assert asks_for_change("Did the force improve on what HMI asked it to do in 2021?")
+
+
 def test_a_how_long_question_leads_with_a_span_of_time() -> None:
     from assistant.answer.answerability import has_duration
     from assistant.retrieve.intent import asks_for_duration
@@ -214,4 +232,29 @@ def test_a_follow_up_pointing_at_another_finding_stays_with_the_findings() -> No
     )
     assert not asks_for_next_steps(
         "What was recommended about custody, and how long did they have?"
+    )
+
+
+def test_a_finding_the_passage_search_ranked_high_gets_a_lift() -> None:
+    from assistant.answer.finding_answers import PASSAGE_WEIGHT, passage_bonus, subject_text
+    from assistant.domain.records import Finding
+
+    hit = _hit("We recommend that the force reviews Operation Safenet.")
+    inside = Finding(
+        finding_id="f1",
+        doc_id=hit.chunk.doc_id,
+        type=FindingType.RECOMMENDATION,
+        title="t",
+        text="t",
+        section_id="s",
+        section_path=["Chapter"],
+        start=hit.chunk.start,
+        end=hit.chunk.end,
+        order=0,
+    )
+    elsewhere = inside.model_copy(update={"doc_id": "another-report"})
+    assert passage_bonus(inside, [hit]) == PASSAGE_WEIGHT
+    assert passage_bonus(elsewhere, [hit]) == 0.0
+    assert subject_text("Op Safenet - what did HMICFRS want changed and how fast?") == (
+        "Op Safenet"
     )

@@ -484,6 +484,52 @@ def test_finding_selection_lists_whole_lists_and_narrows_by_chapter_and_timescal
     assert [f.finding_id for f in single] == ["f1"]
 
 
+def test_a_topical_list_keeps_the_findings_about_its_distinctive_words_best_first() -> None:
+    from assistant.answer.finding_answers import graded_first, select
+    from assistant.domain.records import Finding, FindingType
+
+    def finding(n: int, text: str, grade: str | None = None) -> Finding:
+        kind = FindingType.JUDGMENT if grade else FindingType.RECOMMENDATION
+        return Finding(
+            finding_id=f"f{n}",
+            doc_id="d",
+            type=kind,
+            title=text,
+            text=text,
+            section_id="s",
+            section_path=["Chapter"],
+            start=n,
+            end=n + 1,
+            order=n,
+            grade=grade,
+        )
+
+    found = [
+        finding(1, "improve child protection governance"),
+        finding(2, "improve child protection training for custody staff"),
+        finding(3, "improve child protection investigations and their supervision"),
+        finding(4, "review child protection referrals and investigations"),
+    ]
+    typed = {FindingType.RECOMMENDATION}
+    ranked = [found[3], found[2], found[0], found[1]]
+    # "child" and "protection" are in every finding: only "investigations" narrows the list,
+    # and the narrowed list keeps the topic ranking.
+    chosen = select("list the recs on child protection investigations", typed, ranked, found)
+    assert [f.finding_id for f in chosen] == ["f4", "f3"]
+    everything = select("list all the child protection recommendations", typed, ranked, found)
+    assert [f.finding_id for f in everything] == ["f1", "f2", "f3", "f4"]
+
+    grades = [finding(5, "Leadership", "Adequate"), finding(6, "Partners", "Good")]
+    grades += [finding(7, "Responding", "Requires improvement")]
+    assert graded_first("which areas were RI?", grades)[0].title == "Responding"
+    assert graded_first("top-graded area", grades)[0].title == "Partners"
+    assert [f.title for f in graded_first("what grades did they get?", grades)] == [
+        "Leadership",
+        "Partners",
+        "Responding",
+    ]
+
+
 def test_a_change_follow_up_keeps_the_earlier_report_in_play() -> None:
     from assistant.domain.text import own_words
 

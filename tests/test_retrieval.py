@@ -44,6 +44,20 @@ def test_a_comparison_retrieves_from_each_report(sample_assistant: Assistant) ->
     assert [h.chunk.doc_id for h in hits[:2]] != [hits[0].chunk.doc_id] * 2  # interleaved
 
 
+def test_an_everyday_words_expansion_does_not_make_a_comparison(
+    sample_assistant: Assistant,
+) -> None:
+    # The glossary reads "sorted" as "improved", a change-word; the question compares nothing.
+    scope = sample_assistant.retriever.scope("what did they want sorted in the FCC in 2021?")
+    assert not scope.comparison
+    assert scope.doc_ids == ("staffordshire-2021",)
+    assert sample_assistant.retriever.scope("has the FCC improved since 2021?").comparison
+    answer = sample_assistant.ask("what did they want sorted in the FCC in 2021?")
+    assert answer.citations
+    assert {c.doc_id for c in answer.citations} == {"staffordshire-2021"}
+    assert "2025" not in answer.text and "We recommend" in answer.text
+
+
 def test_no_overlapping_or_repeated_passages(sample_assistant: Assistant) -> None:
     hits = sample_assistant.search("missing children risk assessment", k=10)
     for i, a in enumerate(hits):

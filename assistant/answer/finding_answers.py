@@ -8,6 +8,7 @@ and is cited by its span in the document, like any passage.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,7 @@ from assistant.domain.records import (
     ScoredChunk,
 )
 from assistant.domain.text import STOPWORDS, own_words, tokens
-from assistant.domain.words import GRADES
+from assistant.domain.words import GRADES, NUMBER_WORDS, Grade
 from assistant.retrieve.intent import asks_for_list, asks_for_next_steps, finding_types
 from assistant.retrieve.sentences import sentence_spans
 
@@ -62,8 +63,12 @@ _GENERIC = frozenset(
         "tell told want wanted sort out straight away immediately within months get got "
         "chapter section part about say said made make were was are is have has anything "
         "things ones from in on for to of by when and how long they it them there any "
-        "cause causes concern innovative practice summary main findings"
+        "cause causes concern innovative practice summary main findings "
+        "fix fixed fixing sorted change changed changes improve improved done doing asked ask "
+        "expected required need needs given give fast quick quickly soon timescale timescales "
+        "deadline deadlines exactly sure hmi"
     )
+    + list(NUMBER_WORDS)
 )
 _MONTHS = frozenset(
     tokens("january february march april may june july august september october november december")
@@ -92,6 +97,35 @@ def topic_words(question: str) -> set[str]:
         for t in tokens(question)
         if t not in _GENERIC and t not in STOPWORDS and not t.isdigit() and t not in _MONTHS
     }
+
+
+def subject_text(question: str) -> str:
+    """The question's words that say what it is about ("Op Safenet" in "Op Safenet - what did
+    HMICFRS want changed?"): the findings are ranked by these, since every finding answers
+    "what did they want changed"."""
+    topic = topic_words(question)
+    return " ".join(w for w in _WORDS.findall(question) if set(tokens(w)) & topic)
+
+
+_WORDS = re.compile(r"[\w'’-]+")
+
+
+def passage_bonus(finding: Finding, retrieved: Sequence[ScoredChunk]) -> float:
+    """A lift for a finding whose text the passage search ranked high: that search weighs the
+    question's wording, phrases and section kinds, which a finding's own similarity does not."""
+    for rank, hit in enumerate(retrieved[:_PASSAGE_DEPTH]):
+        chunk = hit.chunk
+        if (
+            chunk.doc_id == finding.doc_id
+            and chunk.start < finding.end
+            and finding.start < chunk.end
+        ):
+            return PASSAGE_WEIGHT * (1 - rank / _PASSAGE_DEPTH)
+    return 0.0
+
+
+PASSAGE_WEIGHT = 0.1
+_PASSAGE_DEPTH = 10
 
 
 def chapter_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
@@ -225,27 +259,58 @@ def select(
     everything: Sequence[Finding],
     scores: Sequence[float] = (),
 ) -> list[Finding]:
-    """Which findings answer: for a list question, the whole list (narrowed to a named chapter
-    or timescale, or to the topic when it names one); otherwise the best one or two."""
+    """Which findings answer, in the order to give them: for a list question, the whole list
+    in report order (narrowed to a named chapter or timescale; graded areas with the grade the
+    question names first), or the findings about the topic it names, best first; otherwise
+    the best one or two."""
     if asks_for_list(question) or FindingType.JUDGMENT in typed:
         pool = timescale_filter(question, chapter_filter(question, everything))
         wanted = topic_words(question)
         if FindingType.JUDGMENT in typed:
             wanted -= _GRADE_WORDS  # "which ones were RI" asks for every area's grade
         if _CHAPTER.search(question) or not wanted:
-            return pool[:_MAX_LIST]
+            return graded_first(question, pool)[:_MAX_LIST]
         if FindingType.JUDGMENT in typed and _grades_elsewhere(wanted, pool):
             return []
         in_pool = {f.finding_id for f in pool}
         kept = [f for f in ranked if f.finding_id in in_pool]
         seen = {f.finding_id for f in kept}
         candidates = kept + [f for f in pool if f.finding_id not in seen]
-        on_topic = [
-            f for f in candidates if f.type is not FindingType.JUDGMENT and wanted & _about(f)
-        ]
+        listed = [f for f in candidates if f.type is not FindingType.JUDGMENT]
+        distinctive = wanted - _common_words(listed)
+        if not distinctive:
+            return graded_first(question, pool)[:_MAX_LIST]
+        on_topic = [f for f in listed if distinctive & _about(f)]
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     best = timescale_filter(question, ranked)[:_MAX_SINGLE]
     return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
+
+
+def _common_words(findings: Sequence[Finding]) -> set[str]:
+    """Words more than half the findings are about ("child", "protection" in a child
+    protection report): a topic made of them narrows nothing."""
+    counts = Counter(word for f in findings for word in _about(f))
+    return {word for word, n in counts.items() if 2 * n > len(findings)}
+
+
+_BEST = re.compile(r"\b(?:best|top|highest|strongest)\b", re.I)
+_WORST = re.compile(r"\b(?:worst|bottom|lowest|weakest)\b", re.I)
+_GRADE_NAMES = {grade: re.compile(rf"\b{re.escape(grade.value)}\b", re.I) for grade in GRADES} | {
+    Grade.REQUIRES_IMPROVEMENT: re.compile(r"\brequires? improvement\b|\bRI\b", re.I)
+}
+
+
+def graded_first(question: str, findings: Sequence[Finding]) -> list[Finding]:
+    """Report order, but the graded areas the question asks about first: the grades it names
+    ("which got good and which were RI"), or the best or worst ("top-graded area")."""
+    named = {g.value for g, pattern in _GRADE_NAMES.items() if pattern.search(question)}
+    grades = {f.grade for f in findings if f.grade in {g.value for g in GRADES}}
+    ordered = [g.value for g in GRADES if g.value in grades]
+    if ordered and _BEST.search(question):
+        named.add(ordered[0])
+    if ordered and _WORST.search(question):
+        named.add(ordered[-1])
+    return sorted(findings, key=lambda f: f.grade not in named)
 
 
 def _grades_elsewhere(wanted: set[str], pool: Sequence[Finding]) -> bool:
@@ -282,6 +347,7 @@ def findings_answer(
     documents: dict[str, Document],
     labels: dict[str, str],
     nearest: Nearest | None = None,
+    retrieved: Sequence[ScoredChunk] = (),
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """A findings-led answer, or None when the question asks for no finding type (or for what
     the force must do next about them; or only the earlier question it follows did: "when
@@ -297,12 +363,18 @@ def findings_answer(
             audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]
             return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
         return None
-    scored = list(list_findings(doc_ids or None, types, question, None, vector))
-    ranked = [s.finding for s in scored]
-    chosen = select(question, typed, ranked, everything, [s.score or 0.0 for s in scored])
+    subject = subject_text(question) or question
+    scored = [
+        (score, s.finding)
+        for s in list_findings(doc_ids or None, types, subject, None, vector)
+        if (score := (s.score or 0.0) + passage_bonus(s.finding, retrieved)) is not None
+    ]
+    scored.sort(key=lambda pair: -pair[0])
+    ranked = [f for _, f in scored]
+    chosen = select(question, typed, ranked, everything, [score for score, _ in scored])
     if not chosen:
         return None
-    ordered = sorted(chosen, key=lambda f: (f.doc_id, f.order)) if len(chosen) > 2 else chosen
+    ordered = chosen
     judgments = all(f.type is FindingType.JUDGMENT for f in ordered)
     text, citations, cited = render(
         question, ordered, chunks, documents, labels, judgments, nearest

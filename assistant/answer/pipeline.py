@@ -119,7 +119,7 @@ class AskPipeline:
         standalone = self.standalone(question, turns, chosen, in_context)
         rewritten = time.perf_counter()
         vector = self.retriever.embedder.encode_one(self.retriever.search_text(standalone))
-        scope = self.retriever.scope(self.retriever.expand(standalone))
+        scope = self.retriever.scope(standalone)
         passages = self.retriever.run(standalone, k=self.k, filters=filters, query_vector=vector)
         retrieved = time.perf_counter()
         timings = {
@@ -172,6 +172,7 @@ class AskPipeline:
         passages_draft: Draft,
         filters: SearchFilters | None,
         scope: Scope,
+        passages: list[ScoredChunk],
     ) -> tuple[Draft, list[ScoredChunk]] | None:
         """The findings-led answer when the question asks for findings and some match; the
         passage answer's best sentence supports it."""
@@ -192,6 +193,7 @@ class AskPipeline:
             lambda sentences: int(
                 np.argmax(self.extractive.sentence_vectors.get(list(sentences)) @ vector)
             ),
+            passages,
         )
         if led is None or len(led[0].citations) > MAX_SUPPORTED:
             return led
@@ -265,7 +267,7 @@ class AskPipeline:
                     if not retry.refused:
                         _, standalone, passages, _, vector, scope = again
                         draft = retry
-            led = self._findings_led(standalone, vector, draft, filters, scope)
+            led = self._findings_led(standalone, vector, draft, filters, scope, passages)
             if led is not None:
                 draft, cited = led
                 held = {p.chunk.chunk_id for p in cited}

@@ -30,7 +30,7 @@ from assistant.domain.text import own_words, tokens, weighted_coverage
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
-from assistant.retrieve.intent import wanted_kinds
+from assistant.retrieve.intent import asks_for_change, wanted_kinds
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
 from assistant.retrieve.scope import MAX_COMPARED, Scope, forces_named, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -376,7 +376,11 @@ class HybridRetriever:
         return None
 
     def scope(self, query: str) -> Scope:
-        return question_scope(query, list(self.corpus().documents.values()))
+        """The reports `query` names, read with its expansions ("staffs" names Staffordshire);
+        whether it compares, from its own words: an everyday word's expansion ("sorted" ->
+        "improved") is no change-word."""
+        documents = list(self.corpus().documents.values())
+        return question_scope(self.expand(query), documents, asks_for_change(query))
 
     # retrieval ------------------------------------------------------------------------
 
@@ -391,7 +395,7 @@ class HybridRetriever:
         """The top `k` chunks for `query`, best first."""
         doc_ids = self.allowed_docs(filters)
         kinds = {str(kind) for kind in filters.section_kinds} if filters else set()
-        scope = self.scope(self.expand(query)) if use_scope else Scope()
+        scope = self.scope(query) if use_scope else Scope()
         search = self._search(query, query_vector)
         if scope.doc_ids and not scope.comparison:
             narrowed = [d for d in doc_ids if d in scope.doc_ids]
@@ -459,7 +463,7 @@ class HybridRetriever:
         """The candidates for `query` from the reports it names (all when none) and their
         rerank features: what `eval/sweep.py --fit-rerank` fits the weights on."""
         corpus = self.corpus()
-        scope = self.scope(self.expand(query))
+        scope = self.scope(query)
         doc_ids = [d for d in corpus.documents if d in scope.doc_ids] or list(corpus.documents)
         search = self._search(query)
         pool, dense, lexical, _ = self._pool(search, doc_ids, set(), corpus)

@@ -10,16 +10,36 @@ from assistant.domain.records import FindingType
 from assistant.domain.records import SectionKind as K
 from assistant.domain.text import tokens
 
+_FORCE = r"(?:the force|the police|staffs|staffordshire|it|they|them)"
+_WANTED_DONE = (
+    r"\bwant(?:s|ed)? (?:\w+ ){0,3}?(?:done|doing|changed|fixed|improved|sorted|addressed|"
+    r"tackled|put right)(?: differently)?\b"
+)
+_ASKED_TO_FIX = re.compile(
+    r"\bareas? for improvement|\bAFIs?\b|\bneeds? (?:fixing|improving)\b|\bwhat needs fixing\b"
+    r"|\b(?:change|fix|improve) about\b|\bwhat should the force\b"
+    r"|\bwhat (?:needs|has) to (?:change|improve)\b|\bneeds? to (?:change|improve|do|fix|sort)\b"
+    r"|\b(?:has|have|had|got|get) (?:got )?to (?:do|change|improve|fix|sort|put right)\b"
+    rf"|\b(?:tell|told|want(?:s|ed)?|ask(?:s|ed)?|expect(?:s|ed)?|require[sd]?) {_FORCE} to\b"
+    r"|\b(?:were|was|is|are|been|being|get|got) (?:\w+ ){0,3}?(?:told|asked|expected|required|"
+    r"instructed|directed|urged) to\b"
+    r"|\b(?:hmi|hmic|hmicfrs|inspectors?|inspectorate|report|inspection) (?:\w+ )?(?:want|wants|"
+    r"wanted|ask|asks|asked|call|calls|called|demand\w*|expect\w*|require[sd]?|urge[sd]?)\b"
+    rf"|{_WANTED_DONE}|\bsort(?:ed)? out\b|\bput (?:\w+ )?right\b"
+    rf"|\bwhat (?:should|must|does|do|did) {_FORCE} (?:\w+ ){{0,2}}(?:change|improve|fix|do better|"
+    r"do about)\b",
+    re.I,
+)
+"""What the inspectors told the force to do, in the words of someone who does not say
+"recommend": "what did HMI want changed", "what were staffs told to fix", "what did the
+report call for". Both recommendations and areas for improvement answer it."""
+_DEADLINE = re.compile(r"\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b", re.I)
+"""Recommendations carry timescales; areas for improvement and findings do not."""
+
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
-    (re.compile(r"\brecommend\w*", re.I), {K.RECOMMENDATIONS}),
-    (
-        re.compile(
-            r"\bareas? for improvement|\bneeds? (?:fixing|to improve|improving)|\bwhat should the force\b"
-            r"|\b(?:change|fix|improve) about\b",
-            re.I,
-        ),
-        {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS},
-    ),
+    (re.compile(r"\brecommend\w*|\brecs?\b", re.I), {K.RECOMMENDATIONS}),
+    (_DEADLINE, {K.RECOMMENDATIONS}),
+    (_ASKED_TO_FIX, {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}),
     (
         re.compile(
             r"\bcase stud\w*|\bexample\b|\bthe case (?:of|where|with)\b|\bin the \d{4} case\b", re.I
@@ -66,17 +86,8 @@ def wanted_kinds(question: str) -> set[K]:
 
 _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
     (re.compile(r"\brecommend\w*|\brecs?\b", re.I), (FindingType.RECOMMENDATION,)),
-    (
-        re.compile(
-            r"\bareas? for improvement|\bAFIs?\b|\bwhat (?:needs|has) to (?:change|improve)|"
-            r"\b(?:tell|told|want(?:ed)?|asked?) (?:the force|staffs|staffordshire|it|them) to\b|"
-            r"\bsort(?:ed)? out\b|\bwhat needs fixing\b|\bwant(?:s|ed)? (?:\w+ )?(?:done|doing)\b|"
-            r"\bwhat (?:should|must|does|do) (?:the force|the police|staffs|staffordshire|it|they)"
-            r" (?:\w+ ){0,2}(?:change|improve|fix|do better)\b|\bneeds? to (?:change|improve)\b",
-            re.I,
-        ),
-        (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION),
-    ),
+    (_DEADLINE, (FindingType.RECOMMENDATION,)),
+    (_ASKED_TO_FIX, (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION)),
     (re.compile(r"\bcauses? (?:of|for) concern\b", re.I), (FindingType.CAUSE_OF_CONCERN,)),
     (
         re.compile(
@@ -121,7 +132,9 @@ _DIRECTIVE = re.compile(
     r"\b(?:should|must|needs?|has to|have to|ought to|asked to|told to|wants? (?:\w+ )?to|"
     r"to be|to)\s+(?:\w+\s+){0,3}?(?:change|improve|do better|be better|get better)\b"
     r"|\b(?:do|doing|did|done) (?:it |things |this |that )?better\b"
-    r"|\bwhat (?:to|should|must) (?:i |we |officers? )?do now\b",
+    r"|\bwhat (?:to|should|must) (?:i |we |officers? )?do now\b"
+    r"|\bchanges? (?:\w+ ){0,4}?(?:asked|told|expected|required|recommended|wanted|needed)\b"
+    r"|\b(?:deadline|timescale|time ?frame)s? for (?:\w+ ){0,4}?changes?\b",
     re.I,
 )
 """Change-words that ask for something to be done ("what should the force change", "what
@@ -141,7 +154,10 @@ against the inspectors' ("its grades compared with HMICFRS's")."""
 def asks_for_change(question: str) -> bool:
     """ "Did it improve", "what changed", "compare", "still", "since 2021": each report in turn,
     then what changed; not "what should the force change", which asks for a recommendation."""
-    return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", _DIRECTIVE.sub(" ", question))))
+    asked = _ASKED_TO_FIX.sub(
+        " ", re.sub(_WANTED_DONE, " ", _DIRECTIVE.sub(" ", question), flags=re.I)
+    )
+    return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", asked)))
 
 
 def asks_for_next_steps(question: str) -> bool:

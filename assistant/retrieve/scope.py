@@ -74,11 +74,11 @@ def _doc_years(document: Document) -> set[int]:
     return years
 
 
-def question_scope(question: str, documents: list[Document]) -> Scope:
+def question_scope(question: str, documents: list[Document], compares: bool | None = None) -> Scope:
     """Named documents (by id, by force when several forces are held, by year; a force and a
     year together name that force's report of that year) and whether the question compares:
     two named reports, or a change-word with one report named (or none, in a one-force store)
-    while the force has several."""
+    while the force has several. `compares` overrides the change-word reading."""
     lowered = question.lower()
     by_id = [d for d in documents if d.doc_id.lower() in lowered]
     forces = {d.force for d in documents if d.force}
@@ -93,7 +93,7 @@ def question_scope(question: str, documents: list[Document]) -> Scope:
     per_force = several and not mentioned and not by_id
     if 2 <= len({d.doc_id for d in explicit}) <= MAX_COMPARED and not per_force:
         return Scope(tuple(sorted(distinct)), comparison=True)
-    if asks_for_change(question):
+    if asks_for_change(question) if compares is None else compares:
         force = {d.force for d in named} if named else forces
         reports = [d.doc_id for d in documents if d.force in force] if len(force) == 1 else []
         if 2 <= len(reports) <= MAX_COMPARED:
