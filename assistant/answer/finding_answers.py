@@ -364,25 +364,19 @@ def findings_answer(
             return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
         return None
     subject = subject_text(question) or question
-    scored = [
-        (score, s.finding)
-        for s in list_findings(doc_ids or None, types, subject, None, vector)
-        if (score := (s.score or 0.0) + passage_bonus(s.finding, retrieved)) is not None
-    ]
+    found = list_findings(doc_ids or None, types, subject, None, vector)
+    scored = [((s.score or 0.0) + passage_bonus(s.finding, retrieved), s.finding) for s in found]
     scored.sort(key=lambda pair: -pair[0])
     ranked = [f for _, f in scored]
     chosen = select(question, typed, ranked, everything, [score for score, _ in scored])
     if not chosen:
         return None
-    ordered = chosen
-    judgments = all(f.type is FindingType.JUDGMENT for f in ordered)
-    text, citations, cited = render(
-        question, ordered, chunks, documents, labels, judgments, nearest
-    )
+    judgments = all(f.type is FindingType.JUDGMENT for f in chosen)
+    text, citations, cited = render(question, chosen, chunks, documents, labels, judgments, nearest)
     if not citations:
         return None
-    heading = _heading(ordered, labels, judgments)
-    missing = [d for d in doc_ids if d not in {f.doc_id for f in ordered}]
+    heading = _heading(chosen, labels, judgments)
+    missing = [d for d in doc_ids if d not in {f.doc_id for f in chosen}]
     notes = [f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing]
     body = "\n".join([heading, text, *notes])
     return Draft(text=body, citations=citations, refused=False), cited
