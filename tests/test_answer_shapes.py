@@ -194,6 +194,8 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
     assert not finding_types("what did children say they wanted from the police?")
     assert not finding_types("WMP asked us to do a safe and well check on a 12 year old")
     assert asks_for_change("Did the force improve on what HMI asked it to do in 2021?")
+    assert not asks_for_change("Did HMI tell the force to look again at its training?")
+    assert asks_for_change("did the same problem come up again in 2025?")
 
 
 def test_a_how_long_question_leads_with_a_span_of_time() -> None:

@@ -290,6 +290,11 @@ def test_topic_is_matched_by_meaning(sample_assistant: Assistant) -> None:
     )
     assert only_2025[0].finding.title.startswith("The force must record missing children")
     assert not sample_assistant.list_findings(topic="the price of tea in the harbour canteen")
+    # Words no finding holds ("s46", "PP") weigh nothing: "protection" decides.
+    recs = sample_assistant.list_findings(
+        ["staffordshire-2021"], ["recommendation"], "s46 PP protection"
+    )
+    assert "police protection" in recs[0].finding.text
 
 
 def assert_cited(assistant: Assistant, citations: list[Citation]) -> None:

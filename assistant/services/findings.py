@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -189,6 +190,11 @@ class _Index:
     owners: np.ndarray
     """The finding each row of `sentences` belongs to."""
     tokens: list[set[str]]
+
+    @cached_property
+    def held(self) -> set[str]:
+        """Every word some finding holds."""
+        return set().union(*self.tokens)
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
         whole = np.maximum(self.titles @ vector, self.wholes @ vector)
@@ -368,7 +374,7 @@ class FindingQueries:
             return out[:k] if k else out
         index = self.index(doc_ids)
         vector = topic_vector if topic_vector is not None else self.embedder.encode_one(topic)
-        wanted = set(tokens(topic))
+        wanted = set(tokens(topic)) & index.held  # a word no finding holds tells none apart
         similarities = index.similarities(vector) if index.findings else np.zeros(0)
         scored: list[tuple[float, int]] = []
         for i, finding in enumerate(index.findings):
