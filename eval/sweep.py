@@ -245,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rerank: no phrase feature": dataclasses.replace(default, phrase_weight=0.0),
             "no diversity cap": dataclasses.replace(default, max_per_section=99),
             "no overview penalty": dataclasses.replace(default, overview_penalty=0.0),
+            "no case-study penalty": dataclasses.replace(default, case_study_penalty=0.0),
             "no section-kind lift": dataclasses.replace(default, intent_weight=0.0),
         }
         rows: list[tuple[str, dict[str, float | None]]] = []

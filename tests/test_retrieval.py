@@ -58,6 +58,26 @@ def test_an_everyday_words_expansion_does_not_make_a_comparison(
     assert "2025" not in answer.text and "We recommend" in answer.text
 
 
+def test_a_case_study_is_marked_down_unless_the_question_asks_for_one(
+    sample_assistant: Assistant,
+) -> None:
+    from assistant.domain.records import SectionKind
+    from assistant.retrieve.hybrid import RERANK_FEATURES
+
+    column = RERANK_FEATURES.index("case_study")
+    assert sample_assistant.retriever.config.rerank_weights()[column] < 0
+    for question, penalised in (
+        ("bail refused for a child: where do they stay the night?", True),
+        ("give me a case study of a child refused bail", False),
+    ):
+        chunks, features = sample_assistant.retriever.candidate_features(question)
+        stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
+        assert stories, question
+        assert all(features[i, column] == float(penalised) for i in stories), question
+        others = [i for i, c in enumerate(chunks) if c.section_kind != SectionKind.CASE_STUDY]
+        assert all(features[i, column] == 0.0 for i in others)
+
+
 def test_no_overlapping_or_repeated_passages(sample_assistant: Assistant) -> None:
     hits = sample_assistant.search("missing children risk assessment", k=10)
     for i, a in enumerate(hits):

@@ -59,14 +59,14 @@ class RetrievalConfig:
     candidates: int = 30
     dense_weight: float = 1.0
     lexical_weight: float = 1.3
-    sentence_weight: float = 0.30
+    sentence_weight: float = 0.29
     """The rerank's weights, one per feature of `RERANK_FEATURES` (fitted by
     `eval/sweep.py --fit-rerank` on the tune split, rounded)."""
-    second_sentence_weight: float = 0.18
-    chunk_weight: float = 0.32
-    coverage_weight: float = 0.16
-    intent_weight: float = 0.20
-    heading_weight: float = 0.12
+    second_sentence_weight: float = 0.12
+    chunk_weight: float = 0.35
+    coverage_weight: float = 0.18
+    intent_weight: float = 0.21
+    heading_weight: float = 0.15
     bm25_weight: float = 0.13
     phrase_weight: float = 0.23
     max_per_section: int = 2
@@ -78,13 +78,17 @@ class RetrievalConfig:
     its kind 0.67 to 0.80)."""
     correct_spelling: bool = True
     """Read a longer word no document uses as the documents' word nearest it in spelling."""
-    overview_penalty: float = 0.11
+    overview_penalty: float = 0.13
     """Taken off a passage that restates what a chapter details (a summary, an introduction,
     the case-file themes) unless the question asks for an overview: the chapter says it
     with its evidence."""
+    case_study_penalty: float = 0.07
+    """Taken off a passage of a case study unless the question asks for an example: a story
+    shares a question's words ("mental health", "bail") without saying what the inspectors
+    found or what officers should do."""
 
     def rerank_weights(self) -> np.ndarray:
-        """The weights in `RERANK_FEATURES` order (the overview penalty as a negative weight)."""
+        """The weights in `RERANK_FEATURES` order (the penalties as negative weights)."""
         return np.array(
             [
                 self.sentence_weight,
@@ -96,6 +100,7 @@ class RetrievalConfig:
                 self.heading_weight,
                 self.bm25_weight,
                 self.phrase_weight,
+                -self.case_study_penalty,
             ],
             dtype=np.float32,
         )
@@ -111,13 +116,15 @@ RERANK_FEATURES = (
     "heading",
     "bm25",
     "phrase",
+    "case_study",
 )
 """What the rerank scores a candidate by, each against the question: its best and second-best
 sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
 it holds, whether its section is of a kind the question asks for, whether it restates a
 chapter (an overview the question did not ask for), its heading's similarity, and its BM25
-score over the best candidate's, and the share of the question's word pairs it holds in order
-(a phrase: "voice of the child")."""
+score over the best candidate's, the share of the question's word pairs it holds in order
+(a phrase: "voice of the child"), and whether it tells a case study the question did not ask
+for."""
 
 
 @dataclass(frozen=True)
@@ -587,6 +594,7 @@ class HybridRetriever:
         kinds = wanted_kinds(search.text)
         wanted = set(tokens(search.text))
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
+        story_wanted = SectionKind.CASE_STUDY in kinds
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
         pairs = search.pairs
         rows = []
@@ -603,6 +611,7 @@ class HybridRetriever:
                     float(headings[row] @ vector),
                     lexical.get(cid, 0.0) / top_bm25,
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
+                    float(chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted),
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))
