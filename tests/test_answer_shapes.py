@@ -260,3 +260,29 @@ def test_a_finding_the_passage_search_ranked_high_gets_a_lift() -> None:
     assert subject_text("Op Safenet - what did HMICFRS want changed and how fast?") == (
         "Op Safenet"
     )
+
+
+def test_grades_asked_of_something_no_area_is_named_after_come_from_the_passages() -> None:
+    from assistant.answer.finding_answers import _grades_elsewhere, topic_words
+    from assistant.domain.records import Finding
+
+    def area(n: int, title: str) -> Finding:
+        return Finding(
+            finding_id=f"j{n}",
+            doc_id="d",
+            type=FindingType.JUDGMENT,
+            title=title,
+            text=title,
+            section_id="s",
+            section_path=[title],
+            start=n,
+            end=n + 1,
+            order=n,
+            grade="Good",
+        )
+
+    areas = [area(1, "Working with safeguarding partners"), area(2, "Leadership")]
+    hubs = topic_words("harm reduction hubs - HMI rated them in 2021, still working well?")
+    assert _grades_elsewhere(hubs, areas)
+    partners = topic_words("what grade did working with safeguarding partners get?")
+    assert not _grades_elsewhere(partners, areas)

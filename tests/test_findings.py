@@ -21,7 +21,7 @@ from assistant.cli import format_comparison
 from assistant.core import Assistant
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Citation, Finding, FindingType
-from assistant.domain.text import tokens
+from assistant.domain.text import tokens, word_pairs
 from assistant.embeddings import Embedder
 from assistant.services.findings import Comparison
 from assistant.settings import REPO_ROOT, Settings
@@ -290,6 +290,13 @@ def test_topic_is_matched_by_meaning(sample_assistant: Assistant) -> None:
     )
     assert only_2025[0].finding.title.startswith("The force must record missing children")
     assert not sample_assistant.list_findings(topic="the price of tea in the harbour canteen")
+    # A phrase counts as a phrase: "police protection" is not "child protection" by the police.
+    from assistant.services.findings import _keyword_match
+
+    words, phrases = set(tokens("protection")), word_pairs(tokens("police protection"))
+    assert _keyword_match(words, phrases, set(tokens("police protection")), phrases) == 1.0
+    other = tokens("Staffordshire Police improves child protection conferences")
+    assert _keyword_match(words, phrases, set(other), word_pairs(other)) == 0.5
     # Words no finding holds ("s46", "PP") weigh nothing: "protection" decides.
     recs = sample_assistant.list_findings(
         ["staffordshire-2021"], ["recommendation"], "s46 PP protection"

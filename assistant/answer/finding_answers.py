@@ -59,7 +59,7 @@ _GENERIC = frozenset(
         "what which list give me all every each the report reports inspection inspections "
         "recommend recommendation recommendations recommended recs rec area areas improvement "
         "improvements afi afis grade grades graded rated rating judgment judgments judgement "
-        "force staffordshire staffs police hmicfrs hmic inspectorate inspectors did does do "
+        "force staffordshire staffs hmicfrs hmic inspectorate inspectors did does do "
         "tell told want wanted sort out straight away immediately within months get got "
         "chapter section part about say said made make were was are is have has anything "
         "things ones from in on for to of by when and how long they it them there any "
@@ -315,10 +315,12 @@ def graded_first(question: str, findings: Sequence[Finding]) -> list[Finding]:
 
 def _grades_elsewhere(wanted: set[str], pool: Sequence[Finding]) -> bool:
     """A question about grades whose subject is no graded area ("the 33 cases the force graded
-    itself"): grades given to something else, which the passages answer."""
+    itself", "the hubs HMI rated in 2021: still working well?"): grades given to something
+    else, which the passages answer. Most of its subject's words are in no area's name."""
     graded = [f for f in pool if f.type is FindingType.JUDGMENT]
     titles = set().union(*(_words(f.title) for f in graded)) if graded else set()
-    return bool(graded) and len(wanted) >= _OWN_SUBJECT_WORDS and not wanted & titles
+    named = len(wanted & titles)
+    return bool(graded) and len(wanted) >= _OWN_SUBJECT_WORDS and 2 * named < len(wanted)
 
 
 _OWN_SUBJECT_WORDS = 2

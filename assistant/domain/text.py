@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from assistant.domain.errors import InvalidRequest, TooLarge
 
@@ -189,6 +190,12 @@ def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed content words."""
     words = _WORD.findall(text.lower().replace("’", "'"))
     return [stem(w) for w in words if w not in STOPWORDS]
+
+
+def word_pairs(words: Sequence[str]) -> set[tuple[str, str]]:
+    """Neighbouring words, in order: a phrase ("police protection") as against its words
+    apart ("child protection" by the police)."""
+    return set(itertools.pairwise(words))
 
 
 def inverse_document_frequencies(documents: Iterable[set[str]]) -> dict[str, float]:

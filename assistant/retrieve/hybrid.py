@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import itertools
 import math
 import re
 import threading
@@ -26,7 +25,7 @@ from assistant.domain.records import (
     SectionKind,
     place,
 )
-from assistant.domain.text import own_words, tokens, weighted_coverage
+from assistant.domain.text import own_words, tokens, weighted_coverage, word_pairs
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
@@ -198,10 +197,10 @@ class _Corpus:
             return near[0]
         return None
 
-    def chunk_pairs(self, cid: str) -> set[tuple[str, str]]:
+    def chunkword_pairs(self, cid: str) -> set[tuple[str, str]]:
         """The chunk's word pairs in order (for phrases), filled as chunks become candidates."""
         if cid not in self.pairs:
-            self.pairs[cid] = _pairs(tokens(self.chunks[cid].text))
+            self.pairs[cid] = word_pairs(tokens(self.chunks[cid].text))
         return self.pairs[cid]
 
     def chunk_tokens(self, cid: str) -> set[str]:
@@ -322,7 +321,7 @@ class HybridRetriever:
         if vector is None:
             vector = self.embedder.encode_one(text)
         typed = own_words(self.corpus().terms.without_publisher(query))
-        return _Search(text, vector, frozenset(_pairs(tokens(typed))))
+        return _Search(text, vector, frozenset(word_pairs(tokens(typed))))
 
     def rare_words(self, text: str) -> set[str]:
         """The text's words that few passages hold (within about three times the rarest's
@@ -610,7 +609,7 @@ class HybridRetriever:
                     float(not overview_wanted and _overview(chunk)),
                     float(headings[row] @ vector),
                     lexical.get(cid, 0.0) / top_bm25,
-                    len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
+                    len(pairs & corpus.chunkword_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted),
                 )
             )
@@ -665,10 +664,6 @@ def _overview(chunk: Chunk) -> bool:
     return chunk.section_kind in _OVERVIEW_KINDS or bool(
         _OVERVIEW.search(" ".join(chunk.section_path))
     )
-
-
-def _pairs(words: list[str]) -> set[tuple[str, str]]:
-    return set(itertools.pairwise(words))
 
 
 def _title_words(documents: Iterable[Document]) -> set[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,7 +36,7 @@ from assistant.domain.records import (
     ScoredChunk,
     SearchFilters,
 )
-from assistant.domain.text import clean_input, tokens
+from assistant.domain.text import clean_input, tokens, word_pairs
 from assistant.domain.words import Grade
 from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import HybridRetriever
@@ -190,11 +190,22 @@ class _Index:
     owners: np.ndarray
     """The finding each row of `sentences` belongs to."""
     tokens: list[set[str]]
+    pairs: list[set[tuple[str, str]]]
 
     @cached_property
     def held(self) -> set[str]:
         """Every word some finding holds."""
         return set().union(*self.tokens)
+
+    @cached_property
+    def held_pairs(self) -> set[tuple[str, str]]:
+        return set().union(*self.pairs)
+
+    @cached_property
+    def common(self) -> set[str]:
+        """Words more than half the findings hold ("child", "police"): they tell none apart."""
+        counts = Counter(word for held in self.tokens for word in held)
+        return {word for word, n in counts.items() if 2 * n > len(self.tokens)}
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
         whole = np.maximum(self.titles @ vector, self.wholes @ vector)
@@ -213,6 +224,7 @@ class _Index:
             np.vstack([p.sentences for p in parts]),
             np.concatenate([p.owners + o for p, o in zip(parts, offsets, strict=True)]),
             [t for p in parts for t in p.tokens],
+            [t for p in parts for t in p.pairs],
         )
 
 
@@ -299,6 +311,7 @@ class FindingQueries:
                 self._vectors(sentences),
                 np.array(owners, dtype=np.int64),
                 [set(tokens(t)) for t in texts],
+                [word_pairs(tokens(t)) for t in texts],
             )
             if not doc_id:
                 return part
@@ -374,7 +387,9 @@ class FindingQueries:
             return out[:k] if k else out
         index = self.index(doc_ids)
         vector = topic_vector if topic_vector is not None else self.embedder.encode_one(topic)
-        wanted = set(tokens(topic)) & index.held  # a word no finding holds tells none apart
+        words = tokens(topic)
+        wanted = set(words) & index.held - index.common
+        phrases = word_pairs(words) & index.held_pairs
         similarities = index.similarities(vector) if index.findings else np.zeros(0)
         scored: list[tuple[float, int]] = []
         for i, finding in enumerate(index.findings):
@@ -382,7 +397,7 @@ class FindingQueries:
                 types and finding.type.value not in types
             ):
                 continue
-            bonus = len(wanted & index.tokens[i]) / len(wanted) if wanted else 0.0
+            bonus = _keyword_match(wanted, phrases, index.tokens[i], index.pairs[i])
             score = round(float(similarities[i]) + KEYWORD_WEIGHT * bonus, 4)
             if score >= SIMILARITY_FLOOR:
                 scored.append((score, i))
@@ -679,3 +694,17 @@ def gist(finding: Finding, force: str | None = None) -> str:
         title = re.sub(re.escape(force), "", title, count=1, flags=re.I)
     title = _FORCE_LEAD.sub("", title)
     return " ".join(title.split()) or finding.title
+
+
+def _keyword_match(
+    words: set[str],
+    phrases: set[tuple[str, str]],
+    held: set[str],
+    held_pairs: set[tuple[str, str]],
+) -> float:
+    """The share of the topic's words a finding holds, averaged with the share of its phrases
+    when it has any: "police protection" is not "child protection" by the police."""
+    share = len(words & held) / len(words) if words else 0.0
+    if not phrases:
+        return share
+    return (share + len(phrases & held_pairs) / len(phrases)) / 2
