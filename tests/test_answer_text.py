@@ -808,6 +808,8 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
 
     assert not asks_for_money("typical hours a child spends in cells")
     assert asks_for_money("how much does the force spend on training?")
+    assert asks_for_money("how much did the force put into the simulation course?")
+    assert not asks_for_money("how much time did officers spend with the child?")
     assert counted_subject("How many people work on the call-handling side?") == "people"
     assert counted_subject("whats the average wait for a kid at the SARC") == "wait"
     assert "modern slavery" in glossary().expansions("human trafficking victims")

@@ -111,6 +111,8 @@ def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     assert answer.citations[0].doc_id == "staffordshire-2021"
     assert "custody" in answer.citations[0].quote.lower() or "detain" in answer.citations[0].quote
     assert_citations_sound(sample_assistant, answer)
+    typed = sample_assistant.ask("avg time juveniles spent in staffs custody in 2025?")
+    assert typed.refused and typed.reason == answer.reason  # "avg": the glossary's "average"
     covered = sample_assistant.ask("How quickly did officers respond to missing children in 2025?")
     assert not covered.refused
 
