@@ -186,6 +186,8 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
         "what did the report call for on training",
         "which improvements did HMICFRS ask staffs to make",
         "what has the force got to do about its PPNs and by when",
+        "what did HMI say needed fixing around taking kids into PP?",
+        "what was the ask on sex offender management in the 2021 report?",
     ]
     for question in asked:
         assert FindingType.RECOMMENDATION in finding_types(question), question

@@ -277,6 +277,18 @@ def test_a_change_asked_for_is_not_a_comparison(question: str) -> None:
     assert scope.doc_ids == ("staffordshire-2021",)
 
 
+def test_the_latest_or_previous_inspection_names_a_report_by_its_age() -> None:
+    latest = question_scope(
+        "who should go to MACE panels, according to the latest inspection?", DOCS
+    )
+    assert latest.doc_ids == ("staffordshire-2025",) and not latest.comparison
+    previous = question_scope("what did the previous report say about custody?", DOCS)
+    assert previous.doc_ids == ("staffordshire-2021",)
+    both = question_scope("how does the latest report differ from the first one?", DOCS)
+    assert both.doc_ids == ("staffordshire-2021", "staffordshire-2025") and both.comparison
+    assert question_scope("what is the latest on police protection?", DOCS).doc_ids == ()
+
+
 def test_areas_for_improvement_are_not_a_comparison() -> None:
     scope = question_scope("List all the areas for improvement in the 2025 report", DOCS)
     assert scope == question_scope("List all the recommendations in the 2025 report", DOCS)

@@ -16,9 +16,10 @@ _WANTED_DONE = (
     r"tackled|put right)(?: differently)?\b"
 )
 _ASKED_TO_FIX = re.compile(
-    r"\bareas? for improvement|\bAFIs?\b|\bneeds? (?:fixing|improving)\b|\bwhat needs fixing\b"
-    r"|\b(?:change|fix|improve) about\b|\bwhat should the force\b"
-    r"|\bwhat (?:needs|has) to (?:change|improve)\b|\bneeds? to (?:change|improve|do|fix|sort)\b"
+    r"\bareas? for improvement|\bAFIs?\b|\bneed(?:s|ed)? (?:fixing|improving|sorting)\b"
+    r"|\b(?:change|fix|improve) about\b|\bwhat should the force\b|\bthe asks?\b"
+    r"|\bwhat (?:needs|has) to (?:change|improve)\b"
+    r"|\bneed(?:s|ed)? to (?:change|improve|do|fix|sort|be (?:fixed|changed|improved|sorted))\b"
     r"|\b(?:has|have|had|got|get) (?:got )?to (?:do|change|improve|fix|sort|put right)\b"
     rf"|\b(?:tell|told|want(?:s|ed)?|ask(?:s|ed)?|expect(?:s|ed)?|require[sd]?) {_FORCE} to\b"
     r"|\b(?:were|was|is|are|been|being|get|got) (?:\w+ ){0,3}?(?:told|asked|expected|required|"

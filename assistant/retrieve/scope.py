@@ -74,6 +74,32 @@ def _doc_years(document: Document) -> set[int]:
     return years
 
 
+_REPORT = r"\s+(?:\w+\s+)?(?:inspection|report|visit)s?\b"
+_LATEST = re.compile(rf"\b(?:latest|most recent|newest|current|recent|last){_REPORT}", re.I)
+_EARLIER = re.compile(rf"\b(?:previous|prior|earlier|older|first|earliest|original){_REPORT}", re.I)
+
+
+def reports_by_age(question: str, documents: list[Document]) -> list[Document]:
+    """The reports "the latest inspection" or "the previous report" means: each force's newest,
+    or the one before it (its oldest for "the first")."""
+    wanted: list[Document] = []
+    latest, earlier = _LATEST.search(question), _EARLIER.search(question)
+    if not latest and not earlier:
+        return wanted
+    for force in dict.fromkeys(d.force for d in documents):
+        own = sorted(
+            (d for d in documents if d.force == force and d.year), key=lambda d: d.year or 0
+        )
+        if len(own) < 2:
+            continue
+        if latest:
+            wanted.append(own[-1])
+        if earlier:
+            first = re.search(r"\b(?:first|earliest|original)\b", earlier.group(0), re.I)
+            wanted.append(own[0] if first else own[-2])
+    return wanted
+
+
 def question_scope(question: str, documents: list[Document], compares: bool | None = None) -> Scope:
     """Named documents (by id, by force when several forces are held, by year; a force and a
     year together name that force's report of that year) and whether the question compares:
@@ -86,7 +112,7 @@ def question_scope(question: str, documents: list[Document], compares: bool | No
     pool = [d for d in documents if d.force in mentioned] if mentioned else documents
     years = {int(y) for y in _YEAR.findall(question)}
     dated = [d for d in pool if years & _doc_years(d)]
-    explicit = by_id or dated
+    explicit = by_id or dated or reports_by_age(question, pool)
     named = explicit or (pool if mentioned else [])
     distinct = {d.doc_id for d in named}
     several = len({d.force for d in (named or documents)}) > 1
