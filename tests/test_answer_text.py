@@ -824,5 +824,7 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
     assert not asks_for_money("how much time did officers spend with the child?")
     assert counted_subject("How many people work on the call-handling side?") == "people"
     assert counted_subject("whats the average wait for a kid at the SARC") == "wait"
+    assert counted_subject("were they held longer in lockdown? whats the average now") is None
+    assert glossary().knows("AWOL") and glossary().knows("VWI")
     assert "modern slavery" in glossary().expansions("human trafficking victims")
     assert glossary().knows("Sept") and "September" in glossary().expansions("review in Sept 2023")

@@ -24,7 +24,8 @@ _COUNT_QUESTION = re.compile(
 _PHRASE_END = re.compile(
     r"\b(?:did|does|do|were|was|are|is|have|has|had|went|go|got|get|in|on|at|for|from|by|"
     r"during|per|a|an|the|with|of|there|does|will|would|could|can|work|works|live|lives|attend|"
-    r"attended|received|waited|stayed|spent|needed|used|took|made|saw|came|left)\b|[?,.]",
+    r"attended|received|waited|stayed|spent|needed|used|took|made|saw|came|left|now|then|today|"
+    r"currently|these days|nowadays|overall|again)\b|[?,.]",
     re.I,
 )
 _FIGURE = re.compile(
