@@ -188,6 +188,8 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
         "what has the force got to do about its PPNs and by when",
         "what did HMI say needed fixing around taking kids into PP?",
         "what was the ask on sex offender management in the 2021 report?",
+        "how long were staffs given to review how they share information?",
+        "what improvements were demanded around children taken into police protection?",
     ]
     for question in asked:
         assert FindingType.RECOMMENDATION in finding_types(question), question
@@ -195,6 +197,7 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
         assert not asks_for_change(question), question
     assert not finding_types("what did children say they wanted from the police?")
     assert not finding_types("WMP asked us to do a safe and well check on a 12 year old")
+    assert not finding_types("how long did they have to wait for an appropriate adult?")
     assert asks_for_change("Did the force improve on what HMI asked it to do in 2021?")
     assert not asks_for_change("Did HMI tell the force to look again at its training?")
     assert asks_for_change("did the same problem come up again in 2025?")

@@ -19,6 +19,8 @@ _ASKED_TO_FIX = re.compile(
     r"\bareas? for improvement|\bAFIs?\b|\bneed(?:s|ed)? (?:fixing|improving|sorting)\b"
     r"|\b(?:change|fix|improve) about\b|\bwhat should the force\b|\bthe asks?\b"
     r"|\bwhat (?:needs|has) to (?:change|improve)\b"
+    r"|\b(?:improvements?|changes?|actions?) (?:were|was|are|is|had been|have been) (?:\w+ )?"
+    r"(?:demanded|required|expected|asked for|wanted|recommended|called for)\b"
     r"|\bneed(?:s|ed)? to (?:change|improve|do|fix|sort|be (?:fixed|changed|improved|sorted))\b"
     r"|\b(?:has|have|had|got|get) (?:got )?to (?:do|change|improve|fix|sort|put right)\b"
     rf"|\b(?:tell|told|want(?:s|ed)?|ask(?:s|ed)?|expect(?:s|ed)?|require[sd]?) {_FORCE} to\b"
@@ -34,7 +36,12 @@ _ASKED_TO_FIX = re.compile(
 """What the inspectors told the force to do, in the words of someone who does not say
 "recommend": "what did HMI want changed", "what were staffs told to fix", "what did the
 report call for". Both recommendations and areas for improvement answer it."""
-_DEADLINE = re.compile(r"\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b", re.I)
+_DEADLINE = re.compile(
+    r"\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b"
+    rf"|\bhow long (?:were|was|did|do|does|have|has|had) {_FORCE} (?:been )?(?:given|get|got|have|had)"
+    r"\b(?! to (?:wait|stay|spend|remain|be held))",
+    re.I,
+)
 """Recommendations carry timescales; areas for improvement and findings do not."""
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
