@@ -33,15 +33,20 @@ def fit_weights(
     usable = [q for q in questions if q.gold.any() and len(q.gold) > 1]
     if not usable:
         raise ValueError("no question has a gold passage among several candidates")
-    weights = np.zeros(usable[0].features.shape[1])
+    width = max(len(q.gold) for q in usable)
+    features = np.zeros((len(usable), width, usable[0].features.shape[1]))
+    present = np.zeros((len(usable), width), dtype=bool)
+    target = np.zeros((len(usable), width))
+    for i, q in enumerate(usable):
+        features[i, : len(q.gold)] = q.features
+        present[i, : len(q.gold)] = True
+        target[i, : len(q.gold)] = q.gold / q.gold.sum()
+    weights = np.zeros(features.shape[2])
     for _ in range(iterations):
-        gradient = np.zeros_like(weights)
-        for q in usable:
-            logits = sharpness * (q.features @ weights)
-            p = np.exp(logits - logits.max())
-            p /= p.sum()
-            target = q.gold / q.gold.sum()
-            gradient += q.features.T @ (p - target)
+        logits = np.where(present, sharpness * (features @ weights), -np.inf)
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        gradient = np.einsum("qcf,qc->f", features, p - target)
         weights -= step * (gradient / len(usable) + l2 * weights)
     return weights
 
@@ -52,3 +57,18 @@ def hit_at_1(questions: Sequence[Candidates], weights: np.ndarray) -> float:
     if not usable:
         return 0.0
     return float(np.mean([q.gold[int(np.argmax(q.features @ weights))] for q in usable]))
+
+
+def leave_one_set_out(
+    questions: Sequence[Candidates], sets: Sequence[str], columns: Sequence[int]
+) -> dict[str, float]:
+    """For each question set (`sets[i]` names question i's), hit@1 over its candidates with
+    the weights fitted on every other set, using only these feature `columns`: whether a
+    feature helps on questions its weights never saw."""
+    chosen = [Candidates(q.features[:, list(columns)], q.gold) for q in questions]
+    out: dict[str, float] = {}
+    for held in sorted(set(sets)):
+        train = [q for q, s in zip(chosen, sets, strict=True) if s != held]
+        test = [q for q, s in zip(chosen, sets, strict=True) if s == held]
+        out[held] = hit_at_1(test, fit_weights(train))
+    return out

@@ -7,6 +7,8 @@ threshold and sentence selection. Prints tables; the defaults in `RetrievalConfi
 
 Questions whose id starts with --tune-ids are used to choose; those starting with --check-ids
 are reported with the chosen values, as a held-out check that the choice generalises.
+--fit-rerank also fits the rerank once per question set left out (sets by id prefix), with every
+feature and without each: whether a feature helps on questions its weights never saw.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from assistant.settings import Settings, get_settings
 from eval.gold import GoldQuestion, load_gold
 from eval.harness import gold_spans, run_ours
 from eval.metrics import Span, aggregate, first_rank, found
-from eval.rerank_fit import Candidates, fit_weights, hit_at_1
+from eval.rerank_fit import Candidates, fit_weights, hit_at_1, leave_one_set_out
 
 
 def answerable(
@@ -57,13 +59,19 @@ def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -
 
 def rerank_candidates(assistant: Assistant, questions: Sequence[GoldQuestion]) -> list[Candidates]:
     """Each answerable question's candidate passages, their rerank features and gold labels."""
+    return [c for _, c in _candidates(assistant, questions)]
+
+
+def _candidates(
+    assistant: Assistant, questions: Sequence[GoldQuestion]
+) -> list[tuple[GoldQuestion, Candidates]]:
     texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
     out = []
     for q, standalone in answerable(assistant, questions):
         chunks, features = assistant.retriever.candidate_features(standalone)
         gold = gold_spans(q, texts)
         labels = [any(found(g, Span(c.doc_id, c.start, c.end)) for g in gold) for c in chunks]
-        out.append(Candidates(features, np.array(labels, dtype=np.float64)))
+        out.append((q, Candidates(features, np.array(labels, dtype=np.float64))))
     return out
 
 
@@ -85,6 +93,22 @@ def fit_rerank(
             f"hit@1 over the pool with the {label} weights: tune "
             f"{hit_at_1(fitted_on, weights):.3f}, held-out {hit_at_1(held_out, weights):.3f}"
         )
+    print_leave_one_set_out(_candidates(assistant, [*tune, *check]))
+
+
+def print_leave_one_set_out(candidates: Sequence[tuple[GoldQuestion, Candidates]]) -> None:
+    """hit@1 over the pool on each question set (id prefix) with weights fitted on the others,
+    with every feature and without each in turn: whether a feature earns its place."""
+    questions = [c for _, c in candidates]
+    sets = [q.id.rstrip("0123456789_") for q, _ in candidates]
+    everything = list(range(len(RERANK_FEATURES)))
+    print("\n## leave one question set out (hit@1 over the pool, mean over the sets)")
+    for name, columns in [("all features", everything)] + [
+        (f"without {f}", [i for i in everything if i != n]) for n, f in enumerate(RERANK_FEATURES)
+    ]:
+        scores = leave_one_set_out(questions, sets, columns)
+        each = " ".join(f"{s}:{v:.2f}" for s, v in scores.items())
+        print(f"{name:<26}{np.mean(list(scores.values())):.3f}   {each}")
 
 
 def answer_metrics(

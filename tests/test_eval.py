@@ -17,7 +17,7 @@ from eval.gold import GoldQuestion, load_gold
 from eval.harness import evaluate
 from eval.metrics import QuestionResult, Span, aggregate, facts_present, first_rank, found
 from eval.report import table, write_html
-from eval.rerank_fit import Candidates, fit_weights, hit_at_1
+from eval.rerank_fit import Candidates, fit_weights, hit_at_1, leave_one_set_out
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,3 +213,8 @@ def test_the_rerank_fit_learns_which_feature_finds_the_gold_passage() -> None:
     assert hit_at_1(questions, np.array([1.0, 0.0])) < 0.5
     with pytest.raises(ValueError, match="no question has a gold passage"):
         fit_weights([Candidates(features, np.zeros(10))])
+    # Questions of fewer candidates fit alongside; a set left out is scored by the others' fit.
+    questions.append(Candidates(features[:4], (features[:4, 1] == features[:4, 1].max()) * 1.0))
+    sets = ["a"] * 20 + ["b"] * 21
+    assert leave_one_set_out(questions, sets, [0, 1]) == {"a": 1.0, "b": 1.0}
+    assert leave_one_set_out(questions, sets, [0])["a"] < 0.5
