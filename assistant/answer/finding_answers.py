@@ -8,7 +8,6 @@ and is cited by its span in the document, like any passage.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +24,7 @@ from assistant.domain.records import (
     FindingType,
     ScoredChunk,
 )
-from assistant.domain.text import STOPWORDS, own_words, tokens
+from assistant.domain.text import STOPWORDS, common_words, own_words, tokens
 from assistant.domain.words import GRADES, NUMBER_WORDS, Grade
 from assistant.retrieve.intent import asks_for_list, asks_for_next_steps, finding_types
 from assistant.retrieve.sentences import sentence_spans
@@ -277,20 +276,13 @@ def select(
         seen = {f.finding_id for f in kept}
         candidates = kept + [f for f in pool if f.finding_id not in seen]
         listed = [f for f in candidates if f.type is not FindingType.JUDGMENT]
-        distinctive = wanted - _common_words(listed)
+        distinctive = wanted - common_words([_about(f) for f in listed])
         if not distinctive:
             return graded_first(question, pool)[:_MAX_LIST]
         on_topic = [f for f in listed if distinctive & _about(f)]
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     best = timescale_filter(question, ranked)[:_MAX_SINGLE]
     return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
-
-
-def _common_words(findings: Sequence[Finding]) -> set[str]:
-    """Words more than half the findings are about ("child", "protection" in a child
-    protection report): a topic made of them narrows nothing."""
-    counts = Counter(word for f in findings for word in _about(f))
-    return {word for word, n in counts.items() if 2 * n > len(findings)}
 
 
 _BEST = re.compile(r"\b(?:best|top|highest|strongest)\b", re.I)
@@ -304,8 +296,7 @@ def graded_first(question: str, findings: Sequence[Finding]) -> list[Finding]:
     """Report order, but the graded areas the question asks about first: the grades it names
     ("which got good and which were RI"), or the best or worst ("top-graded area")."""
     named = {g.value for g, pattern in _GRADE_NAMES.items() if pattern.search(question)}
-    grades = {f.grade for f in findings if f.grade in {g.value for g in GRADES}}
-    ordered = [g.value for g in GRADES if g.value in grades]
+    ordered = [g.value for g in GRADES if g.value in {f.grade for f in findings}]
     if ordered and _BEST.search(question):
         named.add(ordered[0])
     if ordered and _WORST.search(question):

@@ -198,6 +198,13 @@ def word_pairs(words: Sequence[str]) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
+def common_words(word_sets: Sequence[Iterable[str]]) -> set[str]:
+    """Words more than half the sets hold ("child", "protection" across a child protection
+    report's findings): a topic made of them tells none apart."""
+    counts = Counter(word for words in word_sets for word in set(words))
+    return {word for word, n in counts.items() if 2 * n > len(word_sets)}
+
+
 def inverse_document_frequencies(documents: Iterable[set[str]]) -> dict[str, float]:
     """BM25-style idf of each token over a collection of token sets."""
     counts: Counter[str] = Counter()

@@ -197,7 +197,7 @@ class _Corpus:
             return near[0]
         return None
 
-    def chunkword_pairs(self, cid: str) -> set[tuple[str, str]]:
+    def chunk_pairs(self, cid: str) -> set[tuple[str, str]]:
         """The chunk's word pairs in order (for phrases), filled as chunks become candidates."""
         if cid not in self.pairs:
             self.pairs[cid] = word_pairs(tokens(self.chunks[cid].text))
@@ -609,7 +609,7 @@ class HybridRetriever:
                     float(not overview_wanted and _overview(chunk)),
                     float(headings[row] @ vector),
                     lexical.get(cid, 0.0) / top_bm25,
-                    len(pairs & corpus.chunkword_pairs(cid)) / len(pairs) if pairs else 0.0,
+                    len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted),
                 )
             )

@@ -15,6 +15,7 @@ _WANTED_DONE = (
     r"\bwant(?:s|ed)? (?:\w+ ){0,3}?(?:done|doing|changed|fixed|improved|sorted|addressed|"
     r"tackled|put right)(?: differently)?\b"
 )
+_WANTED_DONE_RE = re.compile(_WANTED_DONE, re.I)
 _ASKED_TO_FIX = re.compile(
     r"\bareas? for improvement|\bAFIs?\b|\bneed(?:s|ed)? (?:fixing|improving|sorting)\b"
     r"|\b(?:change|fix|improve) about\b|\bwhat should the force\b|\bthe asks?\b"
@@ -43,9 +44,10 @@ _DEADLINE = re.compile(
     re.I,
 )
 """Recommendations carry timescales; areas for improvement and findings do not."""
+_RECOMMEND = re.compile(r"\brecommend\w*|\brecs?\b", re.I)
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
-    (re.compile(r"\brecommend\w*|\brecs?\b", re.I), {K.RECOMMENDATIONS}),
+    (_RECOMMEND, {K.RECOMMENDATIONS}),
     (_DEADLINE, {K.RECOMMENDATIONS}),
     (_ASKED_TO_FIX, {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}),
     (
@@ -93,7 +95,7 @@ def wanted_kinds(question: str) -> set[K]:
 
 
 _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
-    (re.compile(r"\brecommend\w*|\brecs?\b", re.I), (FindingType.RECOMMENDATION,)),
+    (_RECOMMEND, (FindingType.RECOMMENDATION,)),
     (_DEADLINE, (FindingType.RECOMMENDATION,)),
     (_ASKED_TO_FIX, (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION)),
     (re.compile(r"\bcauses? (?:of|for) concern\b", re.I), (FindingType.CAUSE_OF_CONCERN,)),
@@ -163,9 +165,7 @@ against the inspectors' ("its grades compared with HMICFRS's")."""
 def asks_for_change(question: str) -> bool:
     """ "Did it improve", "what changed", "compare", "still", "since 2021": each report in turn,
     then what changed; not "what should the force change", which asks for a recommendation."""
-    asked = _ASKED_TO_FIX.sub(
-        " ", re.sub(_WANTED_DONE, " ", _DIRECTIVE.sub(" ", question), flags=re.I)
-    )
+    asked = _ASKED_TO_FIX.sub(" ", _WANTED_DONE_RE.sub(" ", _DIRECTIVE.sub(" ", question)))
     return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", asked)))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,7 +36,7 @@ from assistant.domain.records import (
     ScoredChunk,
     SearchFilters,
 )
-from assistant.domain.text import clean_input, tokens, word_pairs
+from assistant.domain.text import clean_input, common_words, tokens, word_pairs
 from assistant.domain.words import Grade
 from assistant.embeddings import Embedder
 from assistant.retrieve.hybrid import HybridRetriever
@@ -203,9 +203,7 @@ class _Index:
 
     @cached_property
     def common(self) -> set[str]:
-        """Words more than half the findings hold ("child", "police"): they tell none apart."""
-        counts = Counter(word for held in self.tokens for word in held)
-        return {word for word, n in counts.items() if 2 * n > len(self.tokens)}
+        return common_words(self.tokens)
 
     def similarities(self, vector: np.ndarray) -> np.ndarray:
         whole = np.maximum(self.titles @ vector, self.wholes @ vector)
