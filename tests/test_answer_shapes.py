@@ -203,6 +203,42 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
     assert asks_for_change("did the same problem come up again in 2025?")
 
 
+def test_an_officer_asking_what_to_do_is_a_practice_question_not_a_recommendation() -> None:
+    from assistant.retrieve.intent import asks_for_practice
+
+    asking = [
+        "child victim on my CE job - do I need to do a needs assessment under VCOP?",
+        "15yo caught shoplifting, do i actually need to nick them?",
+        "OM here - ok to just use probation's risk assessment?",
+        "control room logged it as concern for safety. should it be a misper?",
+        "what am i meant to record when gran takes the kids?",
+        "im an insp doing a review on a juvi overnight - whats expected of me?",
+    ]
+    for question in asking:
+        assert asks_for_practice(question), question
+    assert not finding_types(asking[0])  # "I need to do" is no ask of the force
+    assert not asks_for_practice("do we know how many children were arrested?")
+    assert not asks_for_practice("What did HMI recommend about police protection?")
+    assert finding_types("what does the force need to do about PP?")
+
+
+def test_another_bodys_grade_is_no_judgment_of_the_force() -> None:
+    assert FindingType.JUDGMENT in finding_types("what grade did staffs get for leadership?")
+    assert not finding_types("in the 2021 report what Ofsted grade did Stoke CSC have?")
+    assert not finding_types("how was the council's children's services rated?")
+
+
+def test_a_follow_up_asking_whether_it_changed_drops_the_earlier_questions_kind() -> None:
+    from assistant.domain.text import with_topic
+    from assistant.retrieve.intent import followup_kinds
+
+    earlier = "how long did staffs get to fix their PP practice after 2021?"
+    assert K.RECOMMENDATIONS in followup_kinds(with_topic("and by when?", earlier))
+    assert followup_kinds(with_topic("and in 2025, was PP still an issue?", earlier)) == set()
+    assert followup_kinds(with_topic("any case studies on it?", earlier)) == {K.CASE_STUDY}
+    assert K.RECOMMENDATIONS in followup_kinds(earlier)
+
+
 def test_a_how_long_question_leads_with_a_span_of_time() -> None:
     from assistant.answer.answerability import has_duration
     from assistant.retrieve.intent import asks_for_duration

@@ -181,6 +181,20 @@ def test_a_year_follow_up_swaps_the_year() -> None:
     )
 
 
+def test_a_follow_up_that_asks_more_than_a_year_keeps_its_words_and_its_year() -> None:
+    history: list[Turn] = [
+        Turn(role="user", content="when was HMI due back to check on staffs after 2021?"),
+        Turn(role="assistant", content="No later than six months after publication [1]."),
+    ]
+    question = "and what did they have to send in after the 2025 one, and by when?"
+    rewritten = rewrite_followup(question, history)
+    assert rewritten.startswith(question)
+    assert "2021" not in rewritten and "due back" in rewritten
+    assert rewrite_followup("what did 2025 say?", history) == (
+        "when was HMI due back to check on staffs after 2025?"
+    )
+
+
 def test_a_pronoun_follow_up_gets_the_earlier_question_as_context() -> None:
     rewritten = rewrite_followup("What did they recommend about it?", HISTORY)
     assert rewritten.startswith("What did they recommend about it?")
@@ -397,6 +411,8 @@ def test_counted_subject_and_figures() -> None:
     assert counted_subject("How many children were strip-searched?") == "children strip-searched"
     assert counted_subject("By how many points did attendance fall?") is None
     assert counted_subject("What did the 2021 report recommend?") is None
+    assert counted_subject("how many referrals and how old was the oldest?") == "referrals"
+    assert counted_subject("whats staffs average response time for 999 calls?") == "response time"
     texts = ["The force used drones and police dogs.", "There were 2,981 allegations."]
     assert figure_about("drones", texts, None) is None
     assert figure_about("allegations", texts, None) == 1
@@ -413,6 +429,9 @@ def test_a_figure_must_be_about_the_whole_subject_and_its_year() -> None:
     assert figure_about("children strip-searched", held, None) is None
     assert figure_about("children", held, None, years=["2024"]) is None
     assert figure_about("children", ["In 2024, 593 children were held."], None, ["2024"]) == 0
+    counselling = ["It schedules counselling for these officers every six months."]
+    assert figure_about("officers", counselling, None) is None  # a span of time counts no one
+    assert figure_about("months", ["The oldest was three months old."], None) == 0
 
 
 def test_a_named_organisation_needs_its_name_in_the_sentence_about_it() -> None:
@@ -440,6 +459,8 @@ def test_person_other_force_and_partial_year_rules() -> None:
     assert asks_for_person("What is the name of the current chief constable?")
     assert asks_for_person("Who is the detective chief superintendent who leads it?")
     assert not asks_for_person("Who is the designated safeguarding lead?")
+    assert asks_for_person("whats the name of the DCC at staffs?")
+    assert asks_for_person("name of the DI who runs CPET north?")
     assert names_person(["The summary is by Michelle Skeer OBE QPM."])
     assert not names_person(["The Staffordshire Police team and the Children Act 1989."])
     docs = [_report(y) for y in (2021, 2025)]
@@ -494,6 +515,16 @@ def test_finding_selection_lists_whole_lists_and_narrows_by_chapter_and_timescal
     assert len(select("list all the recommendations", typed, [], found)) == 3
     single = select("what was recommended about training?", typed, found, found, [0.9, 0.5, 0.4])
     assert [f.finding_id for f in single] == ["f1"]
+    other = rec(4, "7. Investigation", "within six months").model_copy(update={"doc_id": "e"})
+    ranked = [*found, other]
+    both = select(
+        "what was recommended about training?", typed, ranked, ranked, [0.9, 0.88, 0.7, 0.86]
+    )
+    assert [f.finding_id for f in both] == ["f1", "f4"]  # each inspection's best, when close
+    far = select(
+        "what was recommended about training?", typed, ranked, ranked, [0.9, 0.88, 0.7, 0.6]
+    )
+    assert [f.finding_id for f in far] == ["f1", "f2"]
 
 
 def test_a_topical_list_keeps_the_findings_about_its_distinctive_words_best_first() -> None:

@@ -16,13 +16,13 @@ from assistant.retrieve.vocabulary import Vocabulary
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_QUESTION = re.compile(
     r"\b(?:how many|how much|number of|what (?:percentage|proportion|share) of)\s+(.+)"
-    r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+'s? )?(?:average|mean|median|total|"
+    r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+(?:'s?)? )?(?:average|mean|median|total|"
     r"annual|target) (.+)"
     r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+'s? )?((?:[\w-]+ ){0,3}rates?)\b",
     re.I,
 )
 _PHRASE_END = re.compile(
-    r"\b(?:did|does|do|were|was|are|is|have|has|had|went|go|got|get|in|on|at|for|from|by|"
+    r"\b(?:and|or|did|does|do|were|was|are|is|have|has|had|went|go|got|get|in|on|at|for|from|by|"
     r"during|per|a|an|the|with|of|there|does|will|would|could|can|work|works|live|lives|attend|"
     r"attended|received|waited|stayed|spent|needed|used|took|made|saw|came|left|now|then|today|"
     r"currently|these days|nowadays|overall|again)\b|[?,.]",
@@ -154,7 +154,7 @@ _PERSON_QUESTION = re.compile(
     r"\b(?:name of|who(?:'s|’s|s)|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s? )?"
     r"(?:current |new |"
     r"former |present )?(?:[\w-]+ ){0,2}(?:constable|con|superintendent|super|inspector|commissioner|"
-    r"sergeant|officer|director|manager|head)s?\b",
+    r"sergeant|officer|director|manager|head|dcc|acc|dci|di|ds|dc|pc|cc|sgt|insp|supt|pcc|pfcc)s?\b",
     re.I,
 )
 _NAME = re.compile(
@@ -287,18 +287,25 @@ def figure_about(
     readings = _readings(subject, terms)
     if not readings:
         return None
+    timed = any(r & _TIME_UNITS for r in readings)
     for index, text in enumerate(texts):
         if not all(y in text for y in years):
             continue
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             words = set(tokens(sentence))
-            figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", sentence)))
+            counted = sentence if timed else _DURATION.sub(" ", sentence)
+            figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", counted)))
             if figure and any(r <= words for r in readings):
                 return index
     return None
 
 
+_TIME_UNITS = frozenset(
+    tokens("minute minutes hour hours day days week weeks month months year years")
+)
+"""A count of these ("how many hours") is a span of time; of anything else, a span of time
+("every six months") is no count of it."""
 _DURATION = re.compile(
     r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|a|an|several|a few)"
     r"[ -](?:minutes?|hours?|days?|weeks?|months?|years?)\b|\bimmediate(?:ly)?\b|\bovernight\b",

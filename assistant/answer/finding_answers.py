@@ -281,8 +281,19 @@ def select(
             return graded_first(question, pool)[:_MAX_LIST]
         on_topic = [f for f in listed if distinctive & _about(f)]
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
-    best = timescale_filter(question, ranked)[:_MAX_SINGLE]
-    return best[:1] if len(best) > 1 and scores[0] - scores[1] > _NEAR_TOP else best
+    score_of = {f.finding_id: score for f, score in zip(ranked, scores, strict=False)}
+    kept = timescale_filter(question, ranked)
+    best = kept[:_MAX_SINGLE]
+    if len(best) > 1 and score_of[best[0].finding_id] - score_of[best[1].finding_id] > _NEAR_TOP:
+        best = best[:1]
+    other = next((f for f in kept if f.doc_id != kept[0].doc_id), None)
+    if (
+        other is not None
+        and other not in best
+        and (score_of[kept[0].finding_id] - score_of[other.finding_id] <= _NEAR_TOP)
+    ):
+        best = [best[0], other]
+    return best
 
 
 _BEST = re.compile(r"\b(?:best|top|highest|strongest)\b", re.I)
@@ -341,11 +352,13 @@ def findings_answer(
     labels: dict[str, str],
     nearest: Nearest | None = None,
     retrieved: Sequence[ScoredChunk] = (),
+    searched: str | None = None,
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """A findings-led answer, or None when the question asks for no finding type (or for what
     the force must do next about them; or only the earlier question it follows did: "when
     did the sessions run?" after "what innovative practice...") or none matches. `nearest`
-    picks an area's sentence to quote by meaning."""
+    picks an area's sentence to quote by meaning; `searched` is the question as the passage
+    search read it (without the inspectorate's names, whose expansions are no topic)."""
     typed = finding_types(question)
     if not typed or asks_for_next_steps(question) or _asks_elsewhere(question):
         return None
@@ -356,7 +369,7 @@ def findings_answer(
             audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]
             return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
         return None
-    subject = subject_text(question) or question
+    subject = subject_text(searched or question) or question
     found = list_findings(doc_ids or None, types, subject, None, vector)
     scored = [((s.score or 0.0) + passage_bonus(s.finding, retrieved), s.finding) for s in found]
     scored.sort(key=lambda pair: -pair[0])

@@ -194,6 +194,7 @@ class AskPipeline:
                 np.argmax(self.extractive.sentence_vectors.get(list(sentences)) @ vector)
             ),
             passages,
+            self.retriever.search_text(standalone),
         )
         if led is None or len(led[0].citations) > MAX_SUPPORTED:
             return led

@@ -83,6 +83,20 @@ def _gist(reply: str) -> str:
     return text[: (text.find(". ") + 1) or _GIST_CHARS][:_GIST_CHARS]
 
 
+_BARE = re.compile(
+    r"\b(?:and|but|so|then|what|how|about|for|in|the|same|was|were|is|it|that|this|those|"
+    r"there|report|inspection|one|again|too|please|pls|did|does|do|say|says|said|show|shows|"
+    r"find|finds|found)\b|[^\w\s]",
+    re.I,
+)
+
+
+def _bare_year(question: str) -> bool:
+    """ "And in 2025?", "what about the 2025 report?": nothing but a year to put in the earlier
+    question's place ("and what did they have to send in after the 2025 one?" asks more)."""
+    return not _BARE.sub(" ", _YEAR.sub(" ", question)).split()
+
+
 def _rewrite_one(question: str, previous: str | None, force: bool = False) -> str:
     question = " ".join(question.split())
     if previous is None or not (force or needs_context(question)):
@@ -92,8 +106,10 @@ def _rewrite_one(question: str, previous: str | None, force: bool = False) -> st
     if _CHANGE.search(question):
         # "Has that improved by 2025?" compares with the earlier question's report, not replaces it.
         return with_topic(question, previous)
-    if years and len(tokens(_YEAR.sub("", question))) <= 2:
+    if years and _bare_year(question):
         if _YEAR.search(previous):
             return _YEAR.sub(years[0], previous)
         return f"{previous.rstrip('?')} in {years[0]}?"
+    if years:  # "and what did they send in after the 2025 one?": its year, not the earlier one's
+        previous = " ".join(_YEAR.sub("", previous).split())
     return with_topic(question, previous)

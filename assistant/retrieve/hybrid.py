@@ -29,7 +29,11 @@ from assistant.domain.text import own_words, tokens, weighted_coverage, word_pai
 from assistant.embeddings import Embedder
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
-from assistant.retrieve.intent import asks_for_change, wanted_kinds
+from assistant.retrieve.intent import (
+    asks_for_change,
+    asks_for_practice,
+    followup_kinds,
+)
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
 from assistant.retrieve.scope import MAX_COMPARED, Scope, forces_named, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -85,6 +89,9 @@ class RetrievalConfig:
     """Taken off a passage of a case study unless the question asks for an example: a story
     shares a question's words ("mental health", "bail") without saying what the inspectors
     found or what officers should do."""
+    practice_story_penalty: float = 0.06
+    """Taken off a case study's passage as well when an officer asks what to do ("should I
+    arrest?"): a story of one job is not the practice the inspectors expect."""
 
     def rerank_weights(self) -> np.ndarray:
         """The weights in `RERANK_FEATURES` order (the penalties as negative weights)."""
@@ -100,6 +107,7 @@ class RetrievalConfig:
                 self.bm25_weight,
                 self.phrase_weight,
                 -self.case_study_penalty,
+                -self.practice_story_penalty,
             ],
             dtype=np.float32,
         )
@@ -116,6 +124,7 @@ RERANK_FEATURES = (
     "bm25",
     "phrase",
     "case_study",
+    "practice_story",
 )
 """What the rerank scores a candidate by, each against the question: its best and second-best
 sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
@@ -128,13 +137,15 @@ for."""
 
 @dataclass(frozen=True)
 class _Search:
-    """What one question searches with: its search text (expanded), that text's vector, and
-    the word pairs of the question's own words (without expansions or a follow-up's attached
-    topic), which phrases are matched on."""
+    """What one question searches with: its search text (expanded), that text's vector, the
+    word pairs of the question's own words (without expansions or a follow-up's attached
+    topic), which phrases are matched on, and the phrases its abbreviations stand for ("PP":
+    police protection), which BM25 matches as phrases."""
 
     text: str
     vector: np.ndarray
     pairs: frozenset[tuple[str, str]]
+    meanings: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass
@@ -320,8 +331,15 @@ class HybridRetriever:
         text = self.search_text(query)
         if vector is None:
             vector = self.embedder.encode_one(text)
-        typed = own_words(self.corpus().terms.without_publisher(query))
-        return _Search(text, vector, frozenset(word_pairs(tokens(typed))))
+        terms = self.corpus().terms
+        typed = own_words(terms.without_publisher(query))
+        meanings = {tuple(tokens(m)) for m in terms.expansions(typed)}
+        return _Search(
+            text,
+            vector,
+            frozenset(word_pairs(tokens(typed))),
+            frozenset(m for m in meanings if len(m) > 1),
+        )
 
     def rare_words(self, text: str) -> set[str]:
         """The text's words that few passages hold (within about three times the rarest's
@@ -454,7 +472,12 @@ class HybridRetriever:
         lexical = [
             (cid, s)
             for cid, s in self.lexical.run(
-                search.text, cfg.candidates, corpus.words, None if every_doc else doc_ids, kinds
+                search.text,
+                cfg.candidates,
+                corpus.words,
+                None if every_doc else doc_ids,
+                kinds,
+                search.meanings,
             )
             if cid in corpus.chunks
         ]
@@ -543,7 +566,7 @@ class HybridRetriever:
         `topical`)."""
         cfg = self.config if not topical else dataclasses.replace(self.config, intent_weight=0.0)
         if self.cross_encoder is not None:
-            kinds = wanted_kinds(search.text)
+            kinds = followup_kinds(search.text)
             judged = self.cross_encoder.score(
                 search.text, [corpus.chunks[cid].text for cid in pool]
             )
@@ -590,10 +613,11 @@ class HybridRetriever:
                 for c in pool
             ]
         )
-        kinds = wanted_kinds(search.text)
+        kinds = followup_kinds(search.text)
         wanted = set(tokens(search.text))
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
         story_wanted = SectionKind.CASE_STUDY in kinds
+        practice = asks_for_practice(search.text)
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
         pairs = search.pairs
         rows = []
@@ -611,6 +635,11 @@ class HybridRetriever:
                     lexical.get(cid, 0.0) / top_bm25,
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted),
+                    float(
+                        chunk.section_kind == SectionKind.CASE_STUDY
+                        and not story_wanted
+                        and practice
+                    ),
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))

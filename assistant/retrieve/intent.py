@@ -8,7 +8,7 @@ import re
 
 from assistant.domain.records import FindingType
 from assistant.domain.records import SectionKind as K
-from assistant.domain.text import tokens
+from assistant.domain.text import own_words, tokens
 
 _FORCE = r"(?:the force|the police|staffs|staffordshire|it|they|them)"
 _WANTED_DONE = (
@@ -22,8 +22,10 @@ _ASKED_TO_FIX = re.compile(
     r"|\bwhat (?:needs|has) to (?:change|improve)\b"
     r"|\b(?:improvements?|changes?|actions?) (?:were|was|are|is|had been|have been) (?:\w+ )?"
     r"(?:demanded|required|expected|asked for|wanted|recommended|called for)\b"
-    r"|\bneed(?:s|ed)? to (?:change|improve|do|fix|sort|be (?:fixed|changed|improved|sorted))\b"
-    r"|\b(?:has|have|had|got|get) (?:got )?to (?:do|change|improve|fix|sort|put right)\b"
+    r"|(?<!\bi )(?<!\bwe )(?<!you )need(?:s|ed)? to (?:change|improve|do|fix|sort|be (?:fixed|"
+    r"changed|improved|sorted))\b"
+    r"|(?<!\bi )(?<!\bwe )(?<!you )\b(?:has|have|had|got|get) (?:got )?to (?:do|change|improve|"
+    r"fix|sort|put right)\b"
     rf"|\b(?:tell|told|want(?:s|ed)?|ask(?:s|ed)?|expect(?:s|ed)?|require[sd]?) {_FORCE} to\b"
     r"|\b(?:were|was|is|are|been|being|get|got) (?:\w+ ){0,3}?(?:told|asked|expected|required|"
     r"instructed|directed|urged) to\b"
@@ -65,7 +67,8 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (
         re.compile(
             r"\bnext steps?\b|\baction plan\b|\bwhat happens next\b|\bfollow[- ]up\b|"
-            r"\b(?:come|go|coming|going) back\b|\brevisit\w*\b|"
+            r"\b(?:come|go|coming|going|due) back\b|\brevisit\w*\b|"
+            r"\b(?:send|sent|submit|submitted) (?:in|back)\b|"
             r"\b(?:respond|reply|report back|answer) to (?:the |its |these |those |this )?"
             r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
             r"\b(?:how long|by when) (?:has|does|did|do|must|should) (?:the force|it|they|staffs|"
@@ -92,6 +95,18 @@ def wanted_kinds(question: str) -> set[K]:
     if K.NEXT_STEPS in kinds:
         kinds -= {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}
     return kinds
+
+
+def followup_kinds(standalone: str) -> set[K]:
+    """The section kinds a stand-alone question asks for: a follow-up's own cues ("and by
+    when?" borrows the earlier "what did they recommend"), but a follow-up asking whether
+    things changed ("was it still an issue in 2025?") is no longer after the earlier
+    question's recommendations."""
+    own = own_words(standalone)
+    kinds = wanted_kinds(own)
+    if kinds or own == standalone:
+        return kinds
+    return set() if asks_for_change(own) else wanted_kinds(standalone)
 
 
 _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
@@ -127,10 +142,18 @@ _MONEY = re.compile(
     re.I,
 )
 _PRACTICE = re.compile(
-    r"\bwhat (?:should|must|do) (?:i|we|officers?|staff)\b|\bshould (?:i|we)\b|"
-    r"\bwhat do (?:i|we) need to\b|\bhow (?:should|do) (?:i|we|officers?)\b|\bcan i\b",
+    r"\bwhat (?:should|must|do) (?:i|we|officers?|staff)\b|\bhow (?:should|do) (?:officers?)\b|"
+    r"\b(?:do|should|must|can|could|may|shall|have) (?:i|we)\b(?! know\b)|"
+    r"\b(?:am i|are we|is an? (?:officer|sergeant|sgt|inspector|insp)) (?:\w+ )?(?:meant|supposed|"
+    r"expected|allowed|ok|okay|required)\b|\b(?:meant|ment|supposed) to\b|"
+    r"\b(?:is it|it's|its) (?:\w+ )?(?:ok|okay|alright|fine|acceptable)\b|\b(?:ok|okay) to\b|"
+    r"\bexpected of (?:me|us)\b|\bwhat(?:'s| is|s) (?:expected|required)\b|"
+    r"\bhow (?:soon|quickly|quick|often|fast) (?:should|must)\b|"
+    r"\bshould (?:it|this|that|he|she|they|the (?:child|kid|girl|boy|victim)) (?:\w+ )?be\b",
     re.I,
 )
+"""An officer asking what to do: "should I", "do we need to", "am I meant to", "is it OK to",
+"should it be a missing person report?"."""
 
 
 _CHANGE = re.compile(
@@ -177,12 +200,23 @@ def asks_for_next_steps(question: str) -> bool:
 
 def finding_types(question: str) -> set[FindingType]:
     """The finding types a question asks about (recommendations, areas for improvement,
-    causes of concern, graded judgments, innovative practice); empty when it asks for none."""
+    causes of concern, graded judgments, innovative practice); empty when it asks for none.
+    A grade another body gave ("what Ofsted grade did the council get?") is no judgment of
+    the force's."""
     found: set[FindingType] = set()
     for pattern, types in _FINDING_CUES:
         if pattern.search(question):
             found |= set(types)
+    if _OTHER_GRADER.search(question):
+        found.discard(FindingType.JUDGMENT)
     return found
+
+
+_OTHER_GRADER = re.compile(
+    r"\b(?:ofsted|cqc|care quality commission|hmip|hmi probation|estyn|council|councils|local "
+    r"authorit(?:y|ies)|csc|children's social care|social care|social services|probation)\b",
+    re.I,
+)
 
 
 def asks_for_list(question: str) -> bool:

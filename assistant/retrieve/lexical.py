@@ -74,9 +74,14 @@ class LexicalIndex:
         words: Words,
         doc_ids: Sequence[str] | None = None,
         kinds: Iterable[str] = (),
+        phrases: Iterable[tuple[str, ...]] = (),
     ) -> list[tuple[str, float]]:
-        """Chunk ids with BM25 scores, best first, from `doc_ids` (all when None)."""
-        terms = match_terms(query, words)
+        """Chunk ids with BM25 scores, best first, from `doc_ids` (all when None); `phrases`
+        (tokens in order) count as terms of their own, so "police protection" scores although
+        its words are too common to search by."""
+        terms = match_terms(query, words) + [
+            " ".join(p) for p in phrases if all(w in words.frequencies for w in p)
+        ]
         if not terms:
             return []
         with self.db.snapshot() as conn:

@@ -96,8 +96,8 @@ def doc_key(doc_id: str) -> str:
 
 def match_expression(terms: Iterable[str], doc_ids: Iterable[str] | None = None) -> str:
     """An FTS5 OR-query over the `terms` column, within `doc_ids` when given; words are quoted,
-    so nothing is syntax."""
-    safe = [t for t in dict.fromkeys(terms) if _SAFE.match(t)]
+    so nothing is syntax (a term of several words is a phrase: its words in order)."""
+    safe = [t for t in dict.fromkeys(terms) if t and all(_SAFE.match(w) for w in t.split(" "))]
     if not safe:
         return ""
     expression = "(terms: (" + " OR ".join(f'"{t}"' for t in safe) + "))"
