@@ -222,6 +222,13 @@ def test_an_officer_asking_what_to_do_is_a_practice_question_not_a_recommendatio
     assert finding_types("what does the force need to do about PP?")
 
 
+def test_who_asked_the_force_to_do_something_in_a_case_is_asked_of_the_case() -> None:
+    question = "the 2025 case where it took 40 hrs to find a girl - who asked staffs to check?"
+    assert not finding_types(question)
+    assert wanted_kinds(question) == {K.CASE_STUDY}
+    assert finding_types("in the case of the missing girl, what did HMI recommend?")
+
+
 def test_another_bodys_grade_is_no_judgment_of_the_force() -> None:
     assert FindingType.JUDGMENT in finding_types("what grade did staffs get for leadership?")
     assert not finding_types("in the 2021 report what Ofsted grade did Stoke CSC have?")

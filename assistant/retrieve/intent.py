@@ -48,16 +48,19 @@ _DEADLINE = re.compile(
 """Recommendations carry timescales; areas for improvement and findings do not."""
 _RECOMMEND = re.compile(r"\brecommend\w*|\brecs?\b", re.I)
 
+_STORY = re.compile(
+    r"\bcase stud\w*|\bexample\b|\bthe (?:\d{4} )?case (?:of|where|with|when)\b|"
+    r"\bin the \d{4} case\b|\bthe (?:job|one) (?:where|when)\b",
+    re.I,
+)
+"""A question about one case ("the 2025 case where it took 40 hours to find a girl")."""
+_NAMED_FINDING = re.compile(r"\brecommend\w*|\brecs?\b|\bAFIs?\b|\bareas? for improvement", re.I)
+
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (_RECOMMEND, {K.RECOMMENDATIONS}),
     (_DEADLINE, {K.RECOMMENDATIONS}),
     (_ASKED_TO_FIX, {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}),
-    (
-        re.compile(
-            r"\bcase stud\w*|\bexample\b|\bthe case (?:of|where|with)\b|\bin the \d{4} case\b", re.I
-        ),
-        {K.CASE_STUDY},
-    ),
+    (_STORY, {K.CASE_STUDY}),
     (re.compile(r"\binnovati\w*", re.I), {K.INNOVATIVE_PRACTICE}),
     (
         re.compile(r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b", re.I),
@@ -87,12 +90,12 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
 
 def wanted_kinds(question: str) -> set[K]:
     """The section kinds the question asks for; what to do next about a report's findings is
-    its next steps, not the findings."""
+    its next steps, not the findings, and who asked whom to do what in a case is the case's."""
     kinds: set[K] = set()
     for pattern, found in _CUES:
         if pattern.search(question):
             kinds |= found
-    if K.NEXT_STEPS in kinds:
+    if K.NEXT_STEPS in kinds or (K.CASE_STUDY in kinds and not _NAMED_FINDING.search(question)):
         kinds -= {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}
     return kinds
 
@@ -209,6 +212,9 @@ def finding_types(question: str) -> set[FindingType]:
             found |= set(types)
     if _OTHER_GRADER.search(question):
         found.discard(FindingType.JUDGMENT)
+    if _STORY.search(question) and not _NAMED_FINDING.search(question):
+        # "who asked staffs to check on her?" in a story is asked of the case, not of HMI
+        found -= {FindingType.RECOMMENDATION, FindingType.AREA_FOR_IMPROVEMENT}
     return found
 
 
