@@ -63,7 +63,11 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (_STORY, {K.CASE_STUDY}),
     (re.compile(r"\binnovati\w*", re.I), {K.INNOVATIVE_PRACTICE}),
     (
-        re.compile(r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b", re.I),
+        re.compile(
+            r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b"
+            r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)",
+            re.I,
+        ),
         {K.JUDGMENT_AREA, K.SUMMARY},
     ),
     (re.compile(r"\bmain findings?\b", re.I), {K.MAIN_FINDINGS}),
@@ -119,7 +123,9 @@ _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
     (re.compile(r"\bcauses? (?:of|for) concern\b", re.I), (FindingType.CAUSE_OF_CONCERN,)),
     (
         re.compile(
-            r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b", re.I
+            r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b"
+            r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)",
+            re.I,
         ),
         (FindingType.JUDGMENT,),
     ),
