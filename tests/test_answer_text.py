@@ -10,7 +10,7 @@ from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
 from assistant.domain.records import Document, Turn
 from assistant.retrieve.fusion import reciprocal_rank_fusion
-from assistant.retrieve.scope import question_scope
+from assistant.retrieve.scope import Scope, question_scope
 
 # --- citations ------------------------------------------------------------------------------
 
@@ -255,6 +255,14 @@ def test_two_years_make_a_comparison() -> None:
     assert scope.doc_ids == BOTH
 
 
+def test_now_with_the_latest_report_named_dates_the_question_and_compares_nothing() -> None:
+    scope = question_scope("how many cadets has staffs got now (2025)?", DOCS)
+    assert scope == Scope(("staffordshire-2025",), comparison=False)
+    assert question_scope("is anyone checking PPNs now? in 2021 nobody did", DOCS).comparison
+    assert question_scope("is DA recording better now in 2025?", DOCS).comparison
+    assert question_scope("how many cadets now?", DOCS).comparison
+
+
 def test_better_now_than_a_year_is_a_comparison() -> None:
     scope = question_scope("Is the force better now than in 2021 at custody?", DOCS)
     assert scope.comparison
@@ -461,6 +469,8 @@ def test_person_other_force_and_partial_year_rules() -> None:
     assert not asks_for_person("Who is the designated safeguarding lead?")
     assert asks_for_person("whats the name of the DCC at staffs?")
     assert asks_for_person("name of the DI who runs CPET north?")
+    assert asks_for_person("which HMI signed off the 2021 report?")
+    assert not asks_for_person("who leads on child protection now?")
     assert names_person(["The summary is by Michelle Skeer OBE QPM."])
     assert not names_person(["The Staffordshire Police team and the Children Act 1989."])
     docs = [_report(y) for y in (2021, 2025)]

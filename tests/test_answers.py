@@ -310,3 +310,12 @@ def test_cli_ask_json(sample_assistant: Assistant) -> None:
     assert answer.citations and not answer.refused
     assert "passages" not in data
     assert_citations_sound(sample_assistant, answer)
+
+
+def test_a_definition_question_puts_the_defining_passage_first(sample_assistant: Assistant) -> None:
+    """ "What is Op Safenet?": the passage that says what it is leads the evidence, as it leads
+    the answer, though other passages use the name more often."""
+    answer = sample_assistant.ask("what is Op Safenet?")
+    assert "called Operation Safenet" in answer.passages[0].chunk.text
+    assert answer.text.startswith("The force has a specialist team called Operation Safenet")
+    assert answer.citations[0].chunk_id == answer.passages[0].chunk.chunk_id

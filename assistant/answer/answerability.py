@@ -154,7 +154,8 @@ _PERSON_QUESTION = re.compile(
     r"\b(?:name of|who(?:'s|’s|s)|who (?:is|was|are|were)) (?:the |its |their |[\w']+'s? )?"
     r"(?:current |new |"
     r"former |present )?(?:[\w-]+ ){0,2}(?:constable|con|superintendent|super|inspector|commissioner|"
-    r"sergeant|officer|director|manager|head|dcc|acc|dci|di|ds|dc|pc|cc|sgt|insp|supt|pcc|pfcc)s?\b",
+    r"sergeant|officer|director|manager|head|dcc|acc|dci|di|ds|dc|pc|cc|sgt|insp|supt|pcc|pfcc)s?\b"
+    r"|\b(?:who|which (?:hmi|inspector|person|officer)) (?:\w+ )?(?:signed|wrote|authored)\b",
     re.I,
 )
 _NAME = re.compile(

@@ -21,8 +21,9 @@ from assistant.answer.reports_used import reports_used
 from assistant.answer.rewrite import rewrite_followup
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
-from assistant.domain.text import clean_input
+from assistant.domain.text import clean_input, own_words
 from assistant.retrieve.hybrid import HybridRetriever
+from assistant.retrieve.intent import defined_term
 from assistant.retrieve.scope import Scope, with_full_years
 from assistant.store.conversations import ConversationStore
 
@@ -273,6 +274,8 @@ class AskPipeline:
                 draft, cited = led
                 held = {p.chunk.chunk_id for p in cited}
                 passages = cited + [p for p in passages if p.chunk.chunk_id not in held]
+            elif defined_term(own_words(standalone)) is not None:
+                passages = _lead_first(passages, draft)
             for piece in _pieces(draft.text):
                 yield Event("token", piece)
         if not draft.refused:
@@ -305,6 +308,15 @@ class AskPipeline:
         if conversation_id is not None:
             self.conversations.record(conversation_id, answer)
         yield Event("answer", answer)
+
+
+def _lead_first(passages: list[ScoredChunk], draft: Draft) -> list[ScoredChunk]:
+    """The passages with the one the answer leads with first: for "what is X?" the answer
+    leads with the sentence that says what X is, wherever the search ranked its passage."""
+    if draft.refused or not draft.citations:
+        return passages
+    lead = draft.citations[0].chunk_id
+    return sorted(passages, key=lambda p: p.chunk.chunk_id != lead)
 
 
 def _pieces(text: str) -> list[str]:

@@ -201,6 +201,15 @@ def asks_for_change(question: str) -> bool:
     return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", asked)))
 
 
+def changed_since_latest(question: str) -> bool:
+    """Whether a change-question's only change-word is "now" ("how many cadets has it got now
+    (2025)?"): with the latest report named, "now" dates the question; it compares nothing."""
+    return asks_for_change(question) and not asks_for_change(_NOW.sub(" ", question))
+
+
+_NOW = re.compile(r"\bnow\b", re.I)
+
+
 def asks_for_next_steps(question: str) -> bool:
     """ "How long has the force got to respond to the areas for improvement": what the force
     must do about a report (its next steps), not the findings themselves."""

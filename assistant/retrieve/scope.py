@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.domain.records import Document
-from assistant.retrieve.intent import asks_for_change
+from assistant.retrieve.intent import asks_for_change, changed_since_latest
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
@@ -79,6 +79,13 @@ _LATEST = re.compile(rf"\b(?:latest|most recent|newest|current|recent|last){_REP
 _EARLIER = re.compile(rf"\b(?:previous|prior|earlier|older|first|earliest|original){_REPORT}", re.I)
 
 
+def _latest(document: Document, documents: list[Document]) -> bool:
+    """Whether no report of the same force is newer."""
+    return all(
+        (d.year or 0) <= (document.year or 0) for d in documents if d.force == document.force
+    )
+
+
 def reports_by_age(question: str, documents: list[Document]) -> list[Document]:
     """The reports "the latest inspection" or "the previous report" means: each force's newest,
     or the one before it (its oldest for "the first")."""
@@ -119,6 +126,9 @@ def question_scope(question: str, documents: list[Document], compares: bool | No
     per_force = several and not mentioned and not by_id
     if 2 <= len({d.doc_id for d in explicit}) <= MAX_COMPARED and not per_force:
         return Scope(tuple(sorted(distinct)), comparison=True)
+    latest_named = bool(explicit) and all(_latest(d, documents) for d in explicit)
+    if latest_named and changed_since_latest(question):
+        compares = False
     if asks_for_change(question) if compares is None else compares:
         force = {d.force for d in named} if named else forces
         reports = [d.doc_id for d in documents if d.force in force] if len(force) == 1 else []
