@@ -377,6 +377,8 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert terms.knows("PP") and "police protection" in terms.expand("PP powers")
     assert "strategy meeting" in terms.expand("did they hold a strat meeting thru the night")
     assert not terms.knows("Derbyshire")
+    assert terms.expansions("does each home get a named cop?") == ["police officer"]
+    assert terms.expansions("what does the CoP guidance say?") == ["College of Policing"]
 
 
 def test_topics_are_found_as_phrases_singular_or_plural() -> None:
