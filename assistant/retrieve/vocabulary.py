@@ -96,7 +96,8 @@ class Vocabulary:
         short, everyday, typed_lower = self._patterns
         found_short = _matches(short, text)
         found_short |= {self._lowercase[s] for s in _matches(typed_lower, text)}
-        found_words = _matches(everyday, lowered)
+        # "CoP" typed in its capitals is the abbreviation, not the everyday "cop"
+        found_words = _matches(everyday, lowered) - {s.lower() for s in found_short}
         found = [long for s, long in self.abbreviations.items() if s in found_short]
         found += [meaning for w, meaning in self.everyday.items() if w in found_words]
         spelled = " ".join([lowered, *found]).lower()  # what it says, and what it stands for
