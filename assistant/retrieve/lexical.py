@@ -76,11 +76,14 @@ class LexicalIndex:
         kinds: Iterable[str] = (),
         phrases: Iterable[tuple[str, ...]] = (),
     ) -> list[tuple[str, float]]:
-        """Chunk ids with BM25 scores, best first, from `doc_ids` (all when None); `phrases`
-        (tokens in order) count as terms of their own, so "police protection" scores although
-        its words are too common to search by."""
-        terms = match_terms(query, words) + [
-            " ".join(p) for p in phrases if all(w in words.frequencies for w in p)
+        """Chunk ids with BM25 scores, best first, from `doc_ids` (all when None); a phrase of
+        `phrases` (tokens in order) whose words are all too common to search by counts as a
+        term of its own, so "police protection" scores although "police" and "protection" do
+        not (a phrase with a rarer word is searched by that word already)."""
+        single = match_terms(query, words)
+        limit = COMMON_SHARE * words.total
+        terms = single + [
+            " ".join(p) for p in phrases if all(limit < words.frequencies.get(w, 0) for w in p)
         ]
         if not terms:
             return []
