@@ -33,7 +33,9 @@ _ASKED_TO_FIX = re.compile(
     r"wanted|ask|asks|asked|call|calls|called|demand\w*|expect\w*|require[sd]?|urge[sd]?)\b"
     rf"|{_WANTED_DONE}|\bsort(?:ed)? out\b|\bput (?:\w+ )?right\b"
     rf"|\bwhat (?:should|must|does|do|did) {_FORCE} (?:\w+ ){{0,2}}(?:change|improve|fix|do better|"
-    r"do about)\b",
+    r"do about)\b"
+    r"|\b(?:hmi|hmic|hmicfrs|inspectors?|inspectorate|report|they) (?:\w+ )?(?:say|said|says) "
+    r"(?:\w+ ){0,3}?(?:had|has|have|needed|needs|must) to\b|\b(?:has|have|had) to happen\b",
     re.I,
 )
 """What the inspectors told the force to do, in the words of someone who does not say
@@ -42,7 +44,8 @@ report call for". Both recommendations and areas for improvement answer it."""
 _DEADLINE = re.compile(
     r"\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b"
     rf"|\bhow long (?:were|was|did|do|does|have|has|had) {_FORCE} (?:been )?(?:given|get|got|have|had)"
-    r"\b(?! to (?:wait|stay|spend|remain|be held))",
+    r"\b(?! to (?:wait|stay|spend|remain|be held))"
+    r"|\bhow long did (?:hmi|hmic|hmicfrs|the inspectors?|the inspectorate|the report) give\b",
     re.I,
 )
 """Recommendations carry timescales; areas for improvement and findings do not."""
@@ -99,7 +102,8 @@ def wanted_kinds(question: str) -> set[K]:
     for pattern, found in _CUES:
         if pattern.search(question):
             kinds |= found
-    if K.NEXT_STEPS in kinds or (K.CASE_STUDY in kinds and not _NAMED_FINDING.search(question)):
+    asked_elsewhere = K.CASE_STUDY in kinds or bool(_SOMEONE_ELSE_ASKED.search(question))
+    if K.NEXT_STEPS in kinds or (asked_elsewhere and not _NAMED_FINDING.search(question)):
         kinds -= {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}
     return kinds
 
@@ -158,6 +162,7 @@ _PRACTICE = re.compile(
     r"\b(?:is it|it's|its) (?:\w+ )?(?:ok|okay|alright|fine|acceptable)\b|\b(?:ok|okay) to\b|"
     r"\bexpected of (?:me|us)\b|\bwhat(?:'s| is|s) (?:expected|required)\b|"
     r"\bhow (?:soon|quickly|quick|often|fast) (?:should|must)\b|"
+    r"\bwhat (?:should|must|needs to|has to) happen\b|"
     r"\bshould (?:it|this|that|he|she|they|the (?:child|kid|girl|boy|victim)) (?:\w+ )?be\b",
     re.I,
 )
@@ -216,6 +221,16 @@ def asks_for_next_steps(question: str) -> bool:
     return K.NEXT_STEPS in wanted_kinds(question)
 
 
+_SOMEONE_ELSE_ASKED = re.compile(
+    r"\b(?:(?!HMI\b|HMIC\b|HMICFRS\b)[A-Z]{2,}s?|(?i:bosses|boss|managers?|officers?|social "
+    r"workers?|social care|everyone|sergeants?|supervisors?|parents?|mum|dad|partners?|schools?|"
+    r"the council))\s+(?:\w+\s+)?(?i:asked|told|wanted|said|says|expected|required)\b"
+)
+"""Someone other than the inspectors asking the force to do something ("WMP asked staffs to
+check on a girl", "bosses said everyone had to do the training"): a case or a fact, not a
+recommendation."""
+
+
 def finding_types(question: str) -> set[FindingType]:
     """The finding types a question asks about (recommendations, areas for improvement,
     causes of concern, graded judgments, innovative practice); empty when it asks for none.
@@ -227,7 +242,9 @@ def finding_types(question: str) -> set[FindingType]:
             found |= set(types)
     if _OTHER_GRADER.search(question):
         found.discard(FindingType.JUDGMENT)
-    if _STORY.search(question) and not _NAMED_FINDING.search(question):
+    if (
+        _STORY.search(question) or _SOMEONE_ELSE_ASKED.search(question)
+    ) and not _NAMED_FINDING.search(question):
         # "who asked staffs to check on her?" in a story is asked of the case, not of HMI
         found -= {FindingType.RECOMMENDATION, FindingType.AREA_FOR_IMPROVEMENT}
     return found
