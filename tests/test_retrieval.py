@@ -58,6 +58,24 @@ def test_an_everyday_words_expansion_does_not_make_a_comparison(
     assert "2025" not in answer.text and "We recommend" in answer.text
 
 
+def test_an_officer_asking_what_to_do_marks_stories_down_further(
+    sample_assistant: Assistant,
+) -> None:
+    from assistant.domain.records import SectionKind
+    from assistant.retrieve.hybrid import RERANK_FEATURES
+
+    column = RERANK_FEATURES.index("practice_story")
+    assert sample_assistant.retriever.config.rerank_weights()[column] < 0
+    for question, penalised in (
+        ("15yo caught shoplifting, do i actually need to nick them?", True),
+        ("what happened to the 16-year-old girl arrested for shoplifting?", False),
+    ):
+        chunks, features = sample_assistant.retriever.candidate_features(question)
+        stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
+        assert stories, question
+        assert all(features[i, column] == float(penalised) for i in stories), question
+
+
 def test_an_abbreviation_stands_for_a_phrase_bm25_matches(sample_assistant: Assistant) -> None:
     """ "PP" is police protection: two words too common to search by alone, a phrase that
     is not."""

@@ -31,6 +31,7 @@ from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import (
     asks_for_change,
+    asks_for_practice,
     followup_kinds,
 )
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
@@ -88,6 +89,9 @@ class RetrievalConfig:
     """Taken off a passage of a case study unless the question asks for an example: a story
     shares a question's words ("mental health", "bail") without saying what the inspectors
     found or what officers should do."""
+    practice_story_penalty: float = 0.06
+    """Taken off a case study's passage as well when an officer asks what to do ("should I
+    arrest?"): the story of one job is not the practice the inspectors expect."""
 
     def rerank_weights(self) -> np.ndarray:
         """The weights in `RERANK_FEATURES` order (the penalties as negative weights)."""
@@ -103,6 +107,7 @@ class RetrievalConfig:
                 self.bm25_weight,
                 self.phrase_weight,
                 -self.case_study_penalty,
+                -self.practice_story_penalty,
             ],
             dtype=np.float32,
         )
@@ -119,6 +124,7 @@ RERANK_FEATURES = (
     "bm25",
     "phrase",
     "case_study",
+    "practice_story",
 )
 """What the rerank scores a candidate by, each against the question: its best and second-best
 sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
@@ -611,6 +617,7 @@ class HybridRetriever:
         wanted = set(tokens(search.text))
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
         story_wanted = SectionKind.CASE_STUDY in kinds
+        practice = asks_for_practice(own_words(search.text))
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
         pairs = search.pairs
         rows = []
@@ -628,6 +635,11 @@ class HybridRetriever:
                     lexical.get(cid, 0.0) / top_bm25,
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted),
+                    float(
+                        chunk.section_kind == SectionKind.CASE_STUDY
+                        and not story_wanted
+                        and practice
+                    ),
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))
