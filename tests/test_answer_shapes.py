@@ -168,6 +168,7 @@ def test_what_the_force_must_do_about_its_findings_is_its_next_steps() -> None:
     assert asks_for_next_steps(question)
     assert wanted_kinds(question) == {K.NEXT_STEPS}
     assert not asks_for_next_steps("List all the areas for improvement in the 2025 report")
+    assert asks_for_next_steps("how long did staffs have to get back to HMI after the report?")
     assert K.AREAS_FOR_IMPROVEMENT in wanted_kinds("List the areas for improvement in 2025")
 
 

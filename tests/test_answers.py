@@ -319,3 +319,16 @@ def test_a_definition_question_puts_the_defining_passage_first(sample_assistant:
     assert "called Operation Safenet" in answer.passages[0].chunk.text
     assert answer.text.startswith("The force has a specialist team called Operation Safenet")
     assert answer.citations[0].chunk_id == answer.passages[0].chunk.chunk_id
+
+
+def test_recommendations_asked_of_a_report_that_makes_none_list_its_areas_for_improvement(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("list all the recs in the 2025 staffs report pls")
+    assert answer.text.startswith(
+        "The Staffordshire 2025 report makes no recommendations; it sets areas for improvement."
+    )
+    assert "9 areas for improvement" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"staffordshire-2025"}
+    custody = sample_assistant.ask("what recs did the 2025 report make about custody?")
+    assert custody.refused and "2021 report does" in (custody.reason or "")

@@ -62,6 +62,14 @@ _FUTURE = re.compile(
     re.I,
 )
 WEAK = "no passage answers the question closely enough"
+_ELSEWHERE_END = " report does"
+
+
+def covered_elsewhere(reason: str | None) -> bool:
+    """Whether a refusal says another report covers what the one asked about does not."""
+    return reason is not None and reason.endswith(_ELSEWHERE_END)
+
+
 """The refusal reason that a findings-led answer may overrule (the others it must not)."""
 _SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
 _REPORTED = re.compile(
@@ -344,7 +352,7 @@ class ExtractiveAnswerer:
             return self.refusal(
                 [elsewhere, *passages],
                 documents,
-                f"the {named} report doesn't; the {elsewhere.doc_label} report does",
+                f"the {named} report doesn't; the {elsewhere.doc_label}{_ELSEWHERE_END}",
             )
         known = terms.forces if terms else ()
         forces = other_forces(

@@ -65,7 +65,7 @@ _GENERIC = frozenset(
         "cause causes concern innovative practice summary main findings "
         "fix fixed fixing sorted change changed changes improve improved done doing asked ask "
         "expected required need needs given give fast quick quickly soon timescale timescales "
-        "deadline deadlines exactly sure hmi"
+        "deadline deadlines exactly sure hmi pls plz please u list give show tell"
     )
     + list(NUMBER_WORDS)
 )
@@ -96,6 +96,12 @@ def topic_words(question: str) -> set[str]:
         for t in tokens(question)
         if t not in _GENERIC and t not in STOPWORDS and not t.isdigit() and t not in _MONTHS
     }
+
+
+def asks_for_whole_list(question: str) -> bool:
+    """ "List all the recs in the 2025 report": every finding of a type, whatever its topic."""
+    own = own_words(question)
+    return asks_for_list(own) and bool(finding_types(own)) and not topic_words(own)
 
 
 def subject_text(question: str) -> str:
@@ -364,6 +370,19 @@ def findings_answer(
         return None
     types = sorted(t.value for t in typed)
     everything = [s.finding for s in list_findings(doc_ids or None, types)]
+    instead = ""
+    if (
+        not everything
+        and typed == {FindingType.RECOMMENDATION}
+        and doc_ids
+        and asks_for_list(own_words(question))
+    ):
+        # "list the recs in the 2025 report": it makes none, but sets areas for improvement
+        typed = {FindingType.AREA_FOR_IMPROVEMENT}
+        types = [FindingType.AREA_FOR_IMPROVEMENT.value]
+        everything = [s.finding for s in list_findings(doc_ids, types)]
+        named = " and ".join(labels.get(d, d) for d in doc_ids)
+        instead = f"The {named} report makes no recommendations; it sets areas for improvement."
     if not everything:
         if FindingType.JUDGMENT in typed and doc_ids:
             audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]
@@ -384,7 +403,7 @@ def findings_answer(
     heading = _heading(chosen, labels, judgments)
     missing = [d for d in doc_ids if d not in {f.doc_id for f in chosen}]
     notes = [f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing]
-    body = "\n".join([heading, text, *notes])
+    body = "\n".join([*filter(None, [instead]), heading, text, *notes])
     return Draft(text=body, citations=citations, refused=False), cited
 
 

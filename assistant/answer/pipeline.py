@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer
-from assistant.answer.finding_answers import findings_answer, with_support
+from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer, covered_elsewhere
+from assistant.answer.finding_answers import asks_for_whole_list, findings_answer, with_support
 from assistant.answer.injection import flag_citations
 from assistant.answer.llm import LLMAnswerer, LLMError
 from assistant.answer.reports_used import reports_used
@@ -177,7 +177,11 @@ class AskPipeline:
     ) -> tuple[Draft, list[ScoredChunk]] | None:
         """The findings-led answer when the question asks for findings and some match; the
         passage answer's best sentence supports it."""
-        if self.findings is None or (passages_draft.refused and passages_draft.reason != WEAK):
+        if self.findings is None or (
+            passages_draft.refused
+            and passages_draft.reason != WEAK
+            and not (covered_elsewhere(passages_draft.reason) and asks_for_whole_list(standalone))
+        ):
             return None
         corpus = self.retriever.corpus()
         allowed = self.retriever.allowed_docs(filters)

@@ -83,7 +83,7 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
             r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
             r"\b(?:how long|by when) (?:has|does|did|do|must|should) (?:the force|it|they|staffs|"
             r"staffordshire) (?:got |have |had )?(?:to )?(?:respond|reply|tell|report|update|send|"
-            r"say|explain|give)\b",
+            r"say|explain|give|get back|write back)\b",
             re.I,
         ),
         {K.NEXT_STEPS},
