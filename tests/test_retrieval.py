@@ -4,6 +4,7 @@ comparison scope, and the optional cross-encoder reranker."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from assistant.core import Assistant
 from assistant.domain.records import SearchFilters, SectionKind
@@ -58,24 +59,6 @@ def test_an_everyday_words_expansion_does_not_make_a_comparison(
     assert "2025" not in answer.text and "We recommend" in answer.text
 
 
-def test_an_officer_asking_what_to_do_marks_stories_down_further(
-    sample_assistant: Assistant,
-) -> None:
-    from assistant.domain.records import SectionKind
-    from assistant.retrieve.hybrid import RERANK_FEATURES
-
-    column = RERANK_FEATURES.index("practice_story")
-    assert sample_assistant.retriever.config.rerank_weights()[column] < 0
-    for question, penalised in (
-        ("15yo caught shoplifting, do i actually need to nick them?", True),
-        ("what happened to the 16-year-old girl arrested for shoplifting?", False),
-    ):
-        chunks, features = sample_assistant.retriever.candidate_features(question)
-        stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
-        assert stories, question
-        assert all(features[i, column] == float(penalised) for i in stories), question
-
-
 def test_an_abbreviation_stands_for_a_phrase_bm25_matches(sample_assistant: Assistant) -> None:
     """ "PP" is police protection: two words too common to search by alone, a phrase that
     is not."""
@@ -96,24 +79,28 @@ def test_an_abbreviation_stands_for_a_phrase_bm25_matches(sample_assistant: Assi
     assert ("police", "protection") in retriever._search("was PP still an issue?").meanings
 
 
-def test_a_case_study_is_marked_down_unless_the_question_asks_for_one(
-    sample_assistant: Assistant,
+@pytest.mark.parametrize(
+    ("feature", "question", "penalised"),
+    [
+        ("case_study", "bail refused for a child: where do they stay the night?", True),
+        ("case_study", "give me a case study of a child refused bail", False),
+        ("practice_story", "15yo caught shoplifting, do i actually need to nick them?", True),
+        ("practice_story", "what happened to the girl arrested for shoplifting?", False),
+    ],
+)
+def test_a_case_study_is_marked_down_unless_asked_for_and_further_for_an_officers_question(
+    sample_assistant: Assistant, feature: str, question: str, penalised: bool
 ) -> None:
-    from assistant.domain.records import SectionKind
-    from assistant.retrieve.hybrid import RERANK_FEATURES
-
-    column = RERANK_FEATURES.index("case_study")
+    """A story shares a question's words without saying what the inspectors found; when an
+    officer asks what to do, the story of one job is not the practice expected either."""
+    column = RERANK_FEATURES.index(feature)
     assert sample_assistant.retriever.config.rerank_weights()[column] < 0
-    for question, penalised in (
-        ("bail refused for a child: where do they stay the night?", True),
-        ("give me a case study of a child refused bail", False),
-    ):
-        chunks, features = sample_assistant.retriever.candidate_features(question)
-        stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
-        assert stories, question
-        assert all(features[i, column] == float(penalised) for i in stories), question
-        others = [i for i, c in enumerate(chunks) if c.section_kind != SectionKind.CASE_STUDY]
-        assert all(features[i, column] == 0.0 for i in others)
+    chunks, features = sample_assistant.retriever.candidate_features(question)
+    stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
+    assert stories
+    assert all(features[i, column] == float(penalised) for i in stories)
+    others = [i for i, c in enumerate(chunks) if c.section_kind != SectionKind.CASE_STUDY]
+    assert all(features[i, column] == 0.0 for i in others)
 
 
 def test_no_overlapping_or_repeated_passages(sample_assistant: Assistant) -> None:
