@@ -62,15 +62,9 @@ _FUTURE = re.compile(
     re.I,
 )
 WEAK = "no passage answers the question closely enough"
+"""The refusal reason that a findings-led answer may overrule (the others it must not, but for
+a report's whole list of findings when another report covers the topic: `covered_elsewhere`)."""
 _ELSEWHERE_END = " report does"
-
-
-def covered_elsewhere(reason: str | None) -> bool:
-    """Whether a refusal says another report covers what the one asked about does not."""
-    return reason is not None and reason.endswith(_ELSEWHERE_END)
-
-
-"""The refusal reason that a findings-led answer may overrule (the others it must not)."""
 _SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
 _REPORTED = re.compile(
     r"\b(?:told us|told inspectors|we were told|said (?:that|they)|say (?:that|they)|"
@@ -144,6 +138,11 @@ class Draft:
     citations: list[Citation]
     refused: bool
     reason: str | None = None
+
+
+def covered_elsewhere(reason: str | None) -> bool:
+    """Whether a refusal says another report covers what the one asked about does not."""
+    return reason is not None and reason.endswith(_ELSEWHERE_END)
 
 
 @dataclass

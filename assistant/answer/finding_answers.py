@@ -371,8 +371,17 @@ def findings_answer(
     types = sorted(t.value for t in typed)
     everything = [s.finding for s in list_findings(doc_ids or None, types)]
     instead = ""
-    if not everything and typed == {FindingType.RECOMMENDATION} and doc_ids:
-        typed, types, everything, instead = _areas_instead(question, doc_ids, list_findings, labels)
+    if (
+        not everything
+        and typed == {FindingType.RECOMMENDATION}
+        and doc_ids
+        and asks_for_list(own_words(question))
+    ):  # "list the recs in the 2025 report": it makes none, but sets areas for improvement
+        typed = {FindingType.AREA_FOR_IMPROVEMENT}
+        types = [FindingType.AREA_FOR_IMPROVEMENT.value]
+        everything = [s.finding for s in list_findings(doc_ids, types)]
+        named = " and ".join(labels.get(d, d) for d in doc_ids)
+        instead = f"The {named} report makes no recommendations; it sets areas for improvement."
     if not everything:
         if FindingType.JUDGMENT in typed and doc_ids:
             audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]
@@ -395,21 +404,6 @@ def findings_answer(
     notes = [f"The {labels.get(d, d)} report has no {types_label(typed)} on this." for d in missing]
     body = "\n".join([*filter(None, [instead]), heading, text, *notes])
     return Draft(text=body, citations=citations, refused=False), cited
-
-
-def _areas_instead(
-    question: str, doc_ids: list[str], list_findings: ListFindings, labels: dict[str, str]
-) -> tuple[set[FindingType], list[str], list[Finding], str]:
-    """For a list of recommendations from reports that make none ("list the recs in the 2025
-    report"): their areas for improvement, with a line saying so; nothing for another question."""
-    recommendations = {FindingType.RECOMMENDATION}
-    if not asks_for_list(own_words(question)):
-        return recommendations, [FindingType.RECOMMENDATION.value], [], ""
-    types = [FindingType.AREA_FOR_IMPROVEMENT.value]
-    areas = [s.finding for s in list_findings(doc_ids, types)]
-    named = " and ".join(labels.get(d, d) for d in doc_ids)
-    note = f"The {named} report makes no recommendations; it sets areas for improvement."
-    return {FindingType.AREA_FOR_IMPROVEMENT}, types, areas, note
 
 
 def _asks_elsewhere(question: str) -> bool:

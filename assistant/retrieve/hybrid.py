@@ -623,6 +623,7 @@ class HybridRetriever:
         rows = []
         for row, cid in enumerate(pool):
             chunk = corpus.chunks[cid]
+            untold_story = chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted
             rows.append(
                 (
                     best[row, 0],
@@ -634,12 +635,8 @@ class HybridRetriever:
                     float(headings[row] @ vector),
                     lexical.get(cid, 0.0) / top_bm25,
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
-                    float(chunk.section_kind == SectionKind.CASE_STUDY and not story_wanted),
-                    float(
-                        chunk.section_kind == SectionKind.CASE_STUDY
-                        and not story_wanted
-                        and practice
-                    ),
+                    float(untold_story),
+                    float(untold_story and practice),
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))

@@ -57,7 +57,9 @@ _STORY = re.compile(
     re.I,
 )
 """A question about one case ("the 2025 case where it took 40 hours to find a girl")."""
-_NAMED_FINDING = re.compile(r"\brecommend\w*|\brecs?\b|\bAFIs?\b|\bareas? for improvement", re.I)
+_NAMED_FINDING = re.compile(rf"{_RECOMMEND.pattern}|\bAFIs?\b|\bareas? for improvement", re.I)
+_RATED_AS = r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)"
+"""Grades asked for without the word: "which areas did HMI rate as RI"."""
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (_RECOMMEND, {K.RECOMMENDATIONS}),
@@ -67,8 +69,7 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (re.compile(r"\binnovati\w*", re.I), {K.INNOVATIVE_PRACTICE}),
     (
         re.compile(
-            r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b"
-            r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)",
+            r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b" + _RATED_AS,
             re.I,
         ),
         {K.JUDGMENT_AREA, K.SUMMARY},
@@ -128,7 +129,7 @@ _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
     (
         re.compile(
             r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b"
-            r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)",
+            + _RATED_AS,
             re.I,
         ),
         (FindingType.JUDGMENT,),

@@ -80,9 +80,8 @@ class LexicalIndex:
         `phrases` (tokens in order) whose words are all too common to search by counts as a
         term of its own, so "police protection" scores although "police" and "protection" do
         not (a phrase with a rarer word is searched by that word already)."""
-        single = match_terms(query, words)
         limit = COMMON_SHARE * words.total
-        terms = single + [
+        terms = match_terms(query, words) + [
             " ".join(p) for p in phrases if all(limit < words.frequencies.get(w, 0) for w in p)
         ]
         if not terms:
