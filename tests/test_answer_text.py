@@ -444,6 +444,41 @@ def test_a_figure_must_be_about_the_whole_subject_and_its_year() -> None:
     assert figure_about("months", ["The oldest was three months old."], None) == 0
 
 
+def test_a_figures_year_may_be_set_by_its_paragraph() -> None:
+    """ "The force's 2023 review - how many incidents...": the sentence with the figure need
+    not repeat the year its paragraph opened with."""
+    from assistant.answer.answerability import figure_about
+
+    figure = ["In 304 of 720 incidents, it hadn't recorded the voice of the child."]
+    paragraph = ["In September 2023, the force reviewed its response. " + figure[0]]
+    assert figure_about("incidents", figure, None, ["2023"]) is None
+    assert figure_about("incidents", figure, None, ["2023"], paragraph) == 0
+    assert figure_about("incidents", figure, None, ["2024"], paragraph) is None
+
+
+def test_a_share_question_leads_with_a_share() -> None:
+    from assistant.answer.answerability import asks_for_share, counted_subject, figure_about
+    from assistant.retrieve.intent import asks_for_figure
+
+    question = "what % of control room staff had done the training?"
+    assert asks_for_share(question) and asks_for_figure(question)
+    assert counted_subject(question) == "control room staff"
+    assert not asks_for_share("how many staff had done the training?")
+    texts = [
+        "During this period, CSC held 691 conferences about 1,175 children.",
+        "The police attended just 23 percent of the conferences.",
+    ]
+    assert figure_about("conferences", texts, None, share=True) == 1
+    assert figure_about("conferences", texts, None) == 0
+    assert figure_about("conferences", texts[:1], None, share=True) == 0  # any figure, failing one
+    assert (
+        figure_about(
+            "conferences", ["held 40 conferences in the period of 1 March"], None, share=True
+        )
+        == 0
+    )
+
+
 def test_a_named_organisation_needs_its_name_in_the_sentence_about_it() -> None:
     from assistant.answer.answerability import names_organisation, organisation_asked
 

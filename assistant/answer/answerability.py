@@ -15,7 +15,8 @@ from assistant.retrieve.vocabulary import Vocabulary
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_QUESTION = re.compile(
-    r"\b(?:how many|how much|number of|what (?:percentage|proportion|share) of)\s+(.+)"
+    r"\b(?:how many|how much|number of|what (?:percentage|proportion|share|per ?cent|%) of)"
+    r"\s+(.+)"
     r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+(?:'s?)? )?(?:average|mean|median|total|"
     r"annual|target) (.+)"
     r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+'s? )?((?:[\w-]+ ){0,3}rates?)\b",
@@ -279,18 +280,27 @@ def names_person(texts: Sequence[str]) -> bool:
 
 
 def figure_about(
-    subject: str, texts: Sequence[str], terms: Vocabulary | None, years: Sequence[str] = ()
+    subject: str,
+    texts: Sequence[str],
+    terms: Vocabulary | None,
+    years: Sequence[str] = (),
+    settings: Sequence[str] | None = None,
+    share: bool = False,
 ) -> int | None:
     """Index of the first text with a sentence holding both a figure and the counted subject
-    (or what its abbreviation or everyday word stands for), the text naming each of `years`;
-    or None. One sentence: "in 4 of 48 cases, officers..." is no count of officers unless the
-    figure and the subject meet."""
+    (or what its abbreviation or everyday word stands for), the text or its setting (the
+    paragraph leading up to it: "In September 2023, the force reviewed...") naming each of
+    `years`; or None. One sentence: "in 4 of 48 cases, officers..." is no count of officers
+    unless the figure and the subject meet. Asked for a `share`, the first text giving one
+    leads, else the first with any figure."""
     readings = _readings(subject, terms)
     if not readings:
         return None
     timed = any(r & _TIME_UNITS for r in readings)
+    found: list[int] = []
     for index, text in enumerate(texts):
-        if not all(y in text for y in years):
+        setting = settings[index] if settings is not None else text
+        if not all(y in setting for y in years):
             continue
         for start, end in sentence_spans(text):
             sentence = text[start:end]
@@ -298,8 +308,27 @@ def figure_about(
             counted = sentence if timed else _DURATION.sub(" ", sentence)
             figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", counted)))
             if figure and any(r <= words for r in readings):
-                return index
-    return None
+                if not share or _SHARE.search(sentence):
+                    return index
+                found.append(index)
+    return found[0] if found else None
+
+
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\bhalf\b|\b(?:\d[\d,]*|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r") (?:in|out of|of) (?:every |the )?\d",
+    re.I,
+)
+"""A share of something ("42 percent", "304 of 720", "one in five"): what a "what percentage"
+question leads with, over any other figure about its subject."""
+_SHARE_QUESTION = re.compile(
+    r"\bwhat (?:percentage|proportion|share|per ?cent|%)|\bwhat ?%|\bhow many percent", re.I
+)
+
+
+def asks_for_share(question: str) -> bool:
+    return bool(_SHARE_QUESTION.search(question))
 
 
 _TIME_UNITS = frozenset(

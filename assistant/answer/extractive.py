@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.answer.answerability import (
     asks_for_person,
+    asks_for_share,
     counted_subject,
     defines,
     figure_about,
@@ -412,6 +413,8 @@ class ExtractiveAnswerer:
                 [_text(c) for c in near[: cfg.figure_units]],
                 terms,
                 foreign_years(question, documents.values()),
+                [_paragraph_to(c) for c in near[: cfg.figure_units]],
+                asks_for_share(asked),
             )
             if found is None:
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
@@ -681,6 +684,12 @@ def _hearsay(c: _Candidate) -> bool:
 
 def _text(c: _Candidate) -> str:
     return c.passage.chunk.text[c.unit.start : c.unit.end]
+
+
+def _paragraph_to(c: _Candidate) -> str:
+    """The unit's paragraph up to the unit's end: where a figure's year is often set."""
+    text = c.passage.chunk.text
+    return text[text.rfind("\n\n", 0, c.unit.start) + 1 : c.unit.end]
 
 
 def _quoted(c: _Candidate) -> str:

@@ -143,7 +143,7 @@ _LIST = re.compile(
 )
 _FIGURE = re.compile(
     r"\bhow (?:many|much|big|long|fast|quick(?:ly)?|soon|often|far)\b|\bwhat (?:percentage|"
-    r"proportion|share|number|%)\b|\bnumber of\b|\bbudget\b|\bspend\b|\bcost\b|\brate\b|"
+    r"proportion|share|number|per ?cent)\b|\bwhat ?%|\bnumber of\b|\bbudget\b|\bspend\b|\bcost\b|\brate\b|"
     r"\bwhen (?:did|was|were|is|does|do|will|should|must|can)\b|\bby when\b|"
     r"\bwhat (?:time|hours|date|year|age)\b|\bhow old\b",
     re.I,
