@@ -335,3 +335,49 @@ def test_grades_asked_of_something_no_area_is_named_after_come_from_the_passages
     assert _grades_elsewhere(hubs, areas)
     partners = topic_words("what grade did working with safeguarding partners get?")
     assert not _grades_elsewhere(partners, areas)
+
+
+def test_a_findings_quoted_sentence_further_on_cites_its_own_passage_first() -> None:
+    """An area for improvement runs over several passages; the sentence quoted as closest to
+    the question ("when is the dashboard due?") is cited where it is, and that passage leads."""
+    from assistant.answer.finding_answers import render
+    from assistant.domain.records import Finding
+
+    first = "The force should improve its data. Leaders need better reports."
+    second = "It has no dashboard. The force planned the dashboard within 12 months."
+    text = f"{first} {second}"
+    chunks = [
+        Chunk(
+            chunk_id=f"force-2025-c{i}",
+            doc_id="force-2025",
+            section_id="s1",
+            section_path=["Leadership", "The force should improve its data"],
+            section_kind=SectionKind.CHAPTER,
+            text=part,
+            start=start,
+            end=start + len(part),
+            order=i,
+        )
+        for i, (part, start) in enumerate([(first, 0), (second, len(first) + 1)])
+    ]
+    finding = Finding(
+        finding_id="f1",
+        doc_id="force-2025",
+        type=FindingType.AREA_FOR_IMPROVEMENT,
+        title="The force should improve its data",
+        text=text,
+        section_id="s1",
+        section_path=chunks[0].section_path,
+        start=0,
+        end=len(text),
+    )
+
+    def nearest(sentences: Sequence[str]) -> int:
+        return next(i for i, s in enumerate(sentences) if "12 months" in s)
+
+    line, citations, cited = render(
+        "when is the dashboard due?", [finding], {"force-2025": chunks}, {}, {}, False, nearest
+    )
+    assert [c.chunk.chunk_id for c in cited] == ["force-2025-c1", "force-2025-c0"]
+    assert citations[1].quote == "The force planned the dashboard within 12 months."
+    assert line.endswith("[1] [2]") and "within 12 months" in line

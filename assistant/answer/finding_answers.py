@@ -168,17 +168,21 @@ def _chunk_for(finding: Finding, chunks: ChunksByDoc) -> Chunk | None:
     return next(iter(inside or overlapping), None)
 
 
-def _lead(finding: Finding, question: str, details: int, nearest: Nearest | None = None) -> str:
+def _lead(
+    finding: Finding, question: str, details: int, nearest: Nearest | None = None
+) -> tuple[str, list[str]]:
     """The finding as one line: its title (a recommendation's lead sentence, an area's
     heading); with few findings to show (`details` > 0), a recommendation's sub-points, or the
     area's sentence closest to the question (by `nearest`, its meaning, or else the words they
     share) and, with room for two, what it tells the force to do (its last "should" sentence,
-    one with a timescale first), in report order."""
+    one with a timescale first), in report order. With the line, the sentences it quotes,
+    the closest first."""
     text = " ".join(finding.title.split()).rstrip(":. ")
     if not details:
-        return text
+        return text, []
     if finding.sub_points:
-        return text + ": " + "; ".join(" ".join(p.split()).rstrip(";.") for p in finding.sub_points)
+        points = "; ".join(" ".join(p.split()).rstrip(";.") for p in finding.sub_points)
+        return f"{text}: {points}", []
     body = " ".join(finding.text.split())
     if body.startswith(text):  # a recommendation's text opens with its lead sentence
         body = body[len(text) :].lstrip(":. ")
@@ -193,8 +197,20 @@ def _lead(finding: Finding, question: str, details: int, nearest: Nearest | None
         remedy = _remedy(sentences)
         if remedy and remedy not in picked:
             picked.append(remedy)
-    picked.sort(key=sentences.index)
-    return " ".join([f"{text}.", *picked]) if picked else text
+    quoted = sorted(picked, key=sentences.index)
+    return (" ".join([f"{text}.", *quoted]) if quoted else text), picked
+
+
+def _held_in(sentence: str, finding: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int] | None:
+    """The chunk of the finding's text that holds `sentence` (its spacing normalised), with
+    the sentence's span in it: a long area's closest sentence is often past its first chunk."""
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in sentence.split()))
+    for chunk in chunks.get(finding.doc_id, ()):
+        if chunk.start < finding.end and finding.start < chunk.end:
+            found = pattern.search(chunk.text)
+            if found:
+                return chunk, found.start(), found.end()
+    return None
 
 
 _REMEDY = re.compile(r"\b(?:should|must|needs? to)\b", re.I)
@@ -245,16 +261,32 @@ def render(
         hi = min(finding.end, chunk.end) - chunk.start
         n = len(citations) + 1
         citations.append(citation_for(n, hit, lo, hi, documents.get(chunk.doc_id)))
-        if all(c.chunk.chunk_id != chunk.chunk_id for c in cited):
-            cited.append(hit)
         if judgments:
+            _add(cited, hit)
             lines.append(f"- {finding.title} — {finding.grade} [{n}]")
             continue
+        line, quoted = _lead(finding, question, details, nearest)
+        markers = [n]
+        for sentence in quoted:  # a quoted sentence further on: its passage leads
+            held = _held_in(sentence, finding, chunks)
+            if held is None or held[0].chunk_id == chunk.chunk_id:
+                continue
+            there = ScoredChunk(chunk=held[0], score=1.0, doc_label=hit.doc_label)
+            markers.append(len(citations) + 1)
+            citations.append(
+                citation_for(markers[-1], there, held[1], held[2], documents.get(chunk.doc_id))
+            )
+            _add(cited, there)
+        _add(cited, hit)
         when = f" — {finding.timescale}" if finding.timescale else ""
-        lines.append(
-            f"- {_lead(finding, question, details, nearest)}{when} ({_where(finding, labels)}) [{n}]"
-        )
+        cites = " ".join(f"[{m}]" for m in markers)
+        lines.append(f"- {line}{when} ({_where(finding, labels)}) {cites}")
     return "\n".join(lines), citations, cited
+
+
+def _add(cited: list[ScoredChunk], hit: ScoredChunk) -> None:
+    if all(c.chunk.chunk_id != hit.chunk.chunk_id for c in cited):
+        cited.append(hit)
 
 
 def select(
