@@ -332,3 +332,16 @@ def test_recommendations_asked_of_a_report_that_makes_none_list_its_areas_for_im
     assert {c.doc_id for c in answer.citations} == {"staffordshire-2025"}
     custody = sample_assistant.ask("what recs did the 2025 report make about custody?")
     assert custody.refused and "2021 report does" in (custody.reason or "")
+
+
+def test_findings_are_ranked_by_the_questions_subject_as_well_as_its_whole_wording(
+    sample_assistant: Assistant,
+) -> None:
+    """ "What were they told to fix about their IT, and how fast?": the IT recommendation
+    leads, though the question's other words ("told", "how fast") suit any recommendation."""
+    answer = sample_assistant.ask(
+        "what were staffs told to fix about their IT in 2021, and how fast?"
+    )
+    first = answer.text.splitlines()[1]
+    assert "effectiveness of its IT and communication systems" in first
+    assert first.startswith("- We recommend") and "— immediately" in first

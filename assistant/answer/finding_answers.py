@@ -130,6 +130,12 @@ def passage_bonus(finding: Finding, retrieved: Sequence[ScoredChunk]) -> float:
 
 
 PASSAGE_WEIGHT = 0.1
+SUBJECT_WEIGHT = 0.3
+"""A finding's topic score blends its similarity to the whole question with its similarity to
+the question's subject alone (chosen on tune: hit@1 0.814 -> 0.818 at 0.2 and 0.3, 0.815 at
+0.5)."""
+_OFF_SUBJECT = 0.3
+"""What a finding the subject alone does not find scores for it: under that search's floor."""
 _PASSAGE_DEPTH = 10
 
 
@@ -421,7 +427,19 @@ def findings_answer(
         return None
     subject = subject_text(searched or question) or question
     found = list_findings(doc_ids or None, types, subject, None, vector)
-    scored = [((s.score or 0.0) + passage_bonus(s.finding, retrieved), s.finding) for s in found]
+    by_subject = {  # the subject alone: a long question's other words blur its meaning
+        s.finding.finding_id: s.score or 0.0
+        for s in list_findings(doc_ids or None, types, subject, None, None)
+    }
+    scored = [
+        (
+            (1 - SUBJECT_WEIGHT) * (s.score or 0.0)
+            + SUBJECT_WEIGHT * by_subject.get(s.finding.finding_id, _OFF_SUBJECT)
+            + passage_bonus(s.finding, retrieved),
+            s.finding,
+        )
+        for s in found
+    ]
     scored.sort(key=lambda pair: -pair[0])
     ranked = [f for _, f in scored]
     chosen = select(question, typed, ranked, everything, [score for score, _ in scored])
