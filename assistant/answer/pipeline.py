@@ -19,6 +19,12 @@ from assistant.answer.injection import flag_citations
 from assistant.answer.llm import LLMAnswerer, LLMError
 from assistant.answer.reports_used import reports_used
 from assistant.answer.rewrite import rewrite_followup
+from assistant.answer.signatures import (
+    asks_who_signed,
+    signed_answer,
+    signed_first,
+    signed_passages,
+)
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
 from assistant.domain.text import clean_input, own_words
@@ -122,6 +128,7 @@ class AskPipeline:
         vector = self.retriever.embedder.encode_one(self.retriever.search_text(standalone))
         scope = self.retriever.scope(standalone)
         passages = self.retriever.run(standalone, k=self.k, filters=filters, query_vector=vector)
+        passages = signed_first(passages, self._signed(standalone, scope, passages)[1])
         retrieved = time.perf_counter()
         timings = {
             "rewrite_ms": (rewritten - started) * 1000,
@@ -156,6 +163,17 @@ class AskPipeline:
             self._elsewhere(standalone, vector, passages, scope),
             respelled if respelled != standalone else None,
         )
+
+    def _signed(
+        self, standalone: str, scope: Scope, passages: list[ScoredChunk]
+    ) -> tuple[Sequence[str], list[ScoredChunk]]:
+        """For "who signed the report?", the reports it names (or, naming none, the reports its
+        passages come from) and their signed passages; nothing for other questions."""
+        if not asks_who_signed(standalone):
+            return (), []
+        corpus = self.retriever.corpus()
+        asked = scope.doc_ids or tuple(dict.fromkeys(p.chunk.doc_id for p in passages))
+        return asked, signed_passages(asked, corpus.by_doc, corpus.labels)
 
     def _elsewhere(
         self, standalone: str, vector: Any, passages: list[ScoredChunk], scope: Scope
@@ -273,7 +291,20 @@ class AskPipeline:
                     if not retry.refused:
                         _, standalone, passages, _, vector, scope = again
                         draft = retry
-            led = self._findings_led(standalone, vector, draft, filters, scope, passages)
+            asked, signed = self._signed(standalone, scope, passages)
+            if asked:
+                corpus = self.retriever.corpus()
+                draft = signed_answer(asked, signed, corpus.documents, corpus.labels) or (
+                    self.extractive.refusal(
+                        passages,
+                        corpus.documents,
+                        f"the {' and '.join(corpus.labels[d] for d in asked)} report carries no "
+                        "inspector's signature",
+                    )
+                )
+                led = None
+            else:
+                led = self._findings_led(standalone, vector, draft, filters, scope, passages)
             if led is not None:
                 draft, cited = led
                 held = {p.chunk.chunk_id for p in cited}
