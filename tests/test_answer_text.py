@@ -379,6 +379,10 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert not terms.knows("Derbyshire")
     assert terms.expansions("does each home get a named cop?") == ["police officer"]
     assert terms.expansions("what does the CoP guidance say?") == ["College of Policing"]
+    assert "record" in terms.expansions("PP ended early - do i still need to write something up?")
+    assert "missing child" in terms.expansions("regular runner from a care home")
+    assert "follow up" in terms.expansions("heard nothing back - am I meant to chase it?")
+    assert "mnemonic" in terms.expansions("is there a checklist for the kids at a domestic?")
 
 
 def test_topics_are_found_as_phrases_singular_or_plural() -> None:
