@@ -96,11 +96,29 @@ def test_a_case_study_is_marked_down_unless_asked_for_and_further_for_an_officer
     column = RERANK_FEATURES.index(feature)
     assert sample_assistant.retriever.config.rerank_weights()[column] < 0
     chunks, features = sample_assistant.retriever.candidate_features(question)
-    stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
+    stories = [
+        i
+        for i, c in enumerate(chunks)
+        if c.section_kind == SectionKind.CASE_STUDY and "national guidance" not in c.text
+    ]
     assert stories
     assert all(features[i, column] == float(penalised) for i in stories)
     others = [i for i, c in enumerate(chunks) if c.section_kind != SectionKind.CASE_STUDY]
     assert all(features[i, column] == 0.0 for i in others)
+
+
+def test_a_case_study_saying_what_guidance_directs_is_not_marked_down_as_a_story(
+    sample_assistant: Assistant,
+) -> None:
+    """ "Can SOMU carry on with probation's risk assessment?" is answered inside a case study:
+    "contrary to national guidance, which advises police managers to make a new assessment"."""
+    column = RERANK_FEATURES.index("practice_story")
+    question = "RSO handed over from probation - can I just carry on using their risk assessment?"
+    chunks, features = sample_assistant.retriever.candidate_features(question)
+    stories = [i for i, c in enumerate(chunks) if c.section_kind == SectionKind.CASE_STUDY]
+    guided = [i for i in stories if "contrary to national guidance" in chunks[i].text]
+    assert guided and all(features[i, column] == 0.0 for i in guided)
+    assert any(features[i, column] == 1.0 for i in stories if i not in guided)
 
 
 def test_no_overlapping_or_repeated_passages(sample_assistant: Assistant) -> None:

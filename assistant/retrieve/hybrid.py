@@ -91,7 +91,8 @@ class RetrievalConfig:
     found or what officers should do."""
     practice_story_penalty: float = 0.06
     """Taken off a case study's passage as well when an officer asks what to do ("should I
-    arrest?"): the story of one job is not the practice the inspectors expect."""
+    arrest?"): the story of one job is not the practice the inspectors expect, unless it says
+    what national guidance directs."""
 
     def rerank_weights(self) -> np.ndarray:
         """The weights in `RERANK_FEATURES` order (the penalties as negative weights)."""
@@ -636,7 +637,7 @@ class HybridRetriever:
                     lexical.get(cid, 0.0) / top_bm25,
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(untold_story),
-                    float(untold_story and practice),
+                    float(untold_story and practice and not _GUIDED.search(chunk.text)),
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))
@@ -673,6 +674,10 @@ class HybridRetriever:
         ]
 
 
+_GUIDED = re.compile(
+    r"\b(?:national guidance|guidance (?:directs|states|says|advises)|guidance, which)\b", re.I
+)
+"""A case study that sets the practice against the guidance: it says what should be done."""
 _RARE_SPREAD = 1.1
 """log(3): a word in up to about three times as many passages as the rarest word is rare."""
 _OVERVIEW_KINDS = {
