@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from assistant.answer.extractive import Draft, citation_for
-from assistant.domain.records import Chunk, Document, ScoredChunk
+from assistant.domain.records import Chunk, Citation, Document, ScoredChunk
 
 _SIGNATURE = re.compile(
     r"(?m)^[ \t]*([A-Z][\w'.-]+(?:[ \t]+[A-Z][\w'.-]+){1,5})[ \t]*\n(?:[ \t]*\n)*"
@@ -66,8 +66,8 @@ def signed_answer(
 ) -> Draft | None:
     """One cited line per signed report asked about, and a line for each that is not signed;
     None when none is."""
-    lines = []
-    citations = []
+    lines: list[str] = []
+    citations: list[Citation] = []
     for hit in signed:
         held = signature(hit.chunk.text)
         if held is None:
