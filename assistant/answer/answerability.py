@@ -297,7 +297,7 @@ def figure_about(
     if not readings:
         return None
     timed = any(r & _TIME_UNITS for r in readings)
-    found: list[int] = []
+    first_figure: int | None = None  # asked for a share: the first with any figure, failing one
     for index, text in enumerate(texts):
         setting = settings[index] if settings is not None else text
         if not all(y in setting for y in years):
@@ -310,8 +310,8 @@ def figure_about(
             if figure and any(r <= words for r in readings):
                 if not share or _SHARE.search(sentence):
                     return index
-                found.append(index)
-    return found[0] if found else None
+                first_figure = index if first_figure is None else first_figure
+    return first_figure
 
 
 _SHARE = re.compile(
@@ -323,7 +323,7 @@ _SHARE = re.compile(
 """A share of something ("42 percent", "304 of 720", "one in five"): what a "what percentage"
 question leads with, over any other figure about its subject."""
 _SHARE_QUESTION = re.compile(
-    r"\bwhat (?:percentage|proportion|share|per ?cent|%)|\bwhat ?%|\bhow many percent", re.I
+    r"\bwhat (?:percentage|proportion|share|per ?cent)\b|\bwhat ?%|\bhow many percent", re.I
 )
 
 
