@@ -191,6 +191,9 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
         "what was the ask on sex offender management in the 2021 report?",
         "how long were staffs given to review how they share information?",
         "what improvements were demanded around children taken into police protection?",
+        "by when did staffs have to stop response cops missing kids at linked addresses?",
+        "how long did they give Staffordshire to look again at how it spots vulnerable kids?",
+        "2025 - list what they flagged for improvement on missing children",
     ]
     for question in asked:
         assert FindingType.RECOMMENDATION in finding_types(question), question
@@ -199,6 +202,8 @@ def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() 
     assert not finding_types("what did children say they wanted from the police?")
     assert not finding_types("WMP asked us to do a safe and well check on a 12 year old")
     assert not finding_types("how long did they have to wait for an appropriate adult?")
+    assert not finding_types("by when did the force introduce child exploitation teams?")
+    assert K.NEXT_STEPS in wanted_kinds("how long did staffs have to respond to the report?")
     assert asks_for_change("Did the force improve on what HMI asked it to do in 2021?")
     assert not asks_for_change("Did HMI tell the force to look again at its training?")
     assert asks_for_change("did the same problem come up again in 2025?")

@@ -9,6 +9,7 @@ from assistant.answer.citations import cited_numbers, renumber, sentences_citing
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
 from assistant.domain.records import Document, Turn
+from assistant.domain.text import stem
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.scope import Scope, question_scope
 
@@ -383,6 +384,13 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert "missing child" in terms.expansions("regular runner from a care home")
     assert "follow up" in terms.expansions("heard nothing back - am I meant to chase it?")
     assert "mnemonic" in terms.expansions("is there a checklist for the kids at a domestic?")
+    # an abbreviation's plural is the abbreviation ("OMs", "DIs"), never a word it starts
+    assert terms.expansions("do the OMs and DIs use the PND?") == [
+        "detective inspector",
+        "offender manager",
+        "Police National Database",
+    ]
+    assert terms.expansions("OMSK") == []
 
 
 def test_topics_are_found_as_phrases_singular_or_plural() -> None:
@@ -416,6 +424,7 @@ def test_unknown_names_spare_known_words_but_not_other_forces() -> None:
 
 def test_counted_subject_and_figures() -> None:
     from assistant.answer.answerability import counted_subject, figure_about, has_figure
+    from assistant.retrieve.vocabulary import build_vocabulary
 
     assert counted_subject("How many domestic abuse arrests did Staffs make?") == (
         "domestic abuse arrests"
@@ -427,9 +436,12 @@ def test_counted_subject_and_figures() -> None:
     assert counted_subject("What did the 2021 report recommend?") is None
     assert counted_subject("how many referrals and how old was the oldest?") == "referrals"
     assert counted_subject("whats staffs average response time for 999 calls?") == "response time"
+    assert counted_subject("average wait from referral to MARAC in 2025?") == "wait"
     texts = ["The force used drones and police dogs.", "There were 2,981 allegations."]
     assert figure_about("drones", texts, None) is None
     assert figure_about("allegations", texts, None) == 1
+    cadets = ["There are more than 200 cadets, with a waiting list of about 180 young people."]
+    assert figure_about("kids", cadets, build_vocabulary([])) == 0  # children, counted as people
     assert has_figure("ten offender managers") and not has_figure("no figures here")
 
 
@@ -910,3 +922,17 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
     assert glossary().knows("AWOL") and glossary().knows("VWI")
     assert "modern slavery" in glossary().expansions("human trafficking victims")
     assert glossary().knows("Sept") and "September" in glossary().expansions("review in Sept 2023")
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("investigations", "investigating", "investigated", "investigate"),
+        ("abuse", "abused", "abuses"),
+        ("exploitation", "exploited"),
+        ("protection", "protecting", "protected"),
+        ("policing", "police"),
+    ],
+)
+def test_a_words_forms_share_one_stem(forms: tuple[str, ...]) -> None:
+    assert len({stem(f) for f in forms}) == 1, [stem(f) for f in forms]

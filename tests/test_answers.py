@@ -345,3 +345,28 @@ def test_findings_are_ranked_by_the_questions_subject_as_well_as_its_whole_wordi
     first = answer.text.splitlines()[1]
     assert "effectiveness of its IT and communication systems" in first
     assert first.startswith("- We recommend") and "— immediately" in first
+
+
+def test_a_list_narrowed_to_the_chapter_the_question_names(sample_assistant: Assistant) -> None:
+    """A chapter named in other words ("the investigations chapter", "the bit about how we
+    respond when kids are in danger") narrows the list to that chapter's findings."""
+    investigations = sample_assistant.ask(
+        "can you list the AFIs in the 2025 report's investigations chapter?"
+    )
+    assert investigations.text.startswith("Staffordshire 2025: 3 areas for improvement:")
+    chapters = {c.section_path[0] for c in investigations.citations}
+    assert chapters == {"Investigating reports of abuse, neglect and exploitation of children"}
+    responding = sample_assistant.ask(
+        "2025 - list what they flagged for improvement under the bit about how we respond "
+        "when kids are in danger"
+    )
+    assert responding.text.startswith("Staffordshire 2025: 3 areas for improvement:")
+    assert {c.section_path[0] for c in responding.citations} == {
+        "Responding to children at risk of harm"
+    }
+
+
+def test_the_best_mark_leads_with_the_best_grade(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("which of the five 2025 judgements was staffs' best mark?")
+    first = answer.text.splitlines()[1]
+    assert first.startswith("- Working with safeguarding partners — Good")

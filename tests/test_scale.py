@@ -21,7 +21,7 @@ from live_server import free_port, wait_until_up
 
 from assistant.core import Assistant
 from assistant.domain.records import SearchFilters
-from assistant.domain.text import inverse_document_frequencies, tokens
+from assistant.domain.text import TOKENS_VERSION, inverse_document_frequencies, tokens
 from assistant.embeddings import Embedder
 from assistant.retrieve.lexical import read_words
 from assistant.settings import Settings
@@ -148,6 +148,32 @@ def test_the_lexical_index_follows_each_write(
     assert app.warm() == 1  # a store from before the index: indexed once, then never again
     assert app.warm() == 0
     app.close()
+
+
+def test_a_store_indexed_by_another_stemmer_is_indexed_again(
+    settings_factory: object, embedder: Embedder, bench: ModuleType
+) -> None:
+    """Stems written by an older `tokens()` would never match today's query stems: reopening
+    the store re-indexes every document once, under the current version."""
+    settings = settings_factory()  # type: ignore[operator]
+    app = Assistant(settings, embedder=bench.HashEmbedder(embedder))
+    app.ingest([REPO_ROOT / "data" / "sample"], progress=False)
+    app.db.executescript(
+        "UPDATE meta SET value = 'light-suffixes' WHERE key = 'lexical_tokens';"
+        "DELETE FROM lexical WHERE doc_id = 'staffordshire-2025';"
+    )
+    app.close()
+    reopened = Assistant(settings, embedder=bench.HashEmbedder(embedder))
+    assert reopened.warm() == 2
+    version = reopened.db.query("SELECT value FROM meta WHERE key = 'lexical_tokens'")
+    assert version[0]["value"] == TOKENS_VERSION
+    found = reopened.retriever.lexical.run("investigating", 30, read_words(reopened.db))
+    assert {reopened.retriever.corpus().chunks[cid].doc_id for cid, _ in found} == {
+        "staffordshire-2021",
+        "staffordshire-2025",
+    }
+    assert reopened.warm() == 0
+    reopened.close()
 
 
 def test_more_workers_need_a_chroma_server(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ _COUNT_QUESTION = re.compile(
     r"\s+(.+)"
     r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+(?:'s?)? )?(?:average|mean|median|total|"
     r"annual|target) (.+)"
+    r"|^\W*(?:the )?(?:average|median) (.+)"
     r"|\bwhat(?:'s|s| is| was| were)? (?:the |its |their |[\w']+'s? )?((?:[\w-]+ ){0,3}rates?)\b",
     re.I,
 )
@@ -100,7 +101,13 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
         readings += [set(tokens(meaning)) for h in heads for meaning in terms.expansions(h)]
         # the whole subject too: "under 18s" are children, "registered sex offenders" RSOs
         readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
+    readings += [_YOUNG for r in readings if r & _CHILD_WORDS and len(r) == 1]
     return [r | done for r in readings if r]
+
+
+_CHILD_WORDS = frozenset(tokens("child children"))
+_YOUNG = set(tokens("young"))
+"""Reports count children as "young people" too ("a waiting list of about 180 young people")."""
 
 
 def has_figure(text: str) -> bool:

@@ -52,7 +52,7 @@ _TIMESCALES = {
 }
 _NOT = re.compile(r"\b(?:not|rather than|other than|except|apart from|besides)\b[^.?!;]*", re.I)
 """A clause that rules timescales out ("not immediate or 3 months")."""
-_CHAPTER = re.compile(r"\b(?:chapter|section|part)\b", re.I)
+_CHAPTER = re.compile(r"\b(?:chapter|section|part|bit|heading)\b", re.I)
 _GENERIC = frozenset(
     tokens(
         "what which list give me all every each the report reports inspection inspections "
@@ -60,7 +60,7 @@ _GENERIC = frozenset(
         "improvements afi afis grade grades graded rated rating judgment judgments judgement "
         "force staffordshire staffs hmicfrs hmic inspectorate inspectors did does do "
         "tell told want wanted sort out straight away immediately within months get got "
-        "chapter section part about say said made make were was are is have has anything "
+        "chapter section part bit heading about say said made make were was are is have has anything "
         "things ones from in on for to of by when and how long they it them there any "
         "cause causes concern innovative practice summary main findings "
         "fix fixed fixing sorted change changed changes improve improved done doing asked ask "
@@ -371,7 +371,10 @@ def _grades_elsewhere(wanted: set[str], pool: Sequence[Finding]) -> bool:
 
 _OWN_SUBJECT_WORDS = 2
 _GRADE_WORDS = frozenset(
-    tokens(" ".join(GRADES) + " ri best worst highest lowest top bottom came bit bits ones area")
+    tokens(
+        " ".join(GRADES) + " ri best worst highest lowest top bottom came bit bits ones area "
+        "mark marks score scores scored result results"
+    )
 )
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+
+import snowballstemmer
 
 from assistant.domain.errors import InvalidRequest, TooLarge
 
@@ -173,17 +177,23 @@ STOPWORDS = frozenset(
         "force's",
     ]
 )
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light suffix-stripping stemmer: enough to match "recorded"/"records"/"recording"."""
+    """The word's English (Porter2) stem: "investigations", "investigating" and "investigated"
+    meet, as "abuse" and "abused" do."""
     if word.isdigit() or len(word) <= 4:
         return word
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
-    return word
+    with _STEMMING:  # a stemmer keeps its word in itself: one word at a time
+        return str(_STEMMER.stemWord(word))
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMING = threading.Lock()
+TOKENS_VERSION = "porter2"
+"""Names what `tokens()` yields; a store whose lexical index was written by another version
+is indexed again (a stem that changed would otherwise never match)."""
 
 
 def tokens(text: str) -> list[str]:

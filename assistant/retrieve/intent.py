@@ -18,6 +18,9 @@ _WANTED_DONE = (
 _WANTED_DONE_RE = re.compile(_WANTED_DONE, re.I)
 _ASKED_TO_FIX = re.compile(
     r"\bareas? for improvement|\bAFIs?\b|\bneed(?:s|ed)? (?:fixing|improving|sorting)\b"
+    r"|\b(?:flagged|marked|highlighted|identified|singled out|picked out|pointed out|called out)"
+    r" (?:\w+ ){0,2}?(?:for|as needing|as in need of) (?:improvement|improving|attention)\b"
+    r"|\b(?:needs?|needed|needing|room for) (?:some |more )?improvement\b"
     r"|\b(?:change|fix|improve) about\b|\bwhat should the force\b|\bthe asks?\b"
     r"|\bwhat (?:needs|has) to (?:change|improve)\b"
     r"|\b(?:improvements?|changes?|actions?) (?:were|was|are|is|had been|have been) (?:\w+ )?"
@@ -45,7 +48,10 @@ _DEADLINE = re.compile(
     r"\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b"
     rf"|\bhow long (?:were|was|did|do|does|have|has|had) {_FORCE} (?:been )?(?:given|get|got|have|had)"
     r"\b(?! to (?:wait|stay|spend|remain|be held))"
-    r"|\bhow long did (?:hmi|hmic|hmicfrs|the inspectors?|the inspectorate|the report) give\b",
+    r"|\bhow long did (?:hmi|hmic|hmicfrs|the inspectors?|the inspectorate|the report|they) give\b"
+    rf"|\bby when (?:did|do|does|had|has|have|was|were) {_FORCE} (?:have|need|got|been (?:told|"
+    r"asked|given|expected|required)) to\b"
+    rf"|\bby when (?:must|should) {_FORCE}\b",
     re.I,
 )
 """Recommendations carry timescales; areas for improvement and findings do not."""
@@ -84,7 +90,8 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
             r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
             r"\b(?:how long|by when) (?:has|does|did|do|must|should) (?:the force|it|they|staffs|"
             r"staffordshire) (?:got |have |had )?(?:to )?(?:respond|reply|tell|report|update|send|"
-            r"say|explain|give|get back|write back)\b",
+            r"say|explain|give(?! (?:staffs|staffordshire|the force|them|it)\b)|get back|"
+            r"write back)\b",
             re.I,
         ),
         {K.NEXT_STEPS},
@@ -145,7 +152,7 @@ _FIGURE = re.compile(
     r"\bhow (?:many|much|big|long|fast|quick(?:ly)?|soon|often|far)\b|\bwhat (?:percentage|"
     r"proportion|share|number|per ?cent)\b|\bwhat ?%|\bnumber of\b|\bbudget\b|\bspend\b|\bcost\b|\brate\b|"
     r"\bwhen (?:did|was|were|is|does|do|will|should|must|can)\b|\bby when\b|"
-    r"\bwhat (?:time|hours|date|year|age)\b|\bhow old\b",
+    r"\bwhat (?:time|hours|date|year|age)\b|\bhow old\b|\b(?:on )?average\b",
     re.I,
 )
 _MONEY = re.compile(

@@ -76,15 +76,17 @@ class Vocabulary:
     ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]:
         """One alternation per kind, compiled once: expanding costs one scan, not one per term."""
 
-        def alternation(words: Iterable[str], edge: str) -> re.Pattern[str] | None:
+        def alternation(
+            words: Iterable[str], edge: str, plural: str = ""
+        ) -> re.Pattern[str] | None:
             ordered = sorted(words, key=len, reverse=True)
             if not ordered:
                 return None
             body = "|".join(re.escape(w) for w in ordered)
-            return re.compile(rf"(?=(?<![\w{edge}])({body})(?![\w{edge}]))")
+            return re.compile(rf"(?=(?<![\w{edge}])({body}){plural}(?![\w{edge}]))")
 
         return (
-            alternation(self.abbreviations, "&"),
+            alternation(self.abbreviations, "&", "s?"),  # "OMs", "DIs": plurals of their own
             alternation(self.everyday, "-"),
             alternation(self._lowercase, "&"),
         )

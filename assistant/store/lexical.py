@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from assistant.domain.records import Chunk
-from assistant.domain.text import tokens
+from assistant.domain.text import TOKENS_VERSION, tokens
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
@@ -39,13 +39,19 @@ _SAFE = re.compile(r"^[a-z0-9_']+$")
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Drop a lexical index of an earlier layout (and the record of what it indexed), so the
-    documents are indexed again (`DocumentIndexer.backfill`)."""
+    """Drop a lexical index of an earlier layout or written by another `tokens()` (and the
+    record of what it indexed), so the documents are indexed again
+    (`DocumentIndexer.backfill`). Needs the database's `meta` table."""
     row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'lexical'").fetchone()
-    if row and (_LAYOUT not in row[0] or "tokenchars" not in row[0]):
+    version = conn.execute("SELECT value FROM meta WHERE key = 'lexical_tokens'").fetchone()
+    stale = version is None or version[0] != TOKENS_VERSION
+    if row and (_LAYOUT not in row[0] or "tokenchars" not in row[0] or stale):
         conn.executescript(
             "DROP TABLE IF EXISTS lexical_vocab; DROP TABLE lexical; DROP TABLE IF EXISTS doc_terms;"
         )
+    conn.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('lexical_tokens', ?)", (TOKENS_VERSION,)
+    )
 
 
 def chunk_terms(chunk: Chunk, label: str) -> str:
