@@ -423,7 +423,12 @@ def test_unknown_names_spare_known_words_but_not_other_forces() -> None:
 
 
 def test_counted_subject_and_figures() -> None:
-    from assistant.answer.answerability import counted_subject, figure_about, has_figure
+    from assistant.answer.answerability import (
+        counted_subject,
+        figure_about,
+        has_figure,
+        qualifying_words,
+    )
     from assistant.retrieve.vocabulary import build_vocabulary
 
     assert counted_subject("How many domestic abuse arrests did Staffs make?") == (
@@ -440,6 +445,14 @@ def test_counted_subject_and_figures() -> None:
     texts = ["The force used drones and police dogs.", "There were 2,981 allegations."]
     assert figure_about("drones", texts, None) is None
     assert figure_about("allegations", texts, None) == 1
+    managed = [
+        "At the time of this inspection, Staffordshire Police was managing 1,655 RSOs.",
+        "At the time of our inspection, SOMU was reactively managing 145 RSOs.",
+    ]
+    asked = "how many RSOs was SOMU only managing reactively in 2021?"
+    qualifiers = qualifying_words(asked, "RSOs")
+    assert figure_about("RSOs", managed, None, qualifiers=qualifiers) == 1
+    assert figure_about("RSOs", managed, None) == 0
     cadets = ["There are more than 200 cadets, with a waiting list of about 180 young people."]
     assert figure_about("kids", cadets, build_vocabulary([])) == 0  # children, counted as people
     assert has_figure("ten offender managers") and not has_figure("no figures here")

@@ -293,32 +293,55 @@ def figure_about(
     years: Sequence[str] = (),
     settings: Sequence[str] | None = None,
     share: bool = False,
+    qualifiers: frozenset[str] = frozenset(),
 ) -> int | None:
     """Index of the first text with a sentence holding both a figure and the counted subject
     (or what its abbreviation or everyday word stands for), the text or its setting (the
     paragraph leading up to it: "In September 2023, the force reviewed...") naming each of
     `years`; or None. One sentence: "in 4 of 48 cases, officers..." is no count of officers
-    unless the figure and the subject meet. Asked for a `share`, the first text giving one
-    leads, else the first with any figure."""
+    unless the figure and the subject meet. Asked for a `share`, a text giving one leads, else
+    any with a figure. A later text leads when its sentence holds more of the question's other
+    words (`qualifiers`): "how many RSOs was SOMU managing reactively" is answered by "SOMU was
+    reactively managing 145 RSOs", not by the 1,655 RSOs managed in all."""
     readings = _readings(subject, terms)
     if not readings:
         return None
     timed = any(r & _TIME_UNITS for r in readings)
-    first_figure: int | None = None  # asked for a share: the first with any figure, failing one
+    found: list[tuple[bool, int, int]] = []  # (gives a share, held qualifiers, index)
     for index, text in enumerate(texts):
         setting = settings[index] if settings is not None else text
         if not all(y in setting for y in years):
             continue
+        held = -1
+        shared = False
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             words = set(tokens(sentence))
             counted = sentence if timed else _DURATION.sub(" ", sentence)
             figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", counted)))
             if figure and any(r <= words for r in readings):
-                if not share or _SHARE.search(sentence):
-                    return index
-                first_figure = index if first_figure is None else first_figure
-    return first_figure
+                held = max(held, len(qualifiers & words))
+                shared = shared or bool(share and _SHARE.search(sentence))
+        if held >= 0:
+            found.append((shared, held, index))
+    if not found:
+        return None
+    best = found[0]
+    for candidate in found[1:]:  # in the texts' order: a later one must hold strictly more
+        if candidate[:2] > best[:2]:
+            best = candidate
+    return best[2]
+
+
+def qualifying_words(question: str, subject: str) -> frozenset[str]:
+    """The question's words besides its counted subject and its asking words: what tells one
+    count of the subject from another ("reactively", "SOMU")."""
+    return frozenset(tokens(question)) - set(tokens(subject)) - _ASKING_WORDS
+
+
+_ASKING_WORDS = frozenset(
+    tokens("how many much number what percentage proportion share per cent average total did does")
+)
 
 
 _SHARE = re.compile(

@@ -31,6 +31,7 @@ from assistant.answer.answerability import (
     other_forces,
     partial_years,
     periods,
+    qualifying_words,
     speaker_asked,
     speaker_heard,
     uncovered_years,
@@ -415,6 +416,7 @@ class ExtractiveAnswerer:
                 foreign_years(question, documents.values()),
                 [_paragraph_to(c) for c in near[: cfg.figure_units]],
                 asks_for_share(asked),
+                qualifying_words(asked, subject),
             )
             if found is None:
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
