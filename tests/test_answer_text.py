@@ -428,6 +428,7 @@ def test_counted_subject_and_figures() -> None:
         figure_about,
         has_figure,
         qualifying_words,
+        sized_subject,
     )
     from assistant.retrieve.vocabulary import build_vocabulary
 
@@ -442,6 +443,13 @@ def test_counted_subject_and_figures() -> None:
     assert counted_subject("how many referrals and how old was the oldest?") == "referrals"
     assert counted_subject("whats staffs average response time for 999 calls?") == "response time"
     assert counted_subject("average wait from referral to MARAC in 2025?") == "wait"
+    assert sized_subject("how big was the MASH review queue when HMI looked?") == (
+        "MASH review queue"
+    )
+    assert sized_subject("size of the ViSOR sign-off backlog for SOMU skippers?") == (
+        "ViSOR sign-off backlog"
+    )
+    assert sized_subject("what is the CPET?") is None
     texts = ["The force used drones and police dogs.", "There were 2,981 allegations."]
     assert figure_about("drones", texts, None) is None
     assert figure_about("allegations", texts, None) == 1

@@ -27,7 +27,7 @@ _PHRASE_END = re.compile(
     r"\b(?:and|or|did|does|do|were|was|are|is|have|has|had|went|go|got|get|in|on|at|for|from|by|"
     r"during|per|a|an|the|with|of|there|does|will|would|could|can|work|works|live|lives|attend|"
     r"attended|received|waited|stayed|spent|needed|used|took|made|saw|came|left|now|then|today|"
-    r"currently|these days|nowadays|overall|again)\b|[?,.]",
+    r"currently|these days|nowadays|overall|again|when|while|where)\b|[?,.]",
     re.I,
 )
 _FIGURE = re.compile(
@@ -85,6 +85,25 @@ def counted_subject(question: str) -> str | None:
         return None
     done = _DONE_TO.match(counted[len(" ".join(phrase)) :])
     return " ".join(phrase + ([done.group(1)] if done else []))
+
+
+def sized_subject(question: str) -> str | None:
+    """What a "how big / what size" question measures ("how big was the MASH review queue" ->
+    "MASH review queue"): a figure about it leads the answer, but its wording may be the
+    asker's own ("queue" for "tasks waiting"), so finding none refuses nothing."""
+    match = _SIZE_QUESTION.search(question)
+    if not match:
+        return None
+    measured = next(g for g in match.groups() if g)
+    phrase = _PHRASE_END.split(measured, maxsplit=1)[0].split()
+    return " ".join(phrase) or None
+
+
+_SIZE_QUESTION = re.compile(
+    r"\b(?:how (?:big|large|long|bad)|what size) (?:was|is|were|are|had|has) (?:the |its |their )?"
+    r"(.+)|\bsize of (?:the |its |their )?(.+)",
+    re.I,
+)
 
 
 def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:

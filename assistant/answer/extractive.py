@@ -32,6 +32,7 @@ from assistant.answer.answerability import (
     partial_years,
     periods,
     qualifying_words,
+    sized_subject,
     speaker_asked,
     speaker_heard,
     uncovered_years,
@@ -407,26 +408,23 @@ class ExtractiveAnswerer:
             return self.refusal(passages, documents, f"no report names the {kind}")
         lead: _Candidate | None = defining
         subject = counted_subject(asked)
-        if subject is not None:
+        measured = subject or (sized_subject(asked) if lead is None else None)
+        if measured is not None:
             near = [c for c in ranked if c.relevance >= cfg.evidence_threshold - cfg.figure_slack]
             found = figure_about(
-                subject,
+                measured,
                 [_text(c) for c in near[: cfg.figure_units]],
                 terms,
                 foreign_years(question, documents.values()),
                 [_paragraph_to(c) for c in near[: cfg.figure_units]],
                 asks_for_share(asked),
-                qualifying_words(asked, subject),
+                qualifying_words(asked, measured),
             )
-            if found is None:
+            if found is None and subject is not None:
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
-            lead = near[found]
-        elif lead is None and asks_for_practice(asked):
-            lead = next((c for c in strong if _SHOULD.search(_text(c))), None)
-        elif lead is None and asks_for_duration(asked):
-            lead = next((c for c in ranked[: cfg.evidence_units] if has_duration(_text(c))), None)
-        elif lead is None and asks_for_figure(asked):
-            lead = next((c for c in strong if has_figure_or_date(_text(c))), None)
+            lead = near[found] if found is not None else None
+        if lead is None and subject is None:
+            lead = self._lead_by_intent(asked, ranked, strong)
 
         top = ranked[0]
         is_story = top.passage.chunk.section_kind is SectionKind.CASE_STUDY
@@ -564,6 +562,20 @@ class ExtractiveAnswerer:
                 c.passage.chunk.start + c.unit.start,
             ),
         )
+
+    def _lead_by_intent(
+        self, asked: str, ranked: Sequence[_Candidate], strong: Sequence[_Candidate]
+    ) -> _Candidate | None:
+        """The unit to lead with for what the question asks: a "should" for a practice
+        question, a span of time for "how long", a figure or date for "how many / when"."""
+        if asks_for_practice(asked):
+            return next((c for c in strong if _SHOULD.search(_text(c))), None)
+        if asks_for_duration(asked):
+            units = ranked[: self.config.evidence_units]
+            return next((c for c in units if has_duration(_text(c))), None)
+        if asks_for_figure(asked):
+            return next((c for c in strong if has_figure_or_date(_text(c))), None)
+        return None
 
     def refusal(
         self, passages: list[ScoredChunk], documents: dict[str, Document], reason: str
