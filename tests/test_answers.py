@@ -370,3 +370,16 @@ def test_the_best_mark_leads_with_the_best_grade(sample_assistant: Assistant) ->
     answer = sample_assistant.ask("which of the five 2025 judgements was staffs' best mark?")
     first = answer.text.splitlines()[1]
     assert first.startswith("- Working with safeguarding partners — Good")
+
+
+def test_a_grade_and_the_areas_for_improvement_under_it(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(
+        "what grade did the 2025 report give staffs for leadership, and which AFIs came under it?"
+    )
+    lines = answer.text.splitlines()
+    assert lines[0] == "Staffordshire 2025: 3 areas for improvement or graded judgments:"
+    assert "leadership of its child protection arrangements is adequate" in lines[1]
+    assert {c.section_path[0] for c in answer.citations} == {
+        "Leadership of child protection arrangements"
+    }
+    assert_citations_sound(sample_assistant, answer)

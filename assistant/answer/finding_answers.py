@@ -52,7 +52,7 @@ _TIMESCALES = {
 }
 _NOT = re.compile(r"\b(?:not|rather than|other than|except|apart from|besides)\b[^.?!;]*", re.I)
 """A clause that rules timescales out ("not immediate or 3 months")."""
-_CHAPTER = re.compile(r"\b(?:chapter|section|part|bit|heading)\b", re.I)
+_CHAPTER = re.compile(r"\b(?:chapter|section|part|bit|heading|under)\b", re.I)
 _GENERIC = frozenset(
     tokens(
         "what which list give me all every each the report reports inspection inspections "
@@ -60,7 +60,7 @@ _GENERIC = frozenset(
         "improvements afi afis grade grades graded rated rating judgment judgments judgement "
         "force staffordshire staffs hmicfrs hmic inspectorate inspectors did does do "
         "tell told want wanted sort out straight away immediately within months get got "
-        "chapter section part bit heading about say said made make were was are is have has anything "
+        "chapter section part bit heading under about say said made make were was are is have has anything "
         "things ones from in on for to of by when and how long they it them there any "
         "cause causes concern innovative practice summary main findings "
         "fix fixed fixing sorted change changed changes improve improved done doing asked ask "
@@ -140,10 +140,14 @@ _PASSAGE_DEPTH = 10
 
 
 def chapter_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
-    """Findings in the chapter(s) the question names ("the leadership chapter")."""
+    """Findings in the chapter(s) the question names ("the leadership chapter", "under the
+    investigating judgment"): the chapters whose titles share most of the question's words,
+    counting only words few titles hold ("children" is in most); all when it names none."""
     if not _CHAPTER.search(question):
         return list(findings)
-    wanted = topic_words(question)
+    titles = {f.section_path[0] for f in findings if f.section_path}
+    common = common_words([set(tokens(t)) for t in titles]) if len(titles) > 2 else set()
+    wanted = topic_words(question) - common
     scored = [(len(wanted & set(tokens(" ".join(f.section_path[:1])))), f) for f in findings]
     best = max((s for s, _ in scored), default=0)
     return [f for s, f in scored if s == best] if best else list(findings)
@@ -307,11 +311,12 @@ def select(
     question names first), or the findings about the topic it names, best first; otherwise
     the best one or two."""
     if asks_for_list(question) or FindingType.JUDGMENT in typed:
-        pool = timescale_filter(question, chapter_filter(question, everything))
+        in_chapter = chapter_filter(question, everything)
+        pool = timescale_filter(question, in_chapter)
         wanted = topic_words(question)
         if FindingType.JUDGMENT in typed:
             wanted -= _GRADE_WORDS  # "which ones were RI" asks for every area's grade
-        if _CHAPTER.search(question) or not wanted:
+        if len(in_chapter) < len(everything) or not wanted:
             return graded_first(question, pool)[:_MAX_LIST]
         if FindingType.JUDGMENT in typed and _grades_elsewhere(wanted, pool):
             return []
