@@ -180,6 +180,10 @@ def test_a_year_follow_up_swaps_the_year() -> None:
         rewrite_followup("And in 2025?", HISTORY)
         == "How did the force respond to missing children in 2025?"
     )
+    for same in ("was it like that in 2025 too?", "was the same true in 2025?"):
+        assert rewrite_followup(same, HISTORY) == (
+            "How did the force respond to missing children in 2025?"
+        ), same
 
 
 def test_a_follow_up_that_asks_more_than_a_year_keeps_its_words_and_its_year() -> None:

@@ -86,14 +86,15 @@ def _gist(reply: str) -> str:
 _BARE = re.compile(
     r"\b(?:and|but|so|then|what|how|about|for|in|the|same|was|were|is|it|that|this|those|"
     r"there|report|inspection|one|again|too|please|pls|did|does|do|say|says|said|show|shows|"
-    r"find|finds|found)\b|[^\w\s]",
+    r"find|finds|found|like|also|as well|similar|similarly|the case|true|happening|happen)\b|"
+    r"[^\w\s]",
     re.I,
 )
 
 
 def _bare_year(question: str) -> bool:
-    """ "And in 2025?", "what about the 2025 report?": nothing but a year to put in the earlier
-    question's place ("and what did they have to send in after the 2025 one?" asks more)."""
+    """ "And in 2025?", "what about the 2025 report?", "was it like that in 2021 too?": nothing
+    but a year to put in the earlier question's place ("and what did they have to send in after the 2025 one?" asks more)."""
     return not _BARE.sub(" ", _YEAR.sub(" ", question)).split()
 
 
