@@ -395,6 +395,9 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
         "Police National Database",
     ]
     assert terms.expansions("OMSK") == []
+    assert "start" in terms.expansions("joint s47 - how should it kick off?")
+    assert "mobile device" in terms.expansions("can I get the toolkit on my phone?")
+    assert "monitor; oversee" in terms.expansions("what should the insp keep an eye on?")
 
 
 def test_topics_are_found_as_phrases_singular_or_plural() -> None:
