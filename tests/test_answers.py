@@ -329,6 +329,8 @@ def test_recommendations_asked_of_a_report_that_makes_none_list_its_areas_for_im
         "The Staffordshire 2025 report makes no recommendations; it sets areas for improvement."
     )
     assert "9 areas for improvement" in answer.text
+    named = sample_assistant.ask("can u list all the AFIs staffs got in the 2025 CP report?")
+    assert "9 areas for improvement" in named.text  # "CP" names the report, not a topic
     assert {c.doc_id for c in answer.citations} == {"staffordshire-2025"}
     custody = sample_assistant.ask("what recs did the 2025 report make about custody?")
     assert custody.refused and "2021 report does" in (custody.reason or "")

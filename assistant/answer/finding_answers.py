@@ -65,7 +65,8 @@ _GENERIC = frozenset(
         "cause causes concern innovative practice summary main findings "
         "fix fixed fixing sorted change changed changes improve improved done doing asked ask "
         "expected required need needs given give fast quick quickly soon timescale timescales "
-        "deadline deadlines exactly sure hmi pls plz please u list show tell"
+        "deadline deadlines exactly sure hmi pls plz please u list show tell "
+        "cp"
     )
     + list(NUMBER_WORDS)
 )
