@@ -69,6 +69,14 @@ WEAK = "no passage answers the question closely enough"
 a report's whole list of findings when another report covers the topic: `covered_elsewhere`)."""
 _ELSEWHERE_END = " report does"
 _SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
+_PEOPLE = frozenset(tokens("officer officers police staff child children kid kids force i we"))
+"""Who a directive is about, in nearly every one: no sign it answers the question asked."""
+_ACTION = re.compile(
+    r"\b(?:(?:meant|supposed|expected|need|needs|have|got|ought|required|ok|okay) to|"
+    r"(?:should|must|can|do|could) (?:i|we))\b",
+    re.I,
+)
+"""Where an officer's question says what they would do ("what am I meant to | record")."""
 _REPORTED = re.compile(
     r"\b(?:told us|told inspectors|we were told|said (?:that|they)|say (?:that|they)|"
     r"explained (?:that|they)|believed|felt that)\b",
@@ -113,6 +121,9 @@ class ExtractiveConfig:
     """How many of the best units (down to `figure_slack` below the threshold) a "how many"
     question's figure is looked for in."""
     figure_slack: float = 0.0
+    practice_slack: float = 0.04
+    """How far below the evidence bar a should/must unit may lead a practice question when its
+    directive names what the officer asks about."""
     answer_chars: int = 700
     """The quotes of an answer (not a comparison) stop short of this many characters, the
     best unit always kept."""
@@ -569,13 +580,36 @@ class ExtractiveAnswerer:
         """The unit to lead with for what the question asks: a "should" for a practice
         question, a span of time for "how long", a figure or date for "how many / when"."""
         if asks_for_practice(asked):
-            return next((c for c in strong if _SHOULD.search(_text(c))), None)
+            return self._practice_lead(asked, ranked)
         if asks_for_duration(asked):
             units = ranked[: self.config.evidence_units]
             return next((c for c in units if has_duration(_text(c))), None)
         if asks_for_figure(asked):
             return next((c for c in strong if has_figure_or_date(_text(c))), None)
         return None
+
+    def _practice_lead(self, asked: str, ranked: Sequence[_Candidate]) -> _Candidate | None:
+        """What to lead a practice question with: among the units near the evidence bar that
+        say what should or must be done, one whose directive names what the officer asks
+        about ("what am I meant to record?": "officers should make a record when the powers
+        end"), else the most relevant."""
+        cfg = self.config
+        bar = cfg.evidence_threshold - cfg.practice_slack
+        directive = [
+            c
+            for c in ranked
+            if c.relevance >= bar and _SHOULD.search(_text(c)) and not _REPORTED.search(_text(c))
+        ]  # "officers told us there was no need to record..." is no directive
+        directive = directive[: cfg.evidence_units]
+        cue = _ACTION.search(asked)
+        wanted = set(tokens(asked[cue.end() :] if cue else asked)) - _PEOPLE
+        for cand in directive:
+            text = _text(cand)
+            told = text[_SHOULD.search(text).start() :]  # type: ignore[union-attr]
+            if wanted & set(tokens(told)):
+                return cand
+        strong = [c for c in directive if c.relevance >= cfg.evidence_threshold]
+        return strong[0] if strong else None
 
     def refusal(
         self, passages: list[ScoredChunk], documents: dict[str, Document], reason: str
