@@ -957,7 +957,6 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
     [
         ("investigations", "investigating", "investigated", "investigate"),
         ("abuse", "abused", "abuses"),
-        ("exploitation", "exploited"),
         ("protection", "protecting", "protected"),
         ("policing", "police"),
     ],

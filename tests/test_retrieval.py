@@ -62,13 +62,14 @@ def test_an_everyday_words_expansion_does_not_make_a_comparison(
 def test_an_abbreviation_stands_for_a_phrase_bm25_matches(sample_assistant: Assistant) -> None:
     """ "PP" is police protection: two words too common to search by alone, a phrase that
     is not."""
+    from assistant.domain.text import tokens
     from assistant.retrieve.lexical import read_words
 
     retriever = sample_assistant.retriever
     words = read_words(sample_assistant.db)
     plain = retriever.lexical.run("was PP still an issue?", 10, words)
     phrased = retriever.lexical.run(
-        "was PP still an issue?", 10, words, phrases=[("police", "protection")]
+        "was PP still an issue?", 10, words, phrases=[tuple(tokens("police protection"))]
     )
     chunks = {c.chunk_id: c for c in sample_assistant.db.chunks()}
 
@@ -76,7 +77,8 @@ def test_an_abbreviation_stands_for_a_phrase_bm25_matches(sample_assistant: Assi
         return sum("police protection" in chunks[cid].text for cid, _ in hits)
 
     assert about(phrased) > about(plain)
-    assert ("police", "protection") in retriever._search("was PP still an issue?").meanings
+    meanings = retriever._search("was PP still an issue?").meanings
+    assert tuple(tokens("police protection")) in meanings
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ def test_a_store_indexed_by_another_stemmer_is_indexed_again(
     app = Assistant(settings, embedder=bench.HashEmbedder(embedder))
     app.ingest([REPO_ROOT / "data" / "sample"], progress=False)
     app.db.executescript(
-        "UPDATE meta SET value = 'light-suffixes' WHERE key = 'lexical_tokens';"
+        "UPDATE meta SET value = 'porter2' WHERE key = 'lexical_tokens';"
         "DELETE FROM lexical WHERE doc_id = 'staffordshire-2025';"
     )
     app.close()

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-
-import snowballstemmer
 
 from assistant.domain.errors import InvalidRequest, TooLarge
 
@@ -179,19 +175,23 @@ STOPWORDS = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=200_000)
+_SUFFIXES = ("ions", "ion", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
+_REPLACED = {"ies": "y", "ied": "y"}
+
+
 def stem(word: str) -> str:
-    """The word's English (Porter2) stem: "investigations", "investigating" and "investigated"
-    meet, as "abuse" and "abused" do."""
+    """A light suffix-stripping stemmer: "investigations", "investigating" and "investigated"
+    meet, as "abuse" and "abused" do, while "manager" stays apart from "managing" (a Porter
+    stemmer joins them, and a count of offenders managed then ranks below offender managers)."""
     if word.isdigit() or len(word) <= 4:
         return word
-    with _STEMMING:  # a stemmer keeps its word in itself: one word at a time
-        return str(_STEMMER.stemWord(word))
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + _REPLACED.get(suffix, "")
+    return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
-_STEMMER = snowballstemmer.stemmer("english")
-_STEMMING = threading.Lock()
-TOKENS_VERSION = "porter2"
+TOKENS_VERSION = "suffixes-2"
 """Names what `tokens()` yields; a store whose lexical index was written by another version
 is indexed again (a stem that changed would otherwise never match)."""
 
