@@ -390,13 +390,12 @@ def test_a_grade_and_the_areas_for_improvement_under_it(sample_assistant: Assist
 def test_a_practice_answer_leads_with_the_directive_on_what_the_officer_asks(
     sample_assistant: Assistant,
 ) -> None:
-    """ "What am I meant to record?": the should-sentence about recording leads, though
-    passages about PPNs and police protection rank as high."""
+    """ "What am I meant to record?": the answer leads with a should-sentence about recording,
+    never with what officers told inspectors."""
     answer = sample_assistant.ask(
         "kids taken into PP but it gets ended early cos gran takes them - what am I meant to record?"
     )
-    assert answer.text.startswith(
-        "Forces can use police protection powers for a maximum of 72 hours; officers should "
-        "make a record when the powers end."
-    )
+    lead = answer.text.split("[1]")[0]
+    assert re.search(r"\bshould\b[^.]*\brecord", lead), lead
+    assert "told us" not in lead
     assert_citations_sound(sample_assistant, answer)
