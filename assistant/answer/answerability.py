@@ -343,13 +343,8 @@ def figure_about(
                 shared = shared or bool(share and _SHARE.search(sentence))
         if held >= 0:
             found.append((shared, held, index))
-    if not found:
-        return None
-    best = found[0]
-    for candidate in found[1:]:  # in the texts' order: a later one must hold strictly more
-        if candidate[:2] > best[:2]:
-            best = candidate
-    return best[2]
+    # a later text must hold strictly more: ties go to the earlier (more relevant) one
+    return max(found, key=lambda f: (f[0], f[1], -f[2]))[2] if found else None
 
 
 def qualifying_words(question: str, subject: str) -> frozenset[str]:

@@ -595,21 +595,19 @@ class ExtractiveAnswerer:
         end"), else the most relevant."""
         cfg = self.config
         bar = cfg.evidence_threshold - cfg.practice_slack
-        directive = [
-            c
+        directive = [  # "officers told us there was no need to record..." is no directive
+            (c, should)
             for c in ranked
-            if c.relevance >= bar and _SHOULD.search(_text(c)) and not _REPORTED.search(_text(c))
-        ]  # "officers told us there was no need to record..." is no directive
-        directive = directive[: cfg.evidence_units]
+            if c.relevance >= bar
+            and (should := _SHOULD.search(_text(c)))
+            and not _REPORTED.search(_text(c))
+        ][: cfg.evidence_units]
         cue = _ACTION.search(asked)
         wanted = set(tokens(asked[cue.end() :] if cue else asked)) - _PEOPLE
-        for cand in directive:
-            text = _text(cand)
-            told = text[_SHOULD.search(text).start() :]  # type: ignore[union-attr]
-            if wanted & set(tokens(told)):
+        for cand, should in directive:
+            if wanted & set(tokens(_text(cand)[should.start() :])):
                 return cand
-        strong = [c for c in directive if c.relevance >= cfg.evidence_threshold]
-        return strong[0] if strong else None
+        return next((c for c, _ in directive if c.relevance >= cfg.evidence_threshold), None)
 
     def refusal(
         self, passages: list[ScoredChunk], documents: dict[str, Document], reason: str

@@ -60,13 +60,12 @@ _GENERIC = frozenset(
         "improvements afi afis grade grades graded rated rating judgment judgments judgement "
         "force staffordshire staffs hmicfrs hmic inspectorate inspectors did does do "
         "tell told want wanted sort out straight away immediately within months get got "
-        "chapter section part bit heading under about say said made make were was are is have has anything "
-        "things ones from in on for to of by when and how long they it them there any "
+        "chapter section part bit heading under about say said made make were was are is have "
+        "has anything things ones from in on for to of by when and how long they it them there any "
         "cause causes concern innovative practice summary main findings "
         "fix fixed fixing sorted change changed changes improve improved done doing asked ask "
         "expected required need needs given give fast quick quickly soon timescale timescales "
-        "deadline deadlines exactly sure hmi pls plz please u list show tell "
-        "cp"
+        "deadline deadlines exactly sure hmi pls plz please u list show tell cp"
     )
     + list(NUMBER_WORDS)
 )
@@ -146,10 +145,11 @@ def chapter_filter(question: str, findings: Sequence[Finding]) -> list[Finding]:
     counting only words few titles hold ("children" is in most); all when it names none."""
     if not _CHAPTER.search(question):
         return list(findings)
-    titles = {f.section_path[0] for f in findings if f.section_path}
-    common = common_words([set(tokens(t)) for t in titles]) if len(titles) > 2 else set()
+    titles = {t: set(tokens(t)) for t in {" ".join(f.section_path[:1]) for f in findings}}
+    named = [words for title, words in titles.items() if title]
+    common = common_words(named) if len(named) > 2 else set()
     wanted = topic_words(question) - common
-    scored = [(len(wanted & set(tokens(" ".join(f.section_path[:1])))), f) for f in findings]
+    scored = [(len(wanted & titles[" ".join(f.section_path[:1])]), f) for f in findings]
     best = max((s for s, _ in scored), default=0)
     return [f for s, f in scored if s == best] if best else list(findings)
 

@@ -94,7 +94,8 @@ _BARE = re.compile(
 
 def _bare_year(question: str) -> bool:
     """ "And in 2025?", "what about the 2025 report?", "was it like that in 2021 too?": nothing
-    but a year to put in the earlier question's place ("and what did they have to send in after the 2025 one?" asks more)."""
+    but a year to put in the earlier question's place ("and what did they have to send in after
+    the 2025 one?" asks more)."""
     return not _BARE.sub(" ", _YEAR.sub(" ", question)).split()
 
 

@@ -173,8 +173,6 @@ STOPWORDS = frozenset(
         "force's",
     ]
 )
-
-
 _SUFFIXES = ("ions", "ion", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 _REPLACED = {"ies": "y", "ied": "y"}
 
