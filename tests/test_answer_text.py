@@ -737,6 +737,8 @@ def test_an_undefined_abbreviation_is_found_by_its_initials() -> None:
     assert spelled_out("ANPR", [text]) is None
     assert spelled_out("TOW", [text]) is None  # function words stand for no capital
     assert spelled_out("ok", [text]) is None
+    assert spelled_out("HRH", [text]) == "harm reduction hubs"
+    assert spelled_out("HRH", [text], least=2) is None  # written once: maybe a chance run
 
 
 def test_forces_by_name_in_any_case_and_short_years() -> None:
@@ -959,6 +961,10 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
         ("abuse", "abused", "abuses"),
         ("protection", "protecting", "protected"),
         ("policing", "police"),
+        ("family", "families"),
+        ("process", "processes"),
+        ("effective", "effectively"),
+        ("appropriate", "appropriately"),
     ],
 )
 def test_a_words_forms_share_one_stem(forms: tuple[str, ...]) -> None:

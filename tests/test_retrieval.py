@@ -28,6 +28,23 @@ def test_langchain_retriever_returns_cited_documents(sample_assistant: Assistant
     ]
 
 
+def test_an_abbreviation_nobody_defined_searches_for_the_phrase_the_reports_write(
+    sample_assistant: Assistant,
+) -> None:
+    retriever = sample_assistant.retriever
+    assert retriever.expand("how many HRHs are there?").endswith("(harm reduction hubs)")
+    assert "(" not in retriever.expand("what did the ABC say?")  # no phrase written twice
+    top = sample_assistant.search("how many HRHs does the force have?", k=1)[0]
+    assert "harm reduction hubs" in top.chunk.text
+
+
+def test_officers_everyday_words_find_the_reports_words(sample_assistant: Assistant) -> None:
+    uni = sample_assistant.search("which uni ran the safeguarding course for the hubs?", k=3)
+    assert any("Keele University" in h.chunk.text for h in uni)
+    lockups = sample_assistant.search("what are the two lock-ups called?", k=3)
+    assert any("two custody suites" in h.chunk.text for h in lockups)
+
+
 def test_filters_restrict_by_document_year_and_kind(sample_assistant: Assistant) -> None:
     hits = sample_assistant.search(
         "what should the force improve",

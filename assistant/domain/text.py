@@ -175,21 +175,27 @@ STOPWORDS = frozenset(
 )
 _SUFFIXES = ("ions", "ion", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 _REPLACED = {"ies": "y", "ied": "y"}
+_MIN_STEM = {"ly": 5}
+"""An adverb keeps a longer stem: "quickly" is "quick", but "family" is no "fami-ly"."""
+_KEPT_ENDINGS = ("ss", "us", "is")
+"""Not plurals: "process" stays whole, to meet "processes"."""
 
 
 def stem(word: str) -> str:
     """A light suffix-stripping stemmer: "investigations", "investigating" and "investigated"
     meet, as "abuse" and "abused" do, while "manager" stays apart from "managing" (a Porter
     stemmer joins them, and a count of offenders managed then ranks below offender managers)."""
-    if word.isdigit() or len(word) <= 4:
+    if word.isdigit() or len(word) <= 4 or word.endswith(_KEPT_ENDINGS):
         return word
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM.get(suffix, 4):
+            if suffix == "ly":  # the adjective's own stem: "effectively" meets "effective"
+                return stem(word[:-2])
             return word[: -len(suffix)] + _REPLACED.get(suffix, "")
     return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
-TOKENS_VERSION = "suffixes-2"
+TOKENS_VERSION = "suffixes-3"
 """Names what `tokens()` yields; a store whose lexical index was written by another version
 is indexed again (a stem that changed would otherwise never match)."""
 

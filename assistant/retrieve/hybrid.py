@@ -37,11 +37,14 @@ from assistant.retrieve.intent import (
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
 from assistant.retrieve.scope import MAX_COMPARED, Scope, forces_named, question_scope
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
-from assistant.retrieve.vocabulary import Vocabulary, with_abbreviations
+from assistant.retrieve.vocabulary import Vocabulary, spelled_out, with_abbreviations
 from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
+_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_WRITTEN_OUT = 2
+"""An undefined abbreviation is read as a phrase the documents write at least this often."""
 _SPELL_MIN = 5
 _SPELL_CUTOFF = 0.86
 """How near a word no document uses must be to one they do to count as its misspelling
@@ -174,6 +177,9 @@ class _Corpus:
     """The vocabulary's longer words by first letter, for spelling corrections."""
     spelled: dict[str, str | None] = field(default_factory=dict)
     """Each unknown word's correction (None: none near enough), as questions bring them."""
+    initials: dict[str, str | None] = field(default_factory=dict)
+    """Each undefined abbreviation's spelled-out phrase (None: none written), as questions
+    bring them."""
     mentioned: dict[str, bool] = field(default_factory=dict)
     """Whether any document mentions an area of policing, filled as questions name them."""
 
@@ -195,6 +201,24 @@ class _Corpus:
             if nearest is not None:
                 fixed[word] = nearest
         return fixed
+
+    def spelled_outs(self, text: str) -> dict[str, str]:
+        """For each capitalised abbreviation nobody defined ("HRHs"), the phrase whose initials
+        it is, where the documents write one ("harm reduction hubs"): read once per
+        abbreviation, over every passage, as a question first brings it."""
+        found: dict[str, str] = {}
+        for match in _ACRONYM.finditer(text):
+            acronym = match.group(1)
+            if self.terms.knows(acronym) or acronym.lower() in self.vocabulary:
+                continue
+            if acronym not in self.initials:
+                self.initials[acronym] = spelled_out(
+                    acronym, (c.text for c in self.chunks.values()), least=_WRITTEN_OUT
+                )
+            phrase = self.initials[acronym]
+            if phrase is not None:
+                found[match.group(0)] = phrase
+        return found
 
     def _nearest(self, word: str) -> str | None:
         if not self.by_initial:
@@ -315,7 +339,9 @@ class HybridRetriever:
         the documents' spelling of words they never use but nearly do ("exploitaton")."""
         corpus = self.corpus()
         expanded = corpus.terms.expand(query)
-        fixed = list(dict.fromkeys(self._spellings(query).values()))
+        fixed = list(
+            dict.fromkeys([*self._spellings(query).values(), *corpus.spelled_outs(query).values()])
+        )
         if not fixed:
             return expanded
         if expanded == query:

@@ -165,10 +165,11 @@ _GLUE = rf"(?:\s+{_FUNCTION_WORDS})*\s+"
 unexpected death in childhood")."""
 
 
-def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
+def spelled_out(acronym: str, texts: Iterable[str], least: int = 1) -> str | None:
     """The phrase of `texts` whose words' initials spell `acronym`, the most frequent one
     ("SUDC": "sudden or unexpected death in childhood"; "CE": "child exploitation"): an
-    abbreviation nobody defined, whose long form the documents still write."""
+    abbreviation nobody defined, whose long form the documents still write (at least `least`
+    times: a phrase written once is as likely a chance run of initials)."""
     if not (acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 6):
         return None
     letters = acronym.lower()
@@ -183,7 +184,8 @@ def spelled_out(acronym: str, texts: Iterable[str]) -> str | None:
         for match in pattern.finditer(text):
             phrase = " ".join(match.group(0).lower().split())
             counts[phrase] = counts.get(phrase, 0) + 1
-    return max(counts, key=lambda p: counts[p]) if counts else None
+    best = max(counts, key=lambda p: counts[p]) if counts else None
+    return best if best is not None and counts[best] >= least else None
 
 
 def mine_abbreviations(texts: Iterable[str]) -> dict[str, str]:
