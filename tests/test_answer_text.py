@@ -8,7 +8,7 @@ import pytest
 from assistant.answer.citations import cited_numbers, renumber, sentences_citing, strip_invalid
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
-from assistant.domain.records import Document, Turn
+from assistant.domain.records import Document, FindingType, Turn
 from assistant.domain.text import stem
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.scope import Scope, question_scope
@@ -723,6 +723,14 @@ def test_a_call_grade_is_not_an_inspection_grade_and_a_target_needs_a_figure() -
     assert not finding_types(question)
     assert finding_types("what grades did Staffordshire get in 2025?")
     assert counted_subject(question) == "response time"
+
+
+def test_a_grade_named_without_the_word_grade_asks_for_judgments() -> None:
+    from assistant.retrieve.intent import finding_types
+
+    assert FindingType.JUDGMENT in finding_types("which areas got good in 2025?")
+    assert FindingType.JUDGMENT in finding_types("did staffs get an inadequate in 2021")
+    assert not finding_types("officers got good training on it")
 
 
 def test_an_undefined_abbreviation_is_found_by_its_initials() -> None:

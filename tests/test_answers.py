@@ -374,6 +374,27 @@ def test_the_best_mark_leads_with_the_best_grade(sample_assistant: Assistant) ->
     assert first.startswith("- Working with safeguarding partners — Good")
 
 
+def test_which_areas_got_a_grade_lists_every_area_that_grade_first(
+    sample_assistant: Assistant,
+) -> None:
+    """The inspectorate's name and the inspection's own subject ("CP work") narrow nothing."""
+    for question in (
+        "which bits of CP work did HMI rate as RI for staffs in 2025",
+        "which areas got requires improvement in 2025?",
+    ):
+        lines = sample_assistant.ask(question).text.splitlines()
+        assert lines[0] == "Staffordshire 2025 graded judgments (area — grade):", question
+        assert [line.split(" — ")[1][:20] for line in lines[1:3]] == ["Requires improvement"] * 2
+        assert all(line.startswith("- ") and " — " in line for line in lines[1:6])
+
+
+def test_a_grade_from_a_year_no_report_is_from_is_refused(sample_assistant: Assistant) -> None:
+    """The 2021 report cites Ofsted's 2019 grade; no report grades the force for 2019."""
+    answer = sample_assistant.ask("What grade did HMICFRS give Staffordshire Police in 2019?")
+    assert answer.refused
+    assert "no report covers 2019" in answer.text
+
+
 def test_a_grade_and_the_areas_for_improvement_under_it(sample_assistant: Assistant) -> None:
     answer = sample_assistant.ask(
         "what grade did the 2025 report give staffs for leadership, and which AFIs came under it?"

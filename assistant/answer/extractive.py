@@ -40,7 +40,14 @@ from assistant.answer.answerability import (
     yes_or_no,
 )
 from assistant.answer.units import Unit, answer_units, item_lines, render_unit
-from assistant.domain.records import Citation, Document, ScoredChunk, SectionKind, place
+from assistant.domain.records import (
+    Citation,
+    Document,
+    FindingType,
+    ScoredChunk,
+    SectionKind,
+    place,
+)
 from assistant.domain.text import own_words, tokens, weighted_coverage
 from assistant.retrieve.intent import (
     ask_clause,
@@ -51,6 +58,7 @@ from assistant.retrieve.intent import (
     asks_for_money,
     asks_for_practice,
     defined_term,
+    finding_types,
     wanted_kinds,
 )
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
@@ -388,7 +396,13 @@ class ExtractiveAnswerer:
         texts = [_text(c) for c in strong]
         evidence = " ".join(texts)
         partial = partial_years(question, documents.values(), evidence)
-        years = [] if partial else uncovered_years(question, documents.values(), evidence)
+        # a grade is its own inspection's: a 2019 grade is no other report's, whatever it cites
+        graded = FindingType.JUDGMENT in finding_types(question)
+        years = (
+            []
+            if partial
+            else uncovered_years(question, documents.values(), "" if graded else evidence)
+        )
         years = list(dict.fromkeys([*unheld_inspections(question, documents.values()), *years]))
         if years:
             return self.refusal(

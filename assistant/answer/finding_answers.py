@@ -317,7 +317,7 @@ def select(
         wanted = topic_words(question)
         if FindingType.JUDGMENT in typed:
             wanted -= _GRADE_WORDS  # "which ones were RI" asks for every area's grade
-        if len(in_chapter) < len(everything) or not wanted:
+        if len(in_chapter) < len(everything) or not wanted or _which_got(question, typed):
             return graded_first(question, pool)[:_MAX_LIST]
         if FindingType.JUDGMENT in typed and _grades_elsewhere(wanted, pool):
             return []
@@ -365,6 +365,19 @@ def graded_first(question: str, findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.grade not in named)
 
 
+def _which_got(question: str, typed: set[FindingType]) -> bool:
+    """ "Which bits of CP work were rated RI?": every area, those with the named grade first
+    (its other words only restate what the inspection is about)."""
+    return (
+        FindingType.JUDGMENT in typed
+        and bool(_WHICH.search(question))
+        and any(pattern.search(question) for pattern in _GRADE_NAMES.values())
+    )
+
+
+_WHICH = re.compile(r"\bwhich\b", re.I)
+
+
 def _grades_elsewhere(wanted: set[str], pool: Sequence[Finding]) -> bool:
     """A question about grades whose subject is no graded area ("the 33 cases the force graded
     itself", "the hubs HMI rated in 2021: still working well?"): grades given to something
@@ -379,7 +392,7 @@ _OWN_SUBJECT_WORDS = 2
 _GRADE_WORDS = frozenset(
     tokens(
         " ".join(GRADES) + " ri best worst highest lowest top bottom came bit bits ones area "
-        "mark marks score scores scored result results"
+        "mark marks score scores scored result results rate rated rating ratings work"
     )
 )
 
@@ -434,7 +447,8 @@ def findings_answer(
             audits = [s.finding for s in list_findings(doc_ids, ["headline_figure"])]
             return _no_grades(doc_ids, labels, _case_audit(audits), chunks, documents)
         return None
-    subject = subject_text(searched or question) or question
+    subject_of = searched or question  # the inspectorate's names are no topic
+    subject = subject_text(subject_of) or question
     found = list_findings(doc_ids or None, types, subject, None, vector)
     by_subject = {  # the subject alone: a long question's other words blur its meaning
         s.finding.finding_id: s.score or 0.0
@@ -451,7 +465,7 @@ def findings_answer(
     ]
     scored.sort(key=lambda pair: -pair[0])
     ranked = [f for _, f in scored]
-    chosen = select(question, typed, ranked, everything, [score for score, _ in scored])
+    chosen = select(subject_of, typed, ranked, everything, [score for score, _ in scored])
     if not chosen:
         return None
     judgments = all(f.type is FindingType.JUDGMENT for f in chosen)

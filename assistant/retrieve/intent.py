@@ -65,8 +65,13 @@ _STORY = re.compile(
 )
 """A question about one case ("the 2025 case where it took 40 hours to find a girl")."""
 _NAMED_FINDING = re.compile(rf"{_RECOMMEND.pattern}|\bAFIs?\b|\bareas? for improvement", re.I)
-_RATED_AS = r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)"
-"""Grades asked for without the word: "which areas did HMI rate as RI"."""
+_RATED_AS = (
+    r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)"
+    r"|\b(?:got|get|gets|given|received|achieved|awarded) (?:an? |the )?(?:outstanding|good|"
+    r"adequate|inadequate|requires improvement)(?=\s*(?:$|[?,.;]|\b(?:in|for|and|or|at|on|from)\b))"
+)
+"""Grades asked for without the word: "which areas did HMI rate as RI", "which areas got good
+in 2025" (not "got good training")."""
 
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (_RECOMMEND, {K.RECOMMENDATIONS}),
