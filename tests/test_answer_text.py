@@ -917,6 +917,14 @@ def test_a_follow_up_naming_a_particular_thing_stands_alone() -> None:
     assert rewrite_followup(own, history, rare=rare_words) == own
     leaning = "when did they find her?"
     assert rewrite_followup(leaning, history, rare=rare_words) != leaning
+    rare |= {"wrongly", "entered"}  # rare words, but no phrase the documents write
+
+    def written(phrase: str) -> bool:
+        return phrase == "philomena protocol"
+
+    assert rewrite_followup(own, history, rare=rare_words, written=written) == own
+    unnamed = "which system did they say it was wrongly entered on?"
+    assert rewrite_followup(unnamed, history, rare=rare_words, written=written) != unnamed
 
 
 def test_another_forces_own_work_a_body_that_never_speaks_and_ranged_years() -> None:

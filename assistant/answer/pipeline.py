@@ -100,7 +100,10 @@ class AskPipeline:
                 return self.llm.rewrite(question, history)
             except LLMError:
                 pass
-        return rewrite_followup(question, history, force, self.retriever.rare_words)
+        retriever = self.retriever
+        return rewrite_followup(
+            question, history, force, retriever.rare_words, retriever.lexical.mentions
+        )
 
     def prepare(
         self,

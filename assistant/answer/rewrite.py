@@ -39,6 +39,7 @@ def rewrite_followup(
     history: Sequence[Turn],
     force: bool = False,
     rare: Callable[[str], set[str]] | None = None,
+    written: Callable[[str], bool] | None = None,
 ) -> str:
     """A stand-alone version of `question` given the earlier turns (unchanged if it stands
     alone already, unless `force`: a question that looked stand-alone but that nothing
@@ -46,7 +47,8 @@ def rewrite_followup(
     Earlier follow-ups are made stand-alone first, so topics carry along. With `rare` (the
     corpus's rare words in a text), a question naming a rare thing the earlier one did not
     ("whats the philomena protocol and when did they bring it in") stands alone: its "it" is
-    its own subject."""
+    its own subject; with `written` (whether the documents write a phrase), only a pair they
+    write as a phrase names a thing ("wrongly entered" is no name)."""
     standalone: list[str] = []
     replies: list[str] = []
     for turn in history:
@@ -60,7 +62,7 @@ def rewrite_followup(
     elif (
         previous is not None
         and rare is not None
-        and _names_a_thing(question, previous, rare)
+        and _names_a_thing(question, previous, rare, written)
         and not _CHANGE.search(question)
         and not _YEAR.search(question)
     ):
@@ -68,12 +70,26 @@ def rewrite_followup(
     return _rewrite_one(question, previous, force)
 
 
-def _names_a_thing(question: str, previous: str, rare: Callable[[str], set[str]]) -> bool:
-    """Two rare words side by side that the earlier question lacks: the name of a particular
-    thing ("philomena protocol"), which the question is about."""
+def _names_a_thing(
+    question: str,
+    previous: str,
+    rare: Callable[[str], set[str]],
+    written: Callable[[str], bool] | None = None,
+) -> bool:
+    """Two rare words side by side that the earlier question lacks (and, with `written`, that
+    the documents write side by side): the name of a particular thing ("philomena protocol"),
+    which the question is about."""
     new = {t for t in rare(question) - rare(previous) if len(t) > 2}
-    words = tokens(question)
-    return any(a in new and b in new for a, b in pairwise(words))
+    words = _WORDS.findall(question)
+    return any(
+        new >= set(tokens(f"{a} {b}"))
+        and len(tokens(f"{a} {b}")) == 2
+        and (written is None or written(f"{a} {b}"))
+        for a, b in pairwise(words)
+    )
+
+
+_WORDS = re.compile(r"[\w'’-]+")
 
 
 def _gist(reply: str) -> str:
