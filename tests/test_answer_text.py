@@ -445,6 +445,8 @@ def test_counted_subject_and_figures() -> None:
     assert counted_subject("how many drones does the force have") == "drones"
     assert counted_subject("What was Staffs' charge rate for CSE?") == "charge rate"
     assert counted_subject("How many children were strip-searched?") == "children strip-searched"
+    assert counted_subject("how many files didnt have the ethnicity down?") == "files"
+    assert counted_subject("how many cases weren’t recorded") == "cases"
     assert counted_subject("By how many points did attendance fall?") is None
     assert counted_subject("What did the 2021 report recommend?") is None
     assert counted_subject("how many referrals and how old was the oldest?") == "referrals"

@@ -388,6 +388,18 @@ def test_which_areas_got_a_grade_lists_every_area_that_grade_first(
         assert all(line.startswith("- ") and " — " in line for line in lines[1:6])
 
 
+def test_a_figure_in_a_very_relevant_passage_answers_though_it_words_the_subject_otherwise(
+    sample_assistant: Assistant,
+) -> None:
+    """ "Posts filled by fully trained people": the report gives the share of posts whose
+    holders completed their training."""
+    answer = sample_assistant.ask(
+        "About how many PIP level 2 investigator posts were filled by fully trained people in 2025?"
+    )
+    assert not answer.refused, answer.reason
+    assert "Of 82 professionalising investigation programme (PIP) level 2" in answer.text
+
+
 def test_a_grade_from_a_year_no_report_is_from_is_refused(sample_assistant: Assistant) -> None:
     """The 2021 report cites Ofsted's 2019 grade; no report grades the force for 2019."""
     answer = sample_assistant.ask("What grade did HMICFRS give Staffordshire Police in 2019?")

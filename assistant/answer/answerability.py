@@ -27,7 +27,8 @@ _PHRASE_END = re.compile(
     r"\b(?:and|or|did|does|do|were|was|are|is|have|has|had|went|go|got|get|in|on|at|for|from|by|"
     r"during|per|a|an|the|with|of|there|does|will|would|could|can|work|works|live|lives|attend|"
     r"attended|received|waited|stayed|spent|needed|used|took|made|saw|came|left|now|then|today|"
-    r"currently|these days|nowadays|overall|again|when|while|where)\b|[?,.]",
+    r"currently|these days|nowadays|overall|again|when|while|where|"
+    r"(?:did|does|do|were|was|are|is|have|has|had|could|would|should|ca|wo)n['’]?t)\b|[?,.]",
     re.I,
 )
 _FIGURE = re.compile(
