@@ -727,6 +727,15 @@ def test_a_call_grade_is_not_an_inspection_grade_and_a_target_needs_a_figure() -
     assert counted_subject(question) == "response time"
 
 
+def test_an_abbreviation_inside_an_everyday_phrase_is_the_phrases() -> None:
+    from assistant.retrieve.vocabulary import glossary
+
+    review = glossary().expansions("doing a PACE review on a juvi overnight")
+    assert "detention review" in review
+    assert "Police and Criminal Evidence Act 1984" not in review
+    assert "Police and Criminal Evidence Act 1984" in glossary().expansions("what does PACE say?")
+
+
 def test_a_grade_named_without_the_word_grade_asks_for_judgments() -> None:
     from assistant.retrieve.intent import finding_types
 
@@ -818,7 +827,7 @@ def test_abbreviations_typed_in_lower_case_expand_unless_they_are_words() -> Non
     assert "multi-agency safeguarding hub" in terms.expansions("did the ppn go to the mash")
     assert terms.expansions("how does op encompass work") == ["operation"]
     assert terms.expansions("the pace of change") == []
-    assert "Police and Criminal Evidence Act 1984" in terms.expansions("a PACE review")
+    assert "Police and Criminal Evidence Act 1984" in terms.expansions("rights under PACE")
 
 
 def test_a_grade_table_reads_as_area_grade_pairs() -> None:

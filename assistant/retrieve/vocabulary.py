@@ -96,10 +96,17 @@ class Vocabulary:
         the ones the text already spells out."""
         lowered = text.lower()
         short, everyday, typed_lower = self._patterns
-        found_short = _matches(short, text)
-        found_short |= {self._lowercase[s] for s in _matches(typed_lower, text)}
+        words = _spans(everyday, lowered)
+        # an abbreviation inside an everyday phrase is the phrase's: "PACE review" is a
+        # detention review, not the Act
+        found_short = {
+            term
+            for start, end, term in [*_spans(short, text), *_spans(typed_lower, text)]
+            if not any(a <= start and end <= b and b - a > end - start for a, b, _ in words)
+        }
+        found_short = {self._lowercase.get(s, s) for s in found_short}
         # "CoP" typed in its capitals is the abbreviation, not the everyday "cop"
-        found_words = _matches(everyday, lowered) - {s.lower() for s in found_short}
+        found_words = {w for _, _, w in words} - {s.lower() for s in found_short}
         found = [long for s, long in self.abbreviations.items() if s in found_short]
         found += [meaning for w, meaning in self.everyday.items() if w in found_words]
         spelled = " ".join([lowered, *found]).lower()  # what it says, and what it stands for
@@ -153,10 +160,12 @@ def _spelled(long: str, lowered: str) -> bool:
     )
 
 
-def _matches(pattern: re.Pattern[str] | None, text: str) -> set[str]:
-    """Every term the (look-ahead) pattern finds, overlapping ones included ("child sexual
-    exploitation" and "CSE" inside it), the longest at each position."""
-    return {m.group(1) for m in pattern.finditer(text)} if pattern is not None else set()
+def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int, str]]:
+    """Every term the (look-ahead) pattern finds with its span, overlapping ones included
+    ("child sexual exploitation" and "CSE" inside it), the longest at each position."""
+    if pattern is None:
+        return []
+    return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text)]
 
 
 _FUNCTION_WORDS = r"(?:or|and|of|in|the|to|for|on|with|at|by|&)"
