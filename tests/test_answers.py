@@ -400,6 +400,19 @@ def test_a_figure_in_a_very_relevant_passage_answers_though_it_words_the_subject
     assert "Of 82 professionalising investigation programme (PIP) level 2" in answer.text
 
 
+def test_an_areas_figures_asked_for_lead_with_the_passage_that_gives_them(
+    sample_assistant: Assistant,
+) -> None:
+    """Asked how many, the passage with the closest sentence (the count) leads; asked what to
+    do, the passage saying what the force must do."""
+    counted = sample_assistant.ask(
+        "the 2025 AFI on recording kids' ethnicity - how many files had it missing?"
+    )
+    assert "In 17 of our 48 case file reviews" in counted.passages[0].chunk.text
+    told = sample_assistant.ask("2025 - what did HMI tell staffs to do about its crime allocation?")
+    assert "revised crime allocation policy" in told.passages[0].chunk.text
+
+
 def test_a_grade_from_a_year_no_report_is_from_is_refused(sample_assistant: Assistant) -> None:
     """The 2021 report cites Ofsted's 2019 grade; no report grades the force for 2019."""
     answer = sample_assistant.ask("What grade did HMICFRS give Staffordshire Police in 2019?")

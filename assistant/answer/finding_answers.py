@@ -261,6 +261,7 @@ def render(
     timescale, report and chapter. Returns the text, citations and the chunks they cite."""
     lines: list[str] = []
     citations: list[Citation] = []
+    counts = bool(_COUNTS.search(question))
     cited: list[ScoredChunk] = []
     details = 0 if len(findings) > _SUB_POINTS_WHEN_FEW else 1 if len(findings) > 2 else 2
     for finding in findings:
@@ -281,6 +282,8 @@ def render(
         for sentence in quoted:  # a quoted sentence further on: its passage leads
             held = _held_in(sentence, finding, chunks)
             if held is None or held[0].chunk_id == chunk.chunk_id:
+                if counts:  # the closest sentence holds the count asked for: its passage first
+                    _add(cited, hit)
                 continue
             there = ScoredChunk(chunk=held[0], score=1.0, doc_label=hit.doc_label)
             markers.append(len(citations) + 1)
@@ -293,6 +296,15 @@ def render(
         cites = " ".join(f"[{m}]" for m in markers)
         lines.append(f"- {line}{when} ({_where(finding, labels)}) {cites}")
     return "\n".join(lines), citations, cited
+
+
+_COUNTS = re.compile(
+    r"\bhow (?:many|much)\b|\bwhat (?:figures?|numbers?|percentage|proportion|share)\b"
+    r"|\bnumber of\b|\bper ?cent\b",
+    re.I,
+)
+"""A question after an area's figures ("how many files had it blank?"), which the sentence
+closest to it gives, rather than what the force must do."""
 
 
 def _add(cited: list[ScoredChunk], hit: ScoredChunk) -> None:
