@@ -413,6 +413,12 @@ def test_an_areas_figures_asked_for_lead_with_the_passage_that_gives_them(
     assert "revised crime allocation policy" in told.passages[0].chunk.text
 
 
+def test_what_inspectors_looked_at_is_what_they_examined(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("how many cases did the inspectors look at in 2021?")
+    assert not answer.refused, answer.reason
+    assert "we examined 77 cases" in answer.text.split("[1]")[0]
+
+
 def test_a_grade_from_a_year_no_report_is_from_is_refused(sample_assistant: Assistant) -> None:
     """The 2021 report cites Ofsted's 2019 grade; no report grades the force for 2019."""
     answer = sample_assistant.ask("What grade did HMICFRS give Staffordshire Police in 2019?")
