@@ -43,6 +43,10 @@ def test_officers_everyday_words_find_the_reports_words(sample_assistant: Assist
     assert any("Keele University" in h.chunk.text for h in uni)
     lockups = sample_assistant.search("what are the two lock-ups called?", k=3)
     assert any("two custody suites" in h.chunk.text for h in lockups)
+    laptops = sample_assistant.search("were staff working off their own laptops in 2021?", k=3)
+    assert any("personal computers" in h.chunk.text for h in laptops)
+    cfs = sample_assistant.ask("kids closed as CFS instead of mispers - still happening in 2025?")
+    assert not cfs.refused, cfs.reason
 
 
 def test_filters_restrict_by_document_year_and_kind(sample_assistant: Assistant) -> None:
