@@ -34,6 +34,11 @@ def test_an_abbreviation_nobody_defined_searches_for_the_phrase_the_reports_writ
     retriever = sample_assistant.retriever
     assert retriever.expand("how many HRHs are there?").endswith("(harm reduction hubs)")
     assert "(" not in retriever.expand("what did the ABC say?")  # no phrase written twice
+    assert "(" not in retriever.expand("what does the WT say?")  # two letters: chance runs
+    held = retriever.lexical.initial_runs("hrh", 200)  # read from the index, not every passage
+    chunks = retriever.corpus().chunks
+    assert any("harm reduction hub" in chunks[c].text for c in held)
+    assert len(held) < len(chunks) / 4
     top = sample_assistant.search("how many HRHs does the force have?", k=1)[0]
     assert "harm reduction hubs" in top.chunk.text
 

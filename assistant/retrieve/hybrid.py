@@ -42,9 +42,13 @@ from assistant.store.database import Database
 from assistant.store.vectors import VectorStore
 
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
-_ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
+_ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")
+"""An abbreviation long enough that its initials rarely spell a phrase by chance ("WT" would
+spell "within three")."""
 _WRITTEN_OUT = 2
 """An undefined abbreviation is read as a phrase the documents write at least this often."""
+_INITIAL_RUNS = 200
+"""At most this many passages are read for an undefined abbreviation's phrase."""
 _SPELL_MIN = 5
 _SPELL_CUTOFF = 0.86
 """How near a word no document uses must be to one they do to count as its misspelling
@@ -202,24 +206,6 @@ class _Corpus:
                 fixed[word] = nearest
         return fixed
 
-    def spelled_outs(self, text: str) -> dict[str, str]:
-        """For each capitalised abbreviation nobody defined ("HRHs"), the phrase whose initials
-        it is, where the documents write one ("harm reduction hubs"): read once per
-        abbreviation, over every passage, as a question first brings it."""
-        found: dict[str, str] = {}
-        for match in _ACRONYM.finditer(text):
-            acronym = match.group(1)
-            if self.terms.knows(acronym) or acronym.lower() in self.vocabulary:
-                continue
-            if acronym not in self.initials:
-                self.initials[acronym] = spelled_out(
-                    acronym, (c.text for c in self.chunks.values()), least=_WRITTEN_OUT
-                )
-            phrase = self.initials[acronym]
-            if phrase is not None:
-                found[match.group(0)] = phrase
-        return found
-
     def _nearest(self, word: str) -> str | None:
         if not self.by_initial:
             for known in self.vocabulary:
@@ -340,7 +326,7 @@ class HybridRetriever:
         corpus = self.corpus()
         expanded = corpus.terms.expand(query)
         fixed = list(
-            dict.fromkeys([*self._spellings(query).values(), *corpus.spelled_outs(query).values()])
+            dict.fromkeys([*self._spellings(query).values(), *self._spelled_outs(query).values()])
         )
         if not fixed:
             return expanded
@@ -382,6 +368,29 @@ class HybridRetriever:
             spelled = fixed.capitalize() if word[0].isupper() else fixed
             query = re.sub(rf"\b{re.escape(word)}\b", spelled, query)
         return query
+
+    def _spelled_outs(self, text: str) -> dict[str, str]:
+        """For each capitalised abbreviation nobody defined ("HRHs"), the phrase whose initials
+        it is, where the documents write one ("harm reduction hubs"): looked for in the
+        passages whose content words run in those initials (the lexical index finds them),
+        once per abbreviation, as a question first brings it."""
+        corpus = self.corpus()
+        found: dict[str, str] = {}
+        for match in _ACRONYM.finditer(text):
+            acronym = match.group(1)
+            if corpus.terms.knows(acronym) or acronym.lower() in corpus.vocabulary:
+                continue
+            if acronym not in corpus.initials:
+                held = self.lexical.initial_runs(acronym.lower(), _INITIAL_RUNS)
+                corpus.initials[acronym] = spelled_out(
+                    acronym,
+                    (corpus.chunks[cid].text for cid in held if cid in corpus.chunks),
+                    least=_WRITTEN_OUT,
+                )
+            phrase = corpus.initials[acronym]
+            if phrase is not None:
+                found[match.group(0)] = phrase
+        return found
 
     def _spellings(self, query: str) -> dict[str, str]:
         return self.corpus().spellings(query) if self.config.correct_spelling else {}

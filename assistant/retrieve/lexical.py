@@ -96,6 +96,12 @@ class LexicalIndex:
         with self.db.snapshot() as conn:
             return lexical.mentions(conn, phrasings)
 
+    def initial_runs(self, letters: str, limit: int) -> list[str]:
+        """Chunks (at most `limit`) whose content words run in these initials, in order ("hrh":
+        "harm reduction hubs"): where an undefined abbreviation may be written out."""
+        with self.db.snapshot() as conn:
+            return lexical.initial_runs(conn, letters, limit)
+
 
 def document_abbreviations(chunks: Sequence[Chunk]) -> dict[str, str]:
     """The abbreviations a document defines, stored with it so start-up never re-reads text."""

@@ -138,6 +138,18 @@ def search(
     return [(r[0], -float(r[1])) for r in conn.execute(sql, params).fetchall()]
 
 
+def initial_runs(conn: sqlite3.Connection, letters: str, limit: int) -> list[str]:
+    """Ids of chunks (at most `limit`) with consecutive content words starting with these
+    letters, in order: a phrase of prefixes, answered from the index."""
+    if not letters.isalpha() or not letters.isascii():
+        return []
+    expression = "terms: (" + " + ".join(f'"{c}" *' for c in letters.lower()) + ")"
+    rows = conn.execute(
+        "SELECT chunk_id FROM lexical WHERE lexical MATCH ? LIMIT ?", (expression, limit)
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def mentions(conn: sqlite3.Connection, phrasings: list[list[str]]) -> bool:
     """Whether any chunk has one of these term sequences in order (phrases over `tokens()`, the
     last word a prefix: "police dog" matches "police dogs", "stop and search" "stop-and-search")."""
