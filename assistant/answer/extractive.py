@@ -442,12 +442,15 @@ class ExtractiveAnswerer:
         measured = subject or (sized_subject(asked) if lead is None else None)
         if measured is not None:
             near = [c for c in ranked if c.relevance >= cfg.evidence_threshold - cfg.figure_slack]
+            near = near[: cfg.figure_units]
+            settings = [_paragraph_to(c) for c in near]
+            named_years = foreign_years(question, documents.values())
             found = figure_about(
                 measured,
-                [_text(c) for c in near[: cfg.figure_units]],
+                [_text(c) for c in near],
                 terms,
-                foreign_years(question, documents.values()),
-                [_paragraph_to(c) for c in near[: cfg.figure_units]],
+                named_years,
+                settings,
                 asks_for_share(asked),
                 qualifying_words(asked, measured),
             )
@@ -455,13 +458,10 @@ class ExtractiveAnswerer:
                 found = next(
                     (
                         i
-                        for i, c in enumerate(near[: cfg.figure_units])
+                        for i, (c, setting) in enumerate(zip(near, settings, strict=True))
                         if c.relevance >= cfg.figure_confidence
                         and has_figure(_YEAR.sub(" ", _text(c)))
-                        and all(
-                            y in _paragraph_to(c)
-                            for y in foreign_years(question, documents.values())
-                        )
+                        and all(y in setting for y in named_years)
                     ),
                     None,
                 )

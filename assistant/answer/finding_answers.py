@@ -368,7 +368,7 @@ _GRADE_NAMES = {grade: re.compile(rf"\b{re.escape(grade.value)}\b", re.I) for gr
 def graded_first(question: str, findings: Sequence[Finding]) -> list[Finding]:
     """Report order, but the graded areas the question asks about first: the grades it names
     ("which got good and which were RI"), or the best or worst ("top-graded area")."""
-    named = {g.value for g, pattern in _GRADE_NAMES.items() if pattern.search(question)}
+    named = _named_grades(question)
     ordered = [g.value for g in GRADES if g.value in {f.grade for f in findings}]
     if ordered and _BEST.search(question):
         named.add(ordered[0])
@@ -377,13 +377,17 @@ def graded_first(question: str, findings: Sequence[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.grade not in named)
 
 
+def _named_grades(question: str) -> set[str]:
+    return {g.value for g, pattern in _GRADE_NAMES.items() if pattern.search(question)}
+
+
 def _which_got(question: str, typed: set[FindingType]) -> bool:
     """ "Which bits of CP work were rated RI?": every area, those with the named grade first
     (its other words only restate what the inspection is about)."""
     return (
         FindingType.JUDGMENT in typed
         and bool(_WHICH.search(question))
-        and any(pattern.search(question) for pattern in _GRADE_NAMES.values())
+        and bool(_named_grades(question))
     )
 
 

@@ -82,8 +82,8 @@ def _names_a_thing(
     new = {t for t in rare(question) - rare(previous) if len(t) > 2}
     words = _WORDS.findall(question)
     return any(
-        new >= set(tokens(f"{a} {b}"))
-        and len(tokens(f"{a} {b}")) == 2
+        len(pair := tokens(f"{a} {b}")) == 2
+        and new >= set(pair)
         and (written is None or written(f"{a} {b}"))
         for a, b in pairwise(words)
     )
