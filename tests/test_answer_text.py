@@ -413,6 +413,21 @@ def test_topics_are_found_as_phrases_singular_or_plural() -> None:
     ]
     assert terms.topics_in("Firearms licensing checks") == ["firearms licensing"]
     assert terms.topics_in("How should I search a child's bedroom?") == []
+    # before a determiner a topic's word is a verb: "vetting every form" is checking it
+    assert terms.topics_in("did they start vetting every concern form?") == []
+    assert terms.topics_in("how is vetting done for PPU staff?") == ["vetting"]
+
+
+def test_a_glossary_phrase_is_found_hyphenated_or_spaced() -> None:
+    from assistant.retrieve.vocabulary import glossary
+
+    terms = glossary()
+    assert terms.expansions("how much training do the cell-block staff get") == ["custody suite"]
+    assert terms.expansions("how many kids were kept in the lock up") == [
+        "children",
+        "custody suite",
+    ]
+    assert terms.expansions("cell blocks") == ["custody suites"]
 
 
 def test_unknown_names_spare_known_words_but_not_other_forces() -> None:

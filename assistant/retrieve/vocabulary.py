@@ -23,6 +23,7 @@ _WORD = re.compile(r"[\w'’&-]+")
 _LONGEST_WINDOW = 160
 _LOWERCASE_FROM = 3
 _TOPIC_WORDS = 3
+_DETERMINERS = r"(?:every|each|all|the|a|an|its|their|his|her|these|those|any|our|my|your)\b"
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,21 @@ class Vocabulary:
         """One alternation per kind, compiled once: expanding costs one scan, not one per term."""
 
         def alternation(
-            words: Iterable[str], edge: str, plural: str = ""
+            words: Iterable[str], edge: str, plural: str = "", joined: bool = False
         ) -> re.Pattern[str] | None:
             ordered = sorted(words, key=len, reverse=True)
             if not ordered:
                 return None
-            body = "|".join(re.escape(w) for w in ordered)
+            escaped = (re.escape(w) for w in ordered)
+            if joined:
+                escaped = (re.sub(r"\\[ -]|-", "[ -]", e) for e in escaped)
+            body = "|".join(escaped)
             return re.compile(rf"(?=(?<![\w{edge}])({body}){plural}(?![\w{edge}]))")
 
         return (
             alternation(self.abbreviations, "&", "s?"),  # "OMs", "DIs": plurals of their own
-            alternation(self.everyday, "-"),
+            # "cell-block" is the "cell block" of the glossary, and "lock up" its "lock-up"
+            alternation(self.everyday, "-", joined=True),
             alternation(self._lowercase, "&"),
         )
 
@@ -106,9 +111,9 @@ class Vocabulary:
         }
         found_short = {self._lowercase.get(s, s) for s in found_short}
         # "CoP" typed in its capitals is the abbreviation, not the everyday "cop"
-        found_words = {w for _, _, w in words} - {s.lower() for s in found_short}
+        found_words = {_joined(w) for _, _, w in words} - {s.lower() for s in found_short}
         found = [long for s, long in self.abbreviations.items() if s in found_short]
-        found += [meaning for w, meaning in self.everyday.items() if w in found_words]
+        found += [meaning for w, meaning in self.everyday.items() if _joined(w) in found_words]
         spelled = " ".join([lowered, *found]).lower()  # what it says, and what it stands for
         found += [s for s in self._short_forms(spelled) if s not in found_short]
         return [e for e in dict.fromkeys(found) if e.lower() not in lowered]
@@ -133,7 +138,8 @@ class Vocabulary:
         if not self.topics:
             return None
         body = "|".join(re.escape(t) for t in sorted(self.topics, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])({body})(?:s|es|ing|ed)?(?![\w-])")
+        # a topic straight before a determiner is a verb: "vetting every form" is checking it
+        return re.compile(rf"(?<![\w-])({body})(?:s|es|ing|ed)?(?![\w-])(?!\s+{_DETERMINERS})")
 
     def topics_in(self, text: str) -> list[str]:
         """The areas of policing `text` names, in order, or its abbreviations stand for
@@ -158,6 +164,11 @@ def _spelled(long: str, lowered: str) -> bool:
         for part in (p.strip() for p in long.split(";"))
         if part
     )
+
+
+def _joined(phrase: str) -> str:
+    """A phrase with its hyphens as spaces: how the glossary and a question may differ."""
+    return phrase.replace("-", " ")
 
 
 def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int, str]]:
