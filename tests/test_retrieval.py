@@ -149,6 +149,52 @@ def test_a_case_study_saying_what_guidance_directs_is_not_marked_down_as_a_story
     assert any(features[i, column] == 1.0 for i in stories if i not in guided)
 
 
+def test_the_kind_of_answer_asked_for_is_read_from_the_question() -> None:
+    from assistant.retrieve.answer_types import AnswerType, asked_types, gives
+
+    assert asked_types("how often do MARACs sit?") == {AnswerType.FREQUENCY}
+    assert asked_types("what % of staff had done it, and by when?") == {
+        AnswerType.FIGURE,
+        AnswerType.DURATION,
+    }
+    assert asked_types("when did the force join the Philomena protocol?") == {AnswerType.DATE}
+    assert asked_types("when does a child count as a victim?") == set()
+    assert asked_types("what should I record at a domestic?") == set()
+    assert gives("In eight hubs, MARACs take place weekly.", asked_types("how often?"))
+    assert not gives("Each hub holds MARACs.", asked_types("how often?"))
+    assert gives("only 48 percent of the 777 staff", asked_types("what share?"))
+    assert gives("We recommend that within six months", asked_types("by when?"))
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        (
+            "what % of control room staff had done the vulnerability training in 2021",
+            "only 48 percent of the 777 staff",
+        ),
+        (
+            "how many PPNs do staffs and the partners dip-sample together every month?",
+            "together they audit ten",
+        ),
+    ],
+)
+def test_a_passage_giving_the_kind_of_answer_asked_for_comes_first(
+    sample_assistant: Assistant, question: str, quoted: str
+) -> None:
+    """ "What % of staff had done the training" is answered by the sentence with the
+    percentage, not by the passage that says most about the training."""
+    retriever = sample_assistant.retriever
+    column = RERANK_FEATURES.index("answer_type")
+    assert retriever.config.rerank_weights()[column] > 0
+    chunks, features = retriever.candidate_features(question)
+    answering = [i for i, c in enumerate(chunks) if quoted in " ".join(c.text.split())]
+    assert answering and all(features[i, column] == 1.0 for i in answering)
+    assert quoted in " ".join(retriever.run(question, k=1)[0].chunk.text.split())
+    _, unasked = retriever.candidate_features("what should officers record at a domestic?")
+    assert not unasked[:, column].any()
+
+
 def test_no_overlapping_or_repeated_passages(sample_assistant: Assistant) -> None:
     hits = sample_assistant.search("missing children risk assessment", k=10)
     for i, a in enumerate(hits):

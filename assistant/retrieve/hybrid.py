@@ -27,6 +27,7 @@ from assistant.domain.records import (
 )
 from assistant.domain.text import own_words, tokens, weighted_coverage, word_pairs
 from assistant.embeddings import Embedder
+from assistant.retrieve.answer_types import asked_types, gives
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import (
@@ -79,6 +80,7 @@ class RetrievalConfig:
     heading_weight: float = 0.15
     bm25_weight: float = 0.13
     phrase_weight: float = 0.23
+    answer_type_weight: float = 0.1
     max_per_section: int = 2
     rerank: bool = True
     elsewhere_ratio: float = 0.8
@@ -116,6 +118,7 @@ class RetrievalConfig:
                 self.phrase_weight,
                 -self.case_study_penalty,
                 -self.practice_story_penalty,
+                self.answer_type_weight,
             ],
             dtype=np.float32,
         )
@@ -133,14 +136,16 @@ RERANK_FEATURES = (
     "phrase",
     "case_study",
     "practice_story",
+    "answer_type",
 )
 """What the rerank scores a candidate by, each against the question: its best and second-best
 sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
 it holds, whether its section is of a kind the question asks for, whether it restates a
 chapter (an overview the question did not ask for), its heading's similarity, and its BM25
 score over the best candidate's, the share of the question's word pairs it holds in order
-(a phrase: "voice of the child"), and whether it tells a case study the question did not ask
-for."""
+(a phrase: "voice of the child"), whether it tells a case study the question did not ask
+for, and whether one of its two sentences nearest the question gives the kind of answer the
+question asks for (a figure, how often, how long, when)."""
 
 
 @dataclass(frozen=True)
@@ -635,14 +640,19 @@ class HybridRetriever:
                 sentences.append(text[start:end])
                 owners.append(row)
         best = np.zeros((len(pool), 2), dtype=np.float32)
+        nearest = np.full((len(pool), 2), -1)  # which sentences those are
         if sentences:
-            for row, sim in zip(owners, self.sentence_vectors.get(sentences) @ vector, strict=True):
+            sims = self.sentence_vectors.get(sentences) @ vector
+            for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
                 if sim > best[row, 0]:
                     best[row] = (sim, best[row, 0])
+                    nearest[row] = (index, nearest[row, 0])
                 elif sim > best[row, 1]:
                     best[row, 1] = sim
+                    nearest[row, 1] = index
         lone = best[:, 1] == 0  # a one-sentence chunk: its sentence is its second best too
         best[lone, 1] = best[lone, 0]
+        answer_kinds = asked_types(search.text)
         headings = self.sentence_vectors.get(
             [
                 place(corpus.labels[corpus.chunks[c].doc_id], corpus.chunks[c].section_path)
@@ -673,6 +683,10 @@ class HybridRetriever:
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(untold_story),
                     float(untold_story and practice and not _GUIDED.search(chunk.text)),
+                    float(
+                        bool(answer_kinds)
+                        and any(gives(sentences[i], answer_kinds) for i in nearest[row] if i >= 0)
+                    ),
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))
