@@ -8,12 +8,11 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from assistant.domain.records import Document
-from assistant.domain.text import tokens
+from assistant.domain.text import YEAR, tokens
 from assistant.domain.words import NUMBER_WORDS
 from assistant.retrieve.sentences import sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary
 
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _COUNT_QUESTION = re.compile(
     r"\b(?:how many|how much|number of|what (?:percentage|proportion|share|per ?cent|%) of)"
     r"\s+(.+)"
@@ -52,7 +51,7 @@ def document_years(documents: Iterable[Document]) -> set[int]:
         if document.year:
             years.add(document.year)
         for text in (document.published, document.inspection_period):
-            years |= {int(y) for y in _YEAR.findall(text or "")}
+            years |= {int(y) for y in YEAR.findall(text or "")}
     return years
 
 
@@ -60,7 +59,7 @@ def uncovered_years(question: str, documents: Iterable[Document], evidence: str)
     """Years the question asks about that no document is from and the evidence never
     mentions ("arrests in 2024" when the reports are from 2021 and 2025)."""
     held = document_years(documents)
-    asked = [int(y) for y in _YEAR.findall(question)]
+    asked = [int(y) for y in YEAR.findall(question)]
     return [y for y in dict.fromkeys(asked) if y not in held and str(y) not in evidence]
 
 
@@ -138,7 +137,7 @@ def foreign_years(question: str, documents: Iterable[Document]) -> list[str]:
     """Years the question names that are no document's own year: a figure "in 2024" must say
     2024, since a 2025 report's figures are not 2024's."""
     own = {str(d.year) for d in documents if d.year}
-    return [y for y in dict.fromkeys(_YEAR.findall(question)) if y not in own]
+    return [y for y in dict.fromkeys(YEAR.findall(question)) if y not in own]
 
 
 _INSPECTION_YEAR = re.compile(
@@ -158,7 +157,7 @@ def unheld_inspections(question: str, documents: Iterable[Document]) -> list[int
     documents = list(documents)
     held = document_years(documents)
     inspected = {d.year for d in documents if d.year} | {
-        int(y) for d in documents for y in _YEAR.findall(d.inspection_period or "")
+        int(y) for d in documents for y in YEAR.findall(d.inspection_period or "")
     }
     unheld = []
     for match in _INSPECTION_YEAR.finditer(question):
@@ -174,7 +173,7 @@ def partial_years(question: str, documents: Iterable[Document], evidence: str) -
     answered for the covered year, with a caveat naming the rest."""
     held = document_years(documents)
     missing = uncovered_years(question, documents, evidence)
-    asked = {int(y) for y in _YEAR.findall(question)}
+    asked = {int(y) for y in YEAR.findall(question)}
     return missing if missing and asked & held else []
 
 
@@ -338,7 +337,7 @@ def figure_about(
             sentence = text[start:end]
             words = set(tokens(sentence))
             counted = sentence if timed else _DURATION.sub(" ", sentence)
-            figure = _FIGURE.search(_DEADLINE.sub(" ", _YEAR.sub(" ", counted)))
+            figure = _FIGURE.search(_DEADLINE.sub(" ", YEAR.sub(" ", counted)))
             if figure and any(r <= words for r in readings):
                 held = max(held, len(qualifiers & words))
                 shared = shared or bool(share and _SHARE.search(sentence))

@@ -49,7 +49,7 @@ from assistant.domain.records import (
     SectionKind,
     place,
 )
-from assistant.domain.text import own_words, tokens, weighted_coverage
+from assistant.domain.text import YEAR, own_words, tokens, weighted_coverage
 from assistant.retrieve.intent import (
     ask_clause,
     asks_for_change,
@@ -68,7 +68,6 @@ from ingest.findings import polarity
 
 _MIN_WORDS = 4
 _ACRONYM = re.compile(r"\b([A-Z]{2,6})s?\b")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _FUTURE = re.compile(
     r"\bwill\b[^?]*\bnext\b|\bnext (?:inspection|year|time)\b|\bin (?:the )?future\b|\bgoing to be\b",
     re.I,
@@ -227,7 +226,7 @@ def unknown_names(
 def asks_about_future(question: str, latest_year: int | None) -> bool:
     """Predictions ("what grade will it get next time") or years after the newest document:
     no report can answer those."""
-    years = [int(y) for y in _YEAR.findall(question)]
+    years = [int(y) for y in YEAR.findall(question)]
     beyond = latest_year is not None and any(y > latest_year for y in years)
     return beyond or bool(_FUTURE.search(question))
 
@@ -460,7 +459,7 @@ class ExtractiveAnswerer:
                         i
                         for i, (c, setting) in enumerate(zip(near, settings, strict=True))
                         if c.relevance >= cfg.figure_confidence
-                        and has_figure(_YEAR.sub(" ", _text(c)))
+                        and has_figure(YEAR.sub(" ", _text(c)))
                         and all(y in setting for y in named_years)
                     ),
                     None,

@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from assistant.domain.records import Turn
-from assistant.domain.text import own_words, tokens, with_topic
+from assistant.domain.text import YEAR, own_words, tokens, with_topic
 
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _LEANING = re.compile(
     r"^(?:and|but|also|so|what about|how about)\b|\b(?:it|its|they|them|their|that|those|these|this|"
     r"there|he|she|his|her|the same|such)\b",
@@ -64,7 +63,7 @@ def rewrite_followup(
         and rare is not None
         and _names_a_thing(question, previous, rare, written)
         and not _CHANGE.search(question)
-        and not _YEAR.search(question)
+        and not YEAR.search(question)
     ):
         return " ".join(question.split())
     return _rewrite_one(question, previous, force)
@@ -112,7 +111,7 @@ def _bare_year(question: str) -> bool:
     """ "And in 2025?", "what about the 2025 report?", "was it like that in 2021 too?": nothing
     but a year to put in the earlier question's place ("and what did they have to send in after
     the 2025 one?" asks more)."""
-    return not _BARE.sub(" ", _YEAR.sub(" ", question)).split()
+    return not _BARE.sub(" ", YEAR.sub(" ", question)).split()
 
 
 def _rewrite_one(question: str, previous: str | None, force: bool = False) -> str:
@@ -120,14 +119,14 @@ def _rewrite_one(question: str, previous: str | None, force: bool = False) -> st
     if previous is None or not (force or needs_context(question)):
         return question
     previous = own_words(previous)
-    years = _YEAR.findall(question)
+    years = YEAR.findall(question)
     if _CHANGE.search(question):
         # "Has that improved by 2025?" compares with the earlier question's report, not replaces it.
         return with_topic(question, previous)
     if years and _bare_year(question):
-        if _YEAR.search(previous):
-            return _YEAR.sub(years[0], previous)
+        if YEAR.search(previous):
+            return YEAR.sub(years[0], previous)
         return f"{previous.rstrip('?')} in {years[0]}?"
     if years:  # "and what did they send in after the 2025 one?": its year, not the earlier one's
-        previous = " ".join(_YEAR.sub("", previous).split())
+        previous = " ".join(YEAR.sub("", previous).split())
     return with_topic(question, previous)

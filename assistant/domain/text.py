@@ -206,6 +206,10 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+"""A year as the reports and questions write one ("2021")."""
+
+
 def word_pairs(words: Sequence[str]) -> set[tuple[str, str]]:
     """Neighbouring words, in order: a phrase ("police protection") as against its words
     apart ("child protection" by the police)."""
