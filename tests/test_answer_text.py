@@ -8,7 +8,7 @@ import pytest
 from assistant.answer.citations import cited_numbers, renumber, sentences_citing, strip_invalid
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
-from assistant.domain.records import Document, FindingType, Turn
+from assistant.domain.records import Document, FindingType, SectionKind, Turn
 from assistant.domain.text import stem
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.scope import Scope, question_scope
@@ -749,6 +749,22 @@ def test_an_abbreviation_inside_an_everyday_phrase_is_the_phrases() -> None:
     assert "detention review" in review
     assert "Police and Criminal Evidence Act 1984" not in review
     assert "Police and Criminal Evidence Act 1984" in glossary().expansions("what does PACE say?")
+
+
+def test_a_graded_area_named_as_where_a_finding_sits_asks_for_the_finding() -> None:
+    from assistant.retrieve.intent import finding_types, wanted_kinds
+
+    for question in (
+        "what was the only AFI in the 2025 risk assessment & referrals judgement?",
+        "AFI on warning flags in the 2025 rpt - which graded area is it under?",
+        "what did they want fixed about performance data, and which graded area was that under?",
+    ):
+        assert FindingType.JUDGMENT not in finding_types(question)
+        assert SectionKind.AREAS_FOR_IMPROVEMENT in wanted_kinds(question)
+        assert SectionKind.JUDGMENT_AREA not in wanted_kinds(question)
+    both = "what grade did the leadership area get and what AFIs were there?"
+    assert {FindingType.JUDGMENT, FindingType.AREA_FOR_IMPROVEMENT} <= finding_types(both)
+    assert FindingType.JUDGMENT in finding_types("which areas got RI in 2025?")
 
 
 def test_a_grade_named_without_the_word_grade_asks_for_judgments() -> None:

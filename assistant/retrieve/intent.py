@@ -73,19 +73,40 @@ _RATED_AS = (
 """Grades asked for without the word: "which areas did HMI rate as RI", "which areas got good
 in 2025" (not "got good training")."""
 
+_GRADE_CUE = re.compile(
+    r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b" + _RATED_AS, re.I
+)
+_JUDGMENT_CUE = re.compile(
+    r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b" + _RATED_AS,
+    re.I,
+)
+_GRADE_PLACE = re.compile(
+    r"\b(?:graded|judg(?:e)?ment) areas?\b"
+    r"|\b(?:in|under|within|for|from|of) (?:the |that |this |its |which |what )?(?:\d{4} )?"
+    r"(?:[\w&'’-]+ ){0,5}?judg(?:e)?ments?\b",
+    re.I,
+)
+"""A graded area named as where a finding sits ("the only AFI in the risk assessment
+judgement", "which graded area is it under"): the finding is asked for, not the grade."""
+
+
+def _grade_only_places(question: str) -> bool:
+    """Whether the question asks what the force must fix and names a grade only as the place
+    of the finding."""
+    return bool(
+        (_ASKED_TO_FIX.search(question) or _NAMED_FINDING.search(question))
+        and _JUDGMENT_CUE.search(question)
+        and not _JUDGMENT_CUE.search(_GRADE_PLACE.sub(" ", question))
+    )
+
+
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (_RECOMMEND, {K.RECOMMENDATIONS}),
     (_DEADLINE, {K.RECOMMENDATIONS}),
     (_ASKED_TO_FIX, {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}),
     (_STORY, {K.CASE_STUDY}),
     (re.compile(r"\binnovati\w*", re.I), {K.INNOVATIVE_PRACTICE}),
-    (
-        re.compile(
-            r"\bgraded?\b(?!\s*\d)|\bgrades\b|\bjudg(?:e)?ments?\b|\brated\b" + _RATED_AS,
-            re.I,
-        ),
-        {K.JUDGMENT_AREA, K.SUMMARY},
-    ),
+    (_GRADE_CUE, {K.JUDGMENT_AREA, K.SUMMARY}),
     (re.compile(r"\bmain findings?\b", re.I), {K.MAIN_FINDINGS}),
     (
         re.compile(
@@ -119,6 +140,8 @@ def wanted_kinds(question: str) -> set[K]:
     asked_elsewhere = K.CASE_STUDY in kinds or bool(_SOMEONE_ELSE_ASKED.search(question))
     if K.NEXT_STEPS in kinds or (asked_elsewhere and not _NAMED_FINDING.search(question)):
         kinds -= {K.AREAS_FOR_IMPROVEMENT, K.RECOMMENDATIONS}
+    if _grade_only_places(question):
+        kinds -= {K.JUDGMENT_AREA, K.SUMMARY}
     return kinds
 
 
@@ -139,14 +162,7 @@ _FINDING_CUES: list[tuple[re.Pattern[str], tuple[FindingType, ...]]] = [
     (_DEADLINE, (FindingType.RECOMMENDATION,)),
     (_ASKED_TO_FIX, (FindingType.AREA_FOR_IMPROVEMENT, FindingType.RECOMMENDATION)),
     (re.compile(r"\bcauses? (?:of|for) concern\b", re.I), (FindingType.CAUSE_OF_CONCERN,)),
-    (
-        re.compile(
-            r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b"
-            + _RATED_AS,
-            re.I,
-        ),
-        (FindingType.JUDGMENT,),
-    ),
+    (_JUDGMENT_CUE, (FindingType.JUDGMENT,)),
     (re.compile(r"\binnovati\w*", re.I), (FindingType.INNOVATIVE_PRACTICE,)),
 ]
 _LIST = re.compile(
@@ -254,7 +270,7 @@ def finding_types(question: str) -> set[FindingType]:
     for pattern, types in _FINDING_CUES:
         if pattern.search(question):
             found |= set(types)
-    if _OTHER_GRADER.search(question):
+    if _OTHER_GRADER.search(question) or _grade_only_places(question):
         found.discard(FindingType.JUDGMENT)
     if (
         _STORY.search(question) or _SOMEONE_ELSE_ASKED.search(question)
