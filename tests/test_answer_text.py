@@ -204,6 +204,11 @@ def test_a_pronoun_follow_up_gets_the_earlier_question_as_context() -> None:
     rewritten = rewrite_followup("What did they recommend about it?", HISTORY)
     assert rewritten.startswith("What did they recommend about it?")
     assert "How did the force respond to missing children in 2021?" in rewritten
+    boy = [
+        Turn(role="user", content="the 2025 case of the lad who was extorted online?"),
+        Turn(role="assistant", content="He reported it through an online form. [1]"),
+    ]
+    assert "extorted" in rewrite_followup("how long before officers went to see him?", boy)
 
 
 def test_a_stand_alone_question_is_unchanged() -> None:

@@ -16,7 +16,7 @@ from assistant.domain.text import YEAR, own_words, tokens, with_topic
 
 _LEANING = re.compile(
     r"^(?:and|but|also|so|what about|how about)\b|\b(?:it|its|they|them|their|that|those|these|this|"
-    r"there|he|she|his|her|the same|such)\b",
+    r"there|he|she|him|his|her|hers|himself|herself|themselves|the same|such)\b",
     re.I,
 )
 
