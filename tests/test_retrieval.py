@@ -161,7 +161,8 @@ def test_the_kind_of_answer_asked_for_is_read_from_the_question() -> None:
     assert asked_types("when does a child count as a victim?") == set()
     assert asked_types("what should I record at a domestic?") == set()
     assert gives("In eight hubs, MARACs take place weekly.", asked_types("how often?"))
-    assert not gives("Each hub holds MARACs.", asked_types("how often?"))
+    assert not gives("Each hub regularly holds MARACs.", asked_types("how often?"))
+    assert asked_types("max length of police protection?") == {AnswerType.DURATION}
     assert gives("only 48 percent of the 777 staff", asked_types("what share?"))
     assert gives("We recommend that within six months", asked_types("by when?"))
 

@@ -31,7 +31,8 @@ _ASKED: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.DURATION: re.compile(
         r"\bhow (?:long|quickly|soon|fast)\b|\bwithin what\b|\btime ?scales?\b|\bdeadlines?\b"
-        r"|\bby when\b|\bhow many (?:minutes|hours|days|weeks|months)\b",
+        r"|\bby when\b|\bhow many (?:minutes|hours|days|weeks|months)\b"
+        r"|\b(?:max(?:imum)?|longest) (?:length|time|period|duration)\b",
         re.I,
     ),
     # "when did it start" asks for a date; "when does a child count as a victim" a condition
@@ -47,7 +48,7 @@ _GIVEN: dict[AnswerType, re.Pattern[str]] = {
         rf"\d|\b(?:{_NUMBER}|half|a third|a quarter)\b|\bper ?cent\b|%", re.I
     ),
     AnswerType.FREQUENCY: re.compile(
-        r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|once|twice|regularly"
+        r"\b(?:daily|weekly|fortnightly|monthly|quarterly|annually|yearly|once|twice"
         r"|every (?:day|week|month|year|\w+ (?:days|weeks|months))"
         r"|times? a (?:day|week|month|year)|(?:a|per|each) (?:day|week|month|year))\b",
         re.I,
