@@ -423,6 +423,28 @@ def test_topics_are_found_as_phrases_singular_or_plural() -> None:
     assert terms.topics_in("how is vetting done for PPU staff?") == ["vetting"]
 
 
+def test_a_word_of_a_glossary_phrase_is_no_unknown_name() -> None:
+    from assistant.answer.extractive import unknown_names
+    from assistant.retrieve.vocabulary import glossary
+
+    terms = glossary()
+    case = "In the 2025 case where West Mids asked Staffs to check on a girl, how long did it take?"
+    assert unknown_names(case, {"west", "staffs", "girl"}, terms) == []
+    assert unknown_names("were GBH jobs sent to CID?", set(), terms) == []
+    assert (
+        terms.in_place("how did west mids police score?") == "how did West Midlands police score?"
+    )
+
+
+def test_a_money_question_is_read_within_its_clause() -> None:
+    from assistant.retrieve.intent import asks_for_money
+
+    assert not asks_for_money(
+        "by how much did missing incidents fall, and how many homes had been given an officer?"
+    )
+    assert asks_for_money("how much did the force spend on training?")
+
+
 def test_a_glossary_phrase_is_found_hyphenated_or_spaced() -> None:
     from assistant.retrieve.vocabulary import glossary
 

@@ -72,6 +72,19 @@ def test_another_force_is_refused_with_nearest_passages(sample_assistant: Assist
     assert_citations_sound(sample_assistant, answer)
 
 
+def test_another_force_by_its_nickname_is_refused_but_its_case_is_answered(
+    sample_assistant: Assistant,
+) -> None:
+    """The reports tell a case West Midlands Police passed to Staffordshire: asked about West
+    Mids' own work, they don't cover it; asked about that case, they do."""
+    own = sample_assistant.ask("how did west mids police do on missing kids in its own inspection?")
+    assert own.refused and "West Midlands" in (own.reason or "")
+    case = sample_assistant.ask(
+        "in the 2025 case where West Mids asked Staffs to check on a girl, how long did it take to find her?"
+    )
+    assert not case.refused and "40 hours" in case.text
+
+
 def test_an_area_of_policing_no_report_mentions_is_refused_by_name(
     sample_assistant: Assistant,
 ) -> None:

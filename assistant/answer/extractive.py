@@ -213,6 +213,7 @@ def unknown_names(
     """Names and acronyms in the question that no document contains (another force, a
     person, a place); never a known abbreviation, rank or everyday word."""
     names = _PROPER_NOUN.findall(question) + _ACRONYM.findall(question)
+    phrased = terms.words_in_phrases(question) if terms is not None else set()
     return [
         name
         for name in dict.fromkeys(names)
@@ -220,6 +221,7 @@ def unknown_names(
         and tokens(name)
         and tokens(name)[0] not in vocabulary
         and not (terms is not None and terms.knows(name))
+        and not set(name.lower().split()) <= phrased
     ]
 
 
@@ -382,7 +384,7 @@ class ExtractiveAnswerer:
             )
         known = terms.forces if terms else ()
         forces = other_forces(
-            spelled,
+            terms.in_place(spelled) if terms else spelled,
             documents.values(),
             known,
             terms.expand(spelled) if terms else "",

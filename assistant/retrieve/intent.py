@@ -180,7 +180,7 @@ _FIGURE = re.compile(
 _MONEY = re.compile(
     r"\bbudget\b|\bspending\b|\bspend(?:s|ing)? (?:on|money)\b|\bcosts?\b|\bfunding\b|"
     r"\bhow much money\b|"
-    r"\bhow much (?:did|does|do|has|have|had|was|were|is|will)\b[^?]*\b(?:pay|paid|cost|invest\w*|"
+    r"\bhow much (?:did|does|do|has|have|had|was|were|is|will)\b[^?,;]*\b(?:pay|paid|cost|invest\w*|"
     r"fund\w*|charge\w*|spen[dt]|put (?:in|into)|sp[eu]nk|give|gave|given|allocat\w*)\b",
     re.I,
 )

@@ -118,6 +118,30 @@ class Vocabulary:
         found += [s for s in self._short_forms(spelled) if s not in found_short]
         return [e for e in dict.fromkeys(found) if e.lower() not in lowered]
 
+    def in_place(self, text: str) -> str:
+        """The text with each everyday word or phrase replaced by the reports' word for it
+        ("how did west mids police do" -> "how did West Midlands police do"), longest first
+        where they overlap."""
+        _, everyday, _ = self._patterns
+        meanings = {_joined(k): v for k, v in self.everyday.items()}
+        out, end = [], 0
+        for start, stop, phrase in _spans(everyday, text.lower()):
+            if start < end:
+                continue
+            out += [text[end:start], meanings[_joined(phrase)].split(";")[0].strip()]
+            end = stop
+        return "".join([*out, text[end:]])
+
+    def words_in_phrases(self, text: str) -> set[str]:
+        """The lower-cased words of the glossary's phrases the text uses: "Mids" in "West
+        Mids" is a known word, not an unknown name."""
+        _, everyday, _ = self._patterns
+        return {
+            word
+            for _, _, phrase in _spans(everyday, text.lower())
+            for word in _joined(phrase).split()
+        }
+
     def _short_forms(self, lowered: str) -> list[str]:
         """Abbreviations whose long form (two words or more) the text spells out: a report
         that defines "registered sex offenders (RSOs)" goes on to count "1,655 RSOs"."""
