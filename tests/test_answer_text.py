@@ -515,6 +515,17 @@ def test_counted_subject_and_figures() -> None:
     cadets = ["There are more than 200 cadets, with a waiting list of about 180 young people."]
     assert figure_about("kids", cadets, build_vocabulary([])) == 0  # children, counted as people
     assert has_figure("ten offender managers") and not has_figure("no figures here")
+    terms = build_vocabulary([])
+    assert counted_subject("how many intel packages were backed up in 2021?") == (
+        "intel packages backed up"
+    )
+    assert counted_subject("how many kids were strip-searched in 2021?") == "kids strip-searched"
+    backlog = ["We found a backlog of about 90 intel packages."]
+    assert figure_about("intel packages backed up", backlog, terms) == 0  # the reports' word
+    assert figure_about("intel packages backed up", backlog, None) is None
+    panels = ["In 2020, the panels discussed 98 children."]
+    assert figure_about("young people discussed", panels, terms) == 0
+    assert figure_about("adults discussed", panels, terms) is None
 
 
 def test_a_figure_must_be_about_the_whole_subject_and_its_year() -> None:

@@ -33,7 +33,10 @@ _PHRASE_END = re.compile(
 _FIGURE = re.compile(
     r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b|\bhalf\b", re.I
 )
-_DONE_TO = re.compile(r"\s*(?:were|was|have been|had been|got)\s+([\w-]+ed)\b", re.I)
+_PARTICLES = frozenset({"up", "out", "off", "down"})
+_DONE_TO = re.compile(
+    r"\s*(?:were|was|have been|had been|got)\s+([\w-]+ed(?: (?:up|out|off|down)\b)?)\b", re.I
+)
 _DIFFERENCE = re.compile(r"\bby how (?:many|much)\b", re.I)
 _GENERIC_HEAD = re.compile(r"rates?|times?|levels?|figures?|numbers?", re.I)
 """Heads that need their modifier to name a subject ("charge rate", "response time")."""
@@ -111,22 +114,35 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     the head noun (with its modifier when the head is generic: "charge rate"), or what it stands
     for; with what was done to it, when the question says ("children were strip-searched")."""
     words = subject.split()
-    done = set(tokens(words.pop())) if len(words) > 1 and words[-1].endswith("ed") else set()
+    verb = ""
+    if len(words) > 2 and words[-1] in _PARTICLES and words[-2].endswith("ed"):
+        verb = " ".join(words[-2:])  # "backed up"
+        words = words[:-2]
+    elif len(words) > 1 and words[-1].endswith("ed"):
+        verb = words.pop()
     size = 2 if len(words) >= 2 and _GENERIC_HEAD.fullmatch(words[-1]) else 1
     head = " ".join(words[-size:])
     heads = [head, head[:-1]] if len(head) > 2 and head.endswith("s") else [head]
     readings = [set(tokens(h)) for h in heads]  # "PPNs" are counted as "one PPN"
+    # what was done, or the reports' word for it: children "booked" into custody are detained
+    done = [set(tokens(verb))] if verb else [set()]
     if terms is not None:
         readings += [set(tokens(meaning)) for h in heads for meaning in terms.expansions(h)]
         # the whole subject too: "under 18s" are children, "registered sex offenders" RSOs
-        readings += [set(tokens(meaning)) for meaning in terms.expansions(subject)]
+        readings += [set(tokens(meaning)) for meaning in terms.expansions(" ".join(words))]
+        done += [set(tokens(meaning)) for meaning in terms.expansions(verb)] if verb else []
     readings += [_YOUNG for r in readings if r & _CHILD_WORDS and len(r) == 1]
-    return [r | done for r in readings if r]
+    if set(tokens(" ".join(words))) >= _YOUNG_PEOPLE:
+        readings.append(_CHILD)
+    return [r | d for r in readings if r for d in done]
 
 
 _CHILD_WORDS = frozenset(tokens("child children"))
 _YOUNG = set(tokens("young"))
 """Reports count children as "young people" too ("a waiting list of about 180 young people")."""
+_YOUNG_PEOPLE = frozenset(tokens("young people"))
+_CHILD = set(tokens("children"))
+"""And "young people" asked about are counted as children ("the panels discussed 98 children")."""
 
 
 def has_figure(text: str) -> bool:
