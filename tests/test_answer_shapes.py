@@ -118,6 +118,9 @@ def test_change_questions_are_recognised() -> None:
     assert asks_for_change("has that got any better by 2025?")
     assert asks_for_change("How has recording the voice of the child changed?")
     assert not asks_for_change("How many children were detained in 2021?")
+    # re-examining a case is no change between reports; a finding made again is
+    assert not asks_for_change("what did the force say when asked to look at it again?")
+    assert asks_for_change("was it flagged again in 2025?")
 
 
 def test_findings_are_followed_by_the_passages_that_add_to_them() -> None:

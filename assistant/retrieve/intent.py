@@ -210,7 +210,8 @@ _DIRECTIVE = re.compile(
     r"to be|to)\s+(?:\w+\s+){0,3}?(?:change|improve|do better|be better|get better)\b"
     r"|\b(?:do|doing|did|done) (?:it |things |this |that )?better\b"
     r"|\bwhat (?:to|should|must) (?:i |we |officers? )?do now\b"
-    r"|\b(?:look|looks|looking|looked|think|thinking|go|going) again\b"
+    r"|\b(?:look|looks|looking|looked|think|thinking|go|going|review|reviewed|check|checked)"
+    r"(?: (?:at|into|over))?(?: (?:it|this|that|them|the \w+))? again\b"
     r"|\bchanges? (?:\w+ ){0,4}?(?:asked|told|expected|required|recommended|wanted|needed)\b"
     r"|\b(?:deadline|timescale|time ?frame)s? for (?:\w+ ){0,4}?changes?\b",
     re.I,
