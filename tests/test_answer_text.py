@@ -445,6 +445,15 @@ def test_a_money_question_is_read_within_its_clause() -> None:
     assert asks_for_money("how much did the force spend on training?")
 
 
+def test_a_year_in_a_laws_name_picks_no_report() -> None:
+    from assistant.domain.text import dated_years
+
+    assert dated_years("a DA victim in their own right under the 2021 Act?") == []
+    assert dated_years("what does the Children Act 1989 say, per the 2021 report?") == ["2021"]
+    assert dated_years("what did Working Together 2023 change?") == []
+    assert question_scope("who counts as a victim under the 2021 Act?", DOCS).doc_ids == ()
+
+
 def test_a_glossary_phrase_is_found_hyphenated_or_spaced() -> None:
     from assistant.retrieve.vocabulary import glossary
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 
 from assistant.domain.records import Document
-from assistant.domain.text import YEAR, tokens
+from assistant.domain.text import YEAR, dated_years, tokens
 from assistant.domain.words import NUMBER_WORDS
 from assistant.retrieve.sentences import sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary
@@ -62,7 +62,7 @@ def uncovered_years(question: str, documents: Iterable[Document], evidence: str)
     """Years the question asks about that no document is from and the evidence never
     mentions ("arrests in 2024" when the reports are from 2021 and 2025)."""
     held = document_years(documents)
-    asked = [int(y) for y in YEAR.findall(question)]
+    asked = [int(y) for y in dated_years(question)]
     return [y for y in dict.fromkeys(asked) if y not in held and str(y) not in evidence]
 
 
@@ -153,7 +153,7 @@ def foreign_years(question: str, documents: Iterable[Document]) -> list[str]:
     """Years the question names that are no document's own year: a figure "in 2024" must say
     2024, since a 2025 report's figures are not 2024's."""
     own = {str(d.year) for d in documents if d.year}
-    return [y for y in dict.fromkeys(YEAR.findall(question)) if y not in own]
+    return [y for y in dict.fromkeys(dated_years(question)) if y not in own]
 
 
 _INSPECTION_YEAR = re.compile(
@@ -189,7 +189,7 @@ def partial_years(question: str, documents: Iterable[Document], evidence: str) -
     answered for the covered year, with a caveat naming the rest."""
     held = document_years(documents)
     missing = uncovered_years(question, documents, evidence)
-    asked = {int(y) for y in YEAR.findall(question)}
+    asked = {int(y) for y in dated_years(question)}
     return missing if missing and asked & held else []
 
 

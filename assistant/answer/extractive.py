@@ -49,7 +49,7 @@ from assistant.domain.records import (
     SectionKind,
     place,
 )
-from assistant.domain.text import YEAR, own_words, tokens, weighted_coverage
+from assistant.domain.text import YEAR, dated_years, own_words, tokens, weighted_coverage
 from assistant.retrieve.intent import (
     ask_clause,
     asks_for_change,
@@ -228,7 +228,7 @@ def unknown_names(
 def asks_about_future(question: str, latest_year: int | None) -> bool:
     """Predictions ("what grade will it get next time") or years after the newest document:
     no report can answer those."""
-    years = [int(y) for y in YEAR.findall(question)]
+    years = [int(y) for y in dated_years(question)]
     beyond = latest_year is not None and any(y > latest_year for y in years)
     return beyond or bool(_FUTURE.search(question))
 

@@ -208,6 +208,17 @@ def tokens(text: str) -> list[str]:
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 """A year as the reports and questions write one ("2021")."""
+_TITLE_YEAR = re.compile(
+    r"\b(?:act|order|regulations|working together(?: to safeguard children)?)\s+(?:of\s+)?"
+    r"(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\s+(?:act|order|regulations)\b",
+    re.I,
+)
+
+
+def dated_years(text: str) -> list[str]:
+    """The years a text dates things by, without the ones in a law's or guidance's name ("the
+    Children Act 1989", "the 2021 Act", "Working Together 2023"): those pick no report."""
+    return YEAR.findall(_TITLE_YEAR.sub(" ", text))
 
 
 def word_pairs(words: Sequence[str]) -> set[tuple[str, str]]:

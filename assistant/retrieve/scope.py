@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.domain.records import Document
-from assistant.domain.text import YEAR
+from assistant.domain.text import YEAR, dated_years
 from assistant.retrieve.intent import asks_for_change, changed_since_latest
 
 _FORCE_SUFFIX = re.compile(r"\s+(?:police(?: service)?|constabulary)$", re.I)
@@ -116,7 +116,7 @@ def question_scope(question: str, documents: list[Document], compares: bool | No
     forces = {d.force for d in documents if d.force}
     mentioned = forces_named(question, forces) if len(forces) > 1 else set()
     pool = [d for d in documents if d.force in mentioned] if mentioned else documents
-    years = {int(y) for y in YEAR.findall(question)}
+    years = {int(y) for y in dated_years(question)}
     dated = [d for d in pool if years & _doc_years(d)]
     explicit = by_id or dated or reports_by_age(question, pool)
     named = explicit or (pool if mentioned else [])
