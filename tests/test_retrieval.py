@@ -41,6 +41,10 @@ def test_an_abbreviation_nobody_defined_searches_for_the_phrase_the_reports_writ
     assert len(held) < len(chunks) / 4
     top = sample_assistant.search("how many HRHs does the force have?", k=1)[0]
     assert "harm reduction hubs" in top.chunk.text
+    # and the answerer counts them by that phrase, rather than finding no figure for "HRHs"
+    assert retriever.terms_for("how many HRHs?").abbreviations["HRH"] == "harm reduction hubs"
+    answer = sample_assistant.ask("How many HRHs does the force have?")
+    assert not answer.refused and "ten harm reduction hubs" in answer.text
 
 
 def test_officers_everyday_words_find_the_reports_words(sample_assistant: Assistant) -> None:

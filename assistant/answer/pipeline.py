@@ -161,7 +161,7 @@ class AskPipeline:
             corpus.vocabulary,
             typed,
             corpus.idf,
-            corpus.terms,
+            self.retriever.terms_for(standalone),
             self.retriever.uncovered_topics(standalone),
             self._elsewhere(standalone, vector, passages, scope),
             respelled if respelled != standalone else None,

@@ -374,8 +374,13 @@ class HybridRetriever:
             query = re.sub(rf"\b{re.escape(word)}\b", spelled, query)
         return query
 
+    def terms_for(self, query: str) -> Vocabulary:
+        """The vocabulary with the query's undefined abbreviations added as the documents
+        spell them out: "how many HRHs" counts harm reduction hubs."""
+        return self.corpus().terms.adding(self._spelled_outs(query))
+
     def _spelled_outs(self, text: str) -> dict[str, str]:
-        """For each capitalised abbreviation nobody defined ("HRHs"), the phrase whose initials
+        """For each capitalised abbreviation nobody defined ("HRH"s), the phrase whose initials
         it is, where the documents write one ("harm reduction hubs"): looked for in the
         passages whose content words run in those initials (the lexical index finds them),
         once per abbreviation, as a question first brings it."""
@@ -394,7 +399,7 @@ class HybridRetriever:
                 )
             phrase = corpus.initials[acronym]
             if phrase is not None:
-                found[match.group(0)] = phrase
+                found[acronym] = phrase
         return found
 
     def _spellings(self, query: str) -> dict[str, str]:

@@ -118,6 +118,11 @@ class Vocabulary:
         found += [s for s in self._short_forms(spelled) if s not in found_short]
         return [e for e in dict.fromkeys(found) if e.lower() not in lowered]
 
+    def adding(self, abbreviations: dict[str, str]) -> Vocabulary:
+        """This vocabulary with more abbreviations (itself when none are new)."""
+        new = {k: v for k, v in abbreviations.items() if k not in self.abbreviations}
+        return replace(self, abbreviations={**self.abbreviations, **new}) if new else self
+
     def in_place(self, text: str) -> str:
         """The text with each everyday word or phrase replaced by the reports' word for it
         ("how did west mids police do" -> "how did West Midlands police do"), longest first
