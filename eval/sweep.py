@@ -214,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", default=str(TUNE))
     parser.add_argument(
         "--tune-ids",
-        default="g,f,h,k,m,n,p,q,r,s,u,v,w,x,y,z,b,c",
+        default="g,f,h,k,m,n,p,q,r,s,u,v,w,x,y,z,b,c,e,i,j",
         help="id prefixes (comma-separated) of the questions to tune on",
     )
     parser.add_argument("--check-ids", default="d", help="id prefix of held-out questions")
