@@ -35,7 +35,8 @@ _FIGURE = re.compile(
 )
 _PARTICLES = frozenset({"up", "out", "off", "down"})
 _DONE_TO = re.compile(
-    r"\s*(?:were|was|have been|had been|got)\s+([\w-]+ed(?: (?:up|out|off|down)\b)?)\b", re.I
+    rf"\s*(?:were|was|have been|had been|got)\s+([\w-]+ed(?: (?:{'|'.join(sorted(_PARTICLES))})\b)?)\b",
+    re.I,
 )
 _DIFFERENCE = re.compile(r"\bby how (?:many|much)\b", re.I)
 _GENERIC_HEAD = re.compile(r"rates?|times?|levels?|figures?|numbers?", re.I)
@@ -130,7 +131,7 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
         readings += [set(tokens(meaning)) for h in heads for meaning in terms.expansions(h)]
         # the whole subject too: "under 18s" are children, "registered sex offenders" RSOs
         readings += [set(tokens(meaning)) for meaning in terms.expansions(" ".join(words))]
-        done += [set(tokens(meaning)) for meaning in terms.expansions(verb)] if verb else []
+        done += [set(tokens(meaning)) for meaning in terms.expansions(verb)]
     readings += [_YOUNG for r in readings if r & _CHILD_WORDS and len(r) == 1]
     if set(tokens(" ".join(words))) >= _YOUNG_PEOPLE:
         readings.append(_CHILD)

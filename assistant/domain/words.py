@@ -129,13 +129,13 @@ def parse_number(text: str) -> int | None:
 
 # --- timescales ----------------------------------------------------------------------------------
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _TIMESCALE = re.compile(
     r"\b(?P<now>immediately)\b"
     r"|\bwithin\s+(?:the\s+next\s+)?(?P<n>\d{1,3}|an?|" + "|".join(NUMBER_WORDS) + r")\s+"
     r"(?P<unit>day|week|month|year)s?\b"
-    r"|\bby\s+(?P<date>(?:the\s+end\s+of\s+)?(?:\d{1,2}\s+)?(?:" + _MONTHS + r")(?:\s+\d{4})?"
+    r"|\bby\s+(?P<date>(?:the\s+end\s+of\s+)?(?:\d{1,2}\s+)?(?:" + MONTHS + r")(?:\s+\d{4})?"
     r"|\d{1,2}/\d{1,2}/\d{2,4}|(?:the\s+end\s+of\s+)?\d{4}\b)",
     re.I,
 )

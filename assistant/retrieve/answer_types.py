@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from assistant.domain.words import NUMBER_WORDS
+from assistant.domain.text import YEAR
+from assistant.domain.words import MONTHS, NUMBER_WORDS
 
 _NUMBER = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 
 class AnswerType(StrEnum):
@@ -58,7 +58,7 @@ _GIVEN: dict[AnswerType, re.Pattern[str]] = {
         r"|\b(?:within|immediately|maximum|hours|days)\b",
         re.I,
     ),
-    AnswerType.DATE: re.compile(rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS})\b"),
+    AnswerType.DATE: re.compile(rf"{YEAR.pattern}|\b(?:{MONTHS})\b"),
 }
 
 

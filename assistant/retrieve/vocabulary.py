@@ -96,6 +96,11 @@ class Vocabulary:
             alternation(self._lowercase, "&"),
         )
 
+    @cached_property
+    def _meanings(self) -> dict[str, str]:
+        """The everyday words and phrases keyed as matched: hyphens as spaces."""
+        return {_joined(w): meaning for w, meaning in self.everyday.items()}
+
     def expansions(self, text: str) -> list[str]:
         """What the abbreviations and everyday words in `text` stand for, in order, without
         the ones the text already spells out."""
@@ -113,7 +118,7 @@ class Vocabulary:
         # "CoP" typed in its capitals is the abbreviation, not the everyday "cop"
         found_words = {_joined(w) for _, _, w in words} - {s.lower() for s in found_short}
         found = [long for s, long in self.abbreviations.items() if s in found_short]
-        found += [meaning for w, meaning in self.everyday.items() if _joined(w) in found_words]
+        found += [meaning for w, meaning in self._meanings.items() if w in found_words]
         spelled = " ".join([lowered, *found]).lower()  # what it says, and what it stands for
         found += [s for s in self._short_forms(spelled) if s not in found_short]
         return [e for e in dict.fromkeys(found) if e.lower() not in lowered]
@@ -128,12 +133,11 @@ class Vocabulary:
         ("how did west mids police do" -> "how did West Midlands police do"), longest first
         where they overlap."""
         _, everyday, _ = self._patterns
-        meanings = {_joined(k): v for k, v in self.everyday.items()}
         out, end = [], 0
         for start, stop, phrase in _spans(everyday, text.lower()):
             if start < end:
                 continue
-            out += [text[end:start], meanings[_joined(phrase)].split(";")[0].strip()]
+            out += [text[end:start], self._meanings[_joined(phrase)].split(";")[0].strip()]
             end = stop
         return "".join([*out, text[end:]])
 
