@@ -9,7 +9,7 @@ from assistant.answer.citations import cited_numbers, renumber, sentences_citing
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, render_unit
 from assistant.domain.records import Document, FindingType, SectionKind, Turn
-from assistant.domain.text import stem
+from assistant.domain.text import stem, tokens, without_introduction
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.scope import Scope, question_scope
 
@@ -1074,3 +1074,35 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
 )
 def test_a_words_forms_share_one_stem(forms: tuple[str, ...]) -> None:
     assert len({stem(f) for f in forms}) == 1, [stem(f) for f in forms]
+
+
+def test_capitalised_it_is_a_term_not_a_stopword() -> None:
+    assert tokens("did they tell them to sort its IT out") == ["sort", "it"]
+    assert "it" not in tokens("what did it say about it")
+
+
+@pytest.mark.parametrize(
+    ("asked", "meant"),
+    [
+        (
+            "sgt here. after we take a kid under s46, what changed?",
+            "after we take a kid under s46, what changed?",
+        ),
+        ("journalist - how many RSOs were managed?", "how many RSOs were managed?"),
+        (
+            "MASH social worker - was the force told to check PPNs?",
+            "was the force told to check PPNs?",
+        ),
+        ("SOMU OM here - probation passed an RSO back", "probation passed an RSO back"),
+        ("hi, im a new PC here - what should I record?", "what should I record?"),
+        # a topic before the dash stays: plural roles, and roles with no more question after
+        (
+            "Response officers - how were they doing in 2025?",
+            "Response officers - how were they doing in 2025?",
+        ),
+        ("PPN review - what did they say?", "PPN review - what did they say?"),
+        ("officer safety training - how many days?", "officer safety training - how many days?"),
+    ],
+)
+def test_the_asker_introducing_themselves_is_not_the_question(asked: str, meant: str) -> None:
+    assert without_introduction(asked) == meant

@@ -302,6 +302,13 @@ def test_topic_is_matched_by_meaning(sample_assistant: Assistant) -> None:
         ["staffordshire-2021"], ["recommendation"], "s46 PP protection"
     )
     assert "police protection" in recs[0].finding.text
+    # An abbreviation and what it stands for are one word to match: the 2021 rec to check
+    # "PPNs" is found by "public protection notices", as the 2025 findings naming them are.
+    checks = sample_assistant.list_findings(
+        types=["recommendation", "area_for_improvement"],
+        topic="check public protection notices before they go out",
+    )
+    assert "review all its PPNs" in checks[0].finding.text
 
 
 def assert_cited(assistant: Assistant, citations: list[Citation]) -> None:

@@ -27,7 +27,7 @@ from assistant.answer.signatures import (
 )
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
-from assistant.domain.text import clean_input, own_words
+from assistant.domain.text import clean_input, own_words, without_introduction
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.intent import defined_term
 from assistant.retrieve.scope import Scope, with_full_years
@@ -122,7 +122,7 @@ class AskPipeline:
         chosen = self.validate(question, answerer, conversation_id)
         question = " ".join(_CONTROL.sub(" ", question).split())
         held = {d.year for d in self.retriever.corpus().documents.values() if d.year}
-        question = with_full_years(question, held)  # "in 21 vs 25"
+        question = without_introduction(with_full_years(question, held))  # "in 21 vs 25"
         turns = list(history or [])
         if conversation_id is not None:
             turns = self.conversations.history(conversation_id) + turns

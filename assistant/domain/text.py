@@ -195,15 +195,27 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
-TOKENS_VERSION = "suffixes-3"
+TOKENS_VERSION = "suffixes-4"
 """Names what `tokens()` yields; a store whose lexical index was written by another version
 is indexed again (a stem that changed would otherwise never match)."""
 
 
+_TERMS_IN_CAPITALS = frozenset({"IT"})
+"""Stopwords that written in capitals are terms: "its IT systems" is about information
+technology, which a stopword filter would otherwise leave out of every search."""
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased, stemmed content words."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
-    return [stem(w) for w in words if w not in STOPWORDS]
+    """Lower-cased, stemmed content words (with the terms that lower-cased are stopwords)."""
+    text = text.replace("’", "'")
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer: no offsets to check
+        return [stem(w) for w in _WORD.findall(lowered) if w not in STOPWORDS]
+    return [
+        stem(m.group())
+        for m in _WORD.finditer(lowered)
+        if m.group() not in STOPWORDS or text[m.start() : m.end()] in _TERMS_IN_CAPITALS
+    ]
 
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -219,6 +231,26 @@ def dated_years(text: str) -> list[str]:
     """The years a text dates things by, without the ones in a law's or guidance's name ("the
     Children Act 1989", "the 2021 Act", "Working Together 2023"): those pick no report."""
     return YEAR.findall(_TITLE_YEAR.sub(" ", text))
+
+
+_ROLE = (
+    r"(?:officer|constable|pc|pcso|dc|ds|di|dci|sgt|sergeant|inspector|insp|supt|detective|"
+    r"om|offender manager|supervisor|call handler|call taker|dispatcher|analyst|trainer|"
+    r"tutor|student|probationer|probie|recruit|special|social worker|teacher|nurse|"
+    r"health visitor|councillor|journalist|reporter|researcher|volunteer|parent|mum|dad)"
+)
+_INTRODUCTION = re.compile(
+    rf"^\s*(?:(?:hi|hello|hiya)\b[,!.]?\s*)?(?:i'?m (?:an? )?|i am (?:an? )?)?"
+    rf"(?:[\w'’-]+ ){{0,3}}?{_ROLE}(?:\s+here\b\s*[-–—:.,!]?|\s*[-–—:])\s+(?=\S+ \S+ \S)",
+    re.I,
+)
+
+
+def without_introduction(question: str) -> str:
+    """The question without the asker introducing themselves ("sgt here.", "journalist -",
+    "MASH social worker -"): who asks is not what they ask about, and a role's words would
+    pull in passages about that role."""
+    return _INTRODUCTION.sub("", question, count=1)
 
 
 def word_pairs(words: Sequence[str]) -> set[tuple[str, str]]:

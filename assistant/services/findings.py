@@ -296,6 +296,10 @@ class FindingQueries:
         if doc_id not in self._parts:
             findings = self.store.findings([doc_id]) if doc_id else []
             texts = [embed_text(f) for f in findings]
+            # matched by word with what its abbreviations stand for, as a question is: "check
+            # PPNs" is as much about a 2021 "PPNs" as about a 2025 "public protection notices"
+            terms = self.retriever.corpus().terms
+            worded = [terms.expand(t) for t in texts]
             sentences: list[str] = []
             owners: list[int] = []
             for i, finding in enumerate(findings):
@@ -308,8 +312,8 @@ class FindingQueries:
                 self._vectors(texts),
                 self._vectors(sentences),
                 np.array(owners, dtype=np.int64),
-                [set(tokens(t)) for t in texts],
-                [word_pairs(tokens(t)) for t in texts],
+                [set(tokens(t)) for t in worded],
+                [word_pairs(tokens(t)) for t in worded],
             )
             if not doc_id:
                 return part
