@@ -172,6 +172,10 @@ def test_what_the_force_must_do_about_its_findings_is_its_next_steps() -> None:
     assert wanted_kinds(question) == {K.NEXT_STEPS}
     assert not asks_for_next_steps("List all the areas for improvement in the 2025 report")
     assert asks_for_next_steps("how long did staffs have to get back to HMI after the report?")
+    # the asker's own force ("we"), and telling the inspectorate what it will do
+    assert asks_for_next_steps("how long have we got to tell hmic what we're doing about AFIs")
+    assert asks_for_next_steps("when does the force have to update HMICFRS about its plans?")
+    assert not asks_for_next_steps("when did the force tell officers about the toolkit?")
     assert K.AREAS_FOR_IMPROVEMENT in wanted_kinds("List the areas for improvement in 2025")
 
 

@@ -56,6 +56,8 @@ def test_officers_everyday_words_find_the_reports_words(sample_assistant: Assist
     assert any("personal computers" in h.chunk.text for h in laptops)
     cfs = sample_assistant.ask("kids closed as CFS instead of mispers - still happening in 2025?")
     assert not cfs.refused, cfs.reason
+    juvs = sample_assistant.ask("how many juvs went thru custody jul 2020 - jun 2021?")
+    assert not juvs.refused and "593" in juvs.text, juvs.text
 
 
 def test_filters_restrict_by_document_year_and_kind(sample_assistant: Assistant) -> None:

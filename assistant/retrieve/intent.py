@@ -115,8 +115,11 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
             r"\b(?:send|sent|submit|submitted) (?:in|back)\b|"
             r"\b(?:respond|reply|report back|answer) to (?:the |its |these |those |this )?"
             r"(?:\d{4} )?(?:recommendations|areas for improvement|AFIs|report|inspection)\b|"
-            r"\b(?:how long|by when) (?:has|does|did|do|must|should) (?:the force|it|they|staffs|"
-            r"staffordshire) (?:got |have |had )?(?:to )?(?:respond|reply|tell|report|update|send|"
+            r"\b(?:tell|update|inform|write to) (?:HMICFRS|HMIC|HMI|the inspectorate) (?:in writing|"
+            r"what|how|about)\b|"
+            r"\b(?:(?:how long|by when) (?:has|have|does|did|do|must|should)|when (?:has|have|"
+            r"does|do|must|should)) (?:the force|it|they|we|you|staffs|staffordshire) "
+            r"(?:got |have |had )?(?:to )?(?:respond|reply|tell|report|update|send|"
             r"say|explain|give(?! (?:staffs|staffordshire|the force|them|it)\b)|get back|"
             r"write back)\b",
             re.I,
