@@ -141,7 +141,9 @@ class AskPipeline:
             search_vector = vector + FOLLOWUP_OWN_WEIGHT * own
             search_vector /= np.linalg.norm(search_vector)
         scope = self.retriever.scope(standalone)
-        passages = self.retriever.run(standalone, k=self.k, filters=filters, query_vector=search_vector)
+        passages = self.retriever.run(
+            standalone, k=self.k, filters=filters, query_vector=search_vector
+        )
         passages = signed_first(passages, self._signed(standalone, scope, passages)[1])
         retrieved = time.perf_counter()
         timings = {
