@@ -104,27 +104,6 @@ def test_an_area_of_policing_no_report_mentions_is_refused_by_name(
     assert not (searched.reason or "").startswith("no document mentions")
 
 
-def test_a_follow_ups_own_words_weigh_beside_the_topic_it_carries(
-    sample_assistant: Assistant,
-) -> None:
-    """ "What's the review schedule on those?" after a question about the investigations grade
-    asks about reviews: the topic's vector alone leads with the grade, not the schedule."""
-    from assistant.domain.records import Turn
-
-    history = [
-        Turn(
-            role="user",
-            content="what grade did the 2025 inspection give staffs for CP investigations?",
-        ),
-        Turn(role="assistant", content="Requires improvement at investigating child abuse."),
-    ]
-    answer = sample_assistant.ask(
-        "ok - and what's the expected review schedule for skippers and DIs on those?",
-        history=history,
-    )
-    assert "review the investigation within 7 days" in answer.passages[0].chunk.text
-
-
 def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     sample_assistant: Assistant,
 ) -> None:
