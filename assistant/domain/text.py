@@ -207,15 +207,15 @@ technology, which a stopword filter would otherwise leave out of every search.""
 
 def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed content words (with the terms that lower-cased are stopwords)."""
-    text = text.replace("’", "'")
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a letter whose lower case is longer: no offsets to check
-        return [stem(w) for w in _WORD.findall(lowered) if w not in STOPWORDS]
     return [
-        stem(m.group())
-        for m in _WORD.finditer(lowered)
-        if m.group() not in STOPWORDS or text[m.start() : m.end()] in _TERMS_IN_CAPITALS
+        stem(lowered)
+        for word in _ANY_CASE_WORD.findall(text.replace("’", "'"))
+        if (lowered := word.lower()) not in STOPWORDS or word in _TERMS_IN_CAPITALS
     ]
+
+
+_ANY_CASE_WORD = re.compile(_WORD.pattern, re.I)
+"""A word as `_WORD` reads it, matched in the text as written so its capitals can be told."""
 
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
