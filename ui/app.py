@@ -93,7 +93,7 @@ if (!window.__iaCiteBound) {
     link.classList.add("active");
     if (window.matchMedia(PHONE).matches) {
       document.body.classList.add("ia-source-open");
-      setTimeout(() => document.querySelector("#source-close")?.focus(), 50);
+      requestAnimationFrame(() => document.querySelector("#source-close")?.focus());
     }
     const found = /#cite-(\\d+)-(\\d+)$/.exec(link.getAttribute("href") || "");
     if (!found) return;

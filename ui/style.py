@@ -120,7 +120,9 @@ ul.ia-cards { list-style: none; margin: 0; padding: 0; }
   body.ia-source-open #source-col { transform: none; visibility: visible;
     transition: transform 0.2s ease; }
   #source-col > * { flex: none !important; }
-  #source-close { display: inline-flex; }
+  /* no transition of its own: the drawer's visibility would reach it a frame late, and a
+     focus() in that frame is lost */
+  #source-close { display: inline-flex; transition: none; }
   #source-head { position: sticky; top: 0; z-index: 1; padding: 10px 0 6px;
     background: var(--background-fill-primary); }
   .ia-source .src-body { max-height: none; }
