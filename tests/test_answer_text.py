@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answer.citations import cited_numbers, renumber, sentences_citing, strip_invalid
 from assistant.answer.rewrite import rewrite_followup
-from assistant.answer.units import answer_units, render_unit
+from assistant.answer.units import answer_units, is_mnemonic, render_unit
 from assistant.domain.records import Document, FindingType, SectionKind, Turn
 from assistant.domain.text import stem, tokens, without_introduction
 from assistant.retrieve.fusion import reciprocal_rank_fusion
@@ -145,6 +145,12 @@ def test_mnemonic_lines_are_absorbed_whole() -> None:
     assert "Use body-worn video." in mnemonic
     assert mnemonic.endswith("Include the voice of the child.")
     assert ARTHUR[units[-1].start : units[-1].end] == "The force has trained its officers."
+
+
+def test_a_mnemonic_is_told_from_other_lists() -> None:
+    assert is_mnemonic(ARTHUR, answer_units(ARTHUR)[0])
+    assert not any(is_mnemonic(PROTECTION, u) for u in answer_units(PROTECTION))
+    assert not any(is_mnemonic(RECOMMENDATIONS, u) for u in answer_units(RECOMMENDATIONS))
 
 
 def test_a_figure_against_the_year_before_stays_with_its_figure() -> None:

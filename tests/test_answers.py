@@ -199,8 +199,17 @@ def test_follow_up_in_a_conversation(sample_assistant: Assistant) -> None:
         assert record.citations == answer.citations
 
 
-def test_arthur_mnemonic_comes_back_whole(sample_assistant: Assistant) -> None:
-    answer = sample_assistant.ask(ARTHUR_Q)
+@pytest.mark.parametrize(
+    "question",
+    [
+        ARTHUR_Q,
+        # nearest one letter ("T – Take time to speak with children"), the mnemonic still whole
+        "what should I teach new response officers about talking to kids at DA incidents? "
+        "is there a mnemonic",
+    ],
+)
+def test_arthur_mnemonic_comes_back_whole(sample_assistant: Assistant, question: str) -> None:
+    answer = sample_assistant.ask(question)
     assert not answer.refused
     assert "ARTHUR" in answer.text
     for line in (
@@ -212,6 +221,7 @@ def test_arthur_mnemonic_comes_back_whole(sample_assistant: Assistant) -> None:
         "R – Record (on force systems)",
     ):
         assert line in answer.text, line
+    assert "…" not in answer.text.split("ARTHUR")[1].split("[")[0]
     assert any("ARTHUR" in c.quote and c.doc_id == "staffordshire-2025" for c in answer.citations)
 
 

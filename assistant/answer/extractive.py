@@ -40,7 +40,7 @@ from assistant.answer.answerability import (
     unheld_inspections,
     yes_or_no,
 )
-from assistant.answer.units import Unit, answer_units, item_lines, render_unit
+from assistant.answer.units import Unit, answer_units, is_mnemonic, item_lines, render_unit
 from assistant.domain.records import (
     Citation,
     Document,
@@ -312,7 +312,11 @@ class ExtractiveAnswerer:
         """The items of a long list nearest the question (None: quote it whole, as when its
         lead is nearer the question than any item: "the mnemonic ARTHUR:")."""
         text, unit = cand.passage.chunk.text, cand.unit
-        if not unit.is_list or unit.end - unit.start <= self.config.list_chars:
+        if (
+            not unit.is_list
+            or unit.end - unit.start <= self.config.list_chars
+            or is_mnemonic(text, unit)
+        ):
             return None
         lines = item_lines(text, unit)
         best = [max((sim for start, sim in sims if a <= start < b), default=-1.0) for a, b in lines]

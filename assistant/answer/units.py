@@ -116,6 +116,16 @@ def item_lines(text: str, unit: Unit) -> list[tuple[int, int]]:
     return lines
 
 
+_LETTER_ITEM = re.compile(r"^\s*(?:-\s+)?([A-Z])\s*[–—:-]\s")
+
+
+def is_mnemonic(text: str, unit: Unit) -> bool:
+    """A list whose items open with the letters of a word ("A – Are there children present?",
+    "R – Review...": ARTHUR): a whole to be quoted whole, whichever letter the question is near."""
+    lines = item_lines(text, unit) if unit.is_list else []
+    return len(lines) >= 3 and all(_LETTER_ITEM.match(text[a:b]) for a, b in lines)
+
+
 def render_unit(text: str, unit: Unit, keep: Collection[int] | None = None) -> str:
     """The unit as answer text: the lead sentence, then its items one per line (only the
     items at the indexes in `keep`, when given, with "…" where items were left out)."""

@@ -45,8 +45,15 @@ _ASKED_TO_FIX = re.compile(
 """What the inspectors told the force to do, in the words of someone who does not say
 "recommend": "what did HMI want changed", "what were staffs told to fix", "what did the
 report call for". Both recommendations and areas for improvement answer it."""
+_ACTIVITY = (
+    r"(?<!\breview )(?<!\breviews )(?<!\binvestigation )(?<!\binvestigations )(?<!\bresponse )"
+    r"(?<!\battendance )(?<!\bvisit )(?<!\bvisiting )(?<!\breferral )(?<!\bassessment )"
+    r"(?<!\bsupervision )(?<!\bbail )(?<!\bdetention )(?<!\bcustody )(?<!\ballocation )"
+)
+"""Before a deadline word, the activity whose timescale it is ("the review timescales for a
+crime"): officers' practice, not a recommendation's timescale."""
 _DEADLINE = re.compile(
-    r"\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b"
+    rf"{_ACTIVITY}(?:\bdeadlines?\b|\btimescales?\b|\btime ?frames?\b)"
     rf"|\bhow long (?:were|was|did|do|does|have|has|had) {_FORCE} (?:been )?(?:given|get|got|have|had)"
     r"\b(?! to (?:wait|stay|spend|remain|be held))"
     r"|\bhow long did (?:hmi|hmic|hmicfrs|the inspectors?|the inspectorate|the report|they) give\b"
