@@ -243,6 +243,20 @@ def test_who_asked_the_force_to_do_something_in_a_case_is_asked_of_the_case() ->
     question = "the 2025 case where it took 40 hrs to find a girl - who asked staffs to check?"
     assert not finding_types(question)
     assert wanted_kinds(question) == {K.CASE_STUDY}
+    # a case named by its year or a few words, and what HMI "calls" it, is still the case's
+    question = "2021 case with the drunk mum pushing a pram - why does HMI call it a failure?"
+    assert not finding_types(question)
+    assert wanted_kinds(question) == {K.CASE_STUDY}
+    assert wanted_kinds("2021 misper case - lad from a care home. what went wrong?") == {
+        K.CASE_STUDY
+    }
+    # case files, case conferences and "still the case" are no story
+    for question in (
+        "hubs - HMI loved them in 2021, still the case in 2025?",
+        "which area had the most case files rated inadequate?",
+        "what deadline did they get for getting more cops at the CP case confs?",
+    ):
+        assert K.CASE_STUDY not in wanted_kinds(question), question
     assert finding_types("in the case of the missing girl, what did HMI recommend?")
 
 

@@ -34,7 +34,7 @@ _ASKED_TO_FIX = re.compile(
     r"|\b(?:were|was|is|are|been|being|get|got) (?:\w+ ){0,3}?(?:told|asked|expected|required|"
     r"instructed|directed|urged) to\b"
     r"|\b(?:hmi|hmic|hmicfrs|inspectors?|inspectorate|report|inspection) (?:\w+ )?(?:want|wants|"
-    r"wanted|ask|asks|asked|call|calls|called|demand\w*|expect\w*|require[sd]?|urge[sd]?)\b"
+    r"wanted|ask|asks|asked|call(?:s|ed)? (?:for|on)|demand\w*|expect\w*|require[sd]?|urge[sd]?)\b"
     rf"|{_WANTED_DONE}|\bsort(?:ed)? out\b|\bput (?:\w+ )?right\b"
     rf"|\bwhat (?:should|must|does|do|did) {_FORCE} (?:\w+ ){{0,2}}(?:change|improve|fix|do better|"
     r"do about)\b"
@@ -66,11 +66,14 @@ _DEADLINE = re.compile(
 _RECOMMEND = re.compile(r"\brecommend\w*|\brecs?\b", re.I)
 
 _STORY = re.compile(
-    r"\bcase stud\w*|\bexample\b|\bthe (?:\d{4} )?case (?:of|where|with|when)\b|"
-    r"\bin the \d{4} case\b|\bthe (?:job|one) (?:where|when)\b",
+    r"\bcase stud\w*|\bexample\b|\bthe (?:job|one) (?:where|when)\b"
+    r"|(?<!still )(?<!is )(?<!was )(?<!be )\b(?:the|that|this|\d{4}) (?!(?:kind|type|sort) of)"
+    r"(?:\w+ ){0,2}case\b(?! (?:files?|conf\w*|reviews?|manag\w*|audits?|load|work|law|stud))",
     re.I,
 )
-"""A question about one case ("the 2025 case where it took 40 hours to find a girl")."""
+"""A question about one case ("the 2025 case where it took 40 hours to find a girl", "2021
+misper case - what went wrong?"), not about case files or case conferences, nor "still the
+case"."""
 _NAMED_FINDING = re.compile(rf"{_RECOMMEND.pattern}|\bAFIs?\b|\bareas? for improvement", re.I)
 _RATED_AS = (
     r"|\brate[ds]? (?:as|it|them)\b|(?-i:\bRI\b)"
