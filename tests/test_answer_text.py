@@ -279,6 +279,13 @@ def test_now_with_the_latest_report_named_dates_the_question_and_compares_nothin
     assert question_scope("how many cadets now?", DOCS).comparison
 
 
+def test_a_change_asked_of_the_latest_report_remembers_that_report() -> None:
+    scope = question_scope("is op safenet still sat on a backlog in 2025?", DOCS)
+    assert scope == Scope(BOTH, comparison=True, named=("staffordshire-2025",))
+    # "since 2021" names the report compared against
+    assert question_scope("has PP recording improved since 2021?", DOCS).named == ()
+
+
 def test_better_now_than_a_year_is_a_comparison() -> None:
     scope = question_scope("Is the force better now than in 2021 at custody?", DOCS)
     assert scope.comparison
@@ -754,6 +761,8 @@ def test_an_inspection_no_document_is_is_named_even_if_its_year_is_mentioned() -
     assert unheld_inspections("How did it do in its 2018 child protection inspection?", DOCS) == [
         2018
     ]
+    question = "what were the findings of the 2019 HMICFRS child protection inspection?"
+    assert unheld_inspections(question, DOCS) == [2019]
     assert unheld_inspections("What did the report published in 2022 say?", DOCS) == []
     assert unheld_inspections("Was the 2018-19 policing plan out of date in 2021?", DOCS) == []
 

@@ -128,6 +128,11 @@ def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     assert typed.refused and typed.reason == answer.reason  # "avg": the glossary's "average"
     covered = sample_assistant.ask("How quickly did officers respond to missing children in 2025?")
     assert not covered.refused
+    # asked whether it was still so in 2025: nothing to compare, and said so
+    still = sample_assistant.ask("is op safenet still sat on a backlog in 2025?")
+    assert still.refused and still.reason == answer.reason
+    assert still.citations[0].doc_id == "staffordshire-2021"
+    assert not sample_assistant.ask("has op safenet cleared its backlog since 2021?").refused
 
 
 def test_grades_of_the_areas_and_grades_given_to_something_else(

@@ -158,7 +158,7 @@ def foreign_years(question: str, documents: Iterable[Document]) -> list[str]:
 
 
 _INSPECTION_YEAR = re.compile(
-    r"\b((?:19|20)\d{2})(?:[–-]\d{2,4})?\s+(?:[\w-]+\s+){0,2}?(?:inspection|re-?inspection|visit|"
+    r"\b((?:19|20)\d{2})(?:[–-]\d{2,4})?\s+(?:[\w-]+\s+){0,3}?(?:inspection|re-?inspection|visit|"
     r"report)s?\b"
     r"|\b(?:inspection|re-?inspection|visit|report|inspected|revisited|visited)s?\s+"
     r"(?:[\w'-]+\s+){0,4}?(?:in|from|of|during)\s+((?:19|20)\d{2})\b",

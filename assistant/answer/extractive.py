@@ -380,7 +380,9 @@ class ExtractiveAnswerer:
                 passages, documents, f"no document mentions {' or '.join(uncovered)}"
             )
         if elsewhere is not None:
-            named = " and ".join(sorted({p.doc_label for p in passages}))
+            named = " and ".join(
+                sorted({p.doc_label for p in passages if p.chunk.doc_id != elsewhere.chunk.doc_id})
+            )
             return self.refusal(
                 [elsewhere, *passages],
                 documents,

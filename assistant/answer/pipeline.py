@@ -181,11 +181,13 @@ class AskPipeline:
     def _elsewhere(
         self, standalone: str, vector: Any, passages: list[ScoredChunk], scope: Scope
     ) -> ScoredChunk | None:
-        """For a question about some of a force's reports ("custody in 2025"), the passage of
-        another of its reports that answers far better, if any: these reports don't cover it."""
-        if scope.comparison or not scope.doc_ids or not passages:
+        """For a question about some of a force's reports ("custody in 2025", "was it still
+        happening in 2025?"), the passage of another of its reports that answers far better, if
+        any: these reports don't cover it."""
+        asked = scope.named if scope.comparison else scope.doc_ids
+        if not asked or not passages:
             return None
-        return self.retriever.better_elsewhere(standalone, vector, scope.doc_ids)
+        return self.retriever.better_elsewhere(standalone, vector, asked)
 
     def _findings_led(
         self,

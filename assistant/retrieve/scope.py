@@ -25,6 +25,10 @@ class Scope:
     comparison: bool = False
     per_force: bool = False
     """The question names no force and its documents come from several: answer per force."""
+    named: tuple[str, ...] = ()
+    """In a comparison a change word made with the latest report named ("did the 2025
+    inspection find it still..."), that report: if it does not cover the topic, there is
+    nothing to compare ("since 2021" names the report compared against, not this one)."""
 
 
 _NOT_A_YEAR = (
@@ -132,5 +136,6 @@ def question_scope(question: str, documents: list[Document], compares: bool | No
         force = {d.force for d in named} if named else forces
         reports = [d.doc_id for d in documents if d.force in force] if len(force) == 1 else []
         if 2 <= len(reports) <= MAX_COMPARED:
-            return Scope(tuple(sorted(reports)), comparison=True)
+            latest = tuple(sorted(distinct)) if latest_named else ()
+            return Scope(tuple(sorted(reports)), comparison=True, named=latest)
     return Scope(tuple(sorted(distinct)), comparison=False, per_force=per_force)
