@@ -17,6 +17,7 @@ from assistant.domain.records import SectionKind as K
 from assistant.retrieve.intent import (
     asks_for_change,
     asks_for_next_steps,
+    change_topic,
     finding_types,
     wanted_kinds,
 )
@@ -184,6 +185,14 @@ def test_what_the_force_should_change_asks_for_its_recommendations() -> None:
     assert not asks_for_change("What should the force change about police protection?")
     assert not asks_for_change("Were fewer children held than the previous year?")
     assert asks_for_change("Has police protection recording improved since 2021?")
+
+
+def test_a_change_question_is_matched_to_each_report_by_its_topic() -> None:
+    assert change_topic("has PP recording improved since 2021?") == "has PP recording 2021?"
+    assert change_topic("is it any better now?") == "is it any ?"
+    # "still" is the finding's own word as often as a change word
+    question = "Were any sex offenders still allocated to officers who had left?"
+    assert change_topic(question) == question
 
 
 def test_what_the_inspectors_asked_for_is_a_recommendation_whatever_the_words() -> None:

@@ -247,6 +247,17 @@ def test_comparison_cites_both_reports_with_a_part_each(sample_assistant: Assist
     assert_citations_sound(sample_assistant, answer)
 
 
+def test_each_report_is_matched_by_the_topic_not_the_change_words(
+    sample_assistant: Assistant,
+) -> None:
+    """ "since 2021" once led with "The system has been in use across the UK since 2004"."""
+    answer = sample_assistant.ask("has police protection recording improved since 2021?")
+    first = answer.text.split("\n\n")[0]
+    assert first.startswith("Staffordshire 2021:")
+    assert "police protection" in first
+    assert "since 2004" not in answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -33,6 +33,7 @@ from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import (
     asks_for_change,
     asks_for_practice,
+    change_topic,
     followup_kinds,
 )
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
@@ -472,6 +473,8 @@ class HybridRetriever:
             doc_ids = narrowed or doc_ids
         compared = [d for d in doc_ids if not scope.doc_ids or d in scope.doc_ids] or doc_ids
         if scope.comparison and 2 <= len(compared) <= MAX_COMPARED:
+            # the reports are matched by their topic's words, not by "improved" or "since"
+            search = dataclasses.replace(search, text=change_topic(search.text))
             per_doc = [
                 self._ranked(search, [d], kinds, math.ceil(k / len(compared))) for d in compared
             ]

@@ -213,11 +213,14 @@ _PRACTICE = re.compile(
 "should it be a missing person report?"."""
 
 
-_CHANGE = re.compile(
-    r"\b(?:improv(?:e[ds]?|ing)|better|worse|chang\w*|progress\w*|still|any ?more|any longer|since|"
-    r"compare\w*|comparison|differ\w*|trend|moved on|got on|between|now|again)\b",
-    re.I,
+_COMPARING = (
+    r"improv(?:e[ds]?|ing)|better|worse|chang\w*|progress\w*|any ?more|any longer|since|"
+    r"compare\w*|comparison|differ\w*|trend|moved on|got on|between|now|again"
 )
+_CHANGE = re.compile(rf"\b(?:{_COMPARING}|still)\b", re.I)
+_COMPARING_WORDS = re.compile(rf"\b(?:{_COMPARING})\b", re.I)
+"""The change words but "still", which is often the finding's own ("RSOs still assigned to
+an officer who retired")."""
 _DIRECTIVE = re.compile(
     r"\b(?:should|must|needs?|has to|have to|ought to|asked to|told to|wants? (?:\w+ )?to|"
     r"to be|to)\s+(?:\w+\s+){0,3}?(?:change|improve|do better|be better|get better)\b"
@@ -248,6 +251,12 @@ def asks_for_change(question: str) -> bool:
     then what changed; not "what should the force change", which asks for a recommendation."""
     asked = _ASKED_TO_FIX.sub(" ", _WANTED_DONE_RE.sub(" ", _DIRECTIVE.sub(" ", question)))
     return bool(_CHANGE.search(_WITHIN_REPORT.sub(" ", asked)))
+
+
+def change_topic(question: str) -> str:
+    """What a change question is about, without its change words ("has PP recording improved
+    since 2021?" -> "has PP recording 2021?"): words to match each report's passages by."""
+    return " ".join(_COMPARING_WORDS.sub(" ", question).split())
 
 
 def changed_since_latest(question: str) -> bool:
