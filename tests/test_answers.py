@@ -490,3 +490,21 @@ def test_a_practice_answer_leads_with_the_directive_on_what_the_officer_asks(
     assert re.search(r"\bshould\b[^.]*\brecord", lead), lead
     assert "told us" not in lead
     assert_citations_sound(sample_assistant, answer)
+
+
+def test_the_passage_giving_the_asked_kind_of_answer_comes_first(
+    sample_assistant: Assistant,
+) -> None:
+    """ "How often?" leads with the passage that says how often ("MARACs take place weekly"),
+    not with the one that says most about MARACs ("each hub regularly holds...")."""
+    from assistant.domain.records import Turn
+
+    first = "What does the 2021 report say about MARACs?"
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=sample_assistant.ask(first).text),
+    ]
+    answer = sample_assistant.ask("How often do they meet?", history=history)
+    assert "weekly" in answer.text.split("[1]")[0]
+    assert "weekly" in answer.passages[0].chunk.text
+    assert answer.citations[0].chunk_id == answer.passages[0].chunk.chunk_id

@@ -28,6 +28,7 @@ from assistant.answer.signatures import (
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
 from assistant.domain.text import clean_input, own_words, without_introduction
+from assistant.retrieve.answer_types import asked_types, gives
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.intent import defined_term
 from assistant.retrieve.scope import Scope, with_full_years
@@ -314,7 +315,9 @@ class AskPipeline:
                 draft, cited = led
                 held = {p.chunk.chunk_id for p in cited}
                 passages = cited + [p for p in passages if p.chunk.chunk_id not in held]
-            elif defined_term(own_words(standalone)) is not None:
+            elif defined_term(own_words(standalone)) is not None or _leads_with_the_answer(
+                own_words(standalone), draft, scope
+            ):
                 passages = _lead_first(passages, draft)
             for piece in _pieces(draft.text):
                 yield Event("token", piece)
@@ -357,6 +360,19 @@ def _lead_first(passages: list[ScoredChunk], draft: Draft) -> list[ScoredChunk]:
         return passages
     lead = draft.citations[0].chunk_id
     return sorted(passages, key=lambda p: p.chunk.chunk_id != lead)
+
+
+def _leads_with_the_answer(question: str, draft: Draft, scope: Scope) -> bool:
+    """Whether the answer leads with the kind of answer asked for ("how often": "MARACs take
+    place weekly"): its passage then comes first, wherever the search ranked it."""
+    kinds = asked_types(question)
+    return (
+        bool(kinds)
+        and not scope.comparison
+        and not draft.refused
+        and bool(draft.citations)
+        and gives(draft.citations[0].quote, kinds)
+    )
 
 
 def _pieces(text: str) -> list[str]:
