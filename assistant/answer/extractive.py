@@ -167,11 +167,6 @@ class Draft:
     reason: str | None = None
 
 
-def is_directive(text: str) -> bool:
-    """Says what should or must be done (not what someone told the inspectors)."""
-    return bool(_SHOULD.search(text)) and not _REPORTED.search(text)
-
-
 def covered_elsewhere(reason: str | None) -> bool:
     """Whether a refusal says another report covers what the one asked about does not."""
     return reason is not None and reason.endswith(_ELSEWHERE_END)
@@ -645,8 +640,8 @@ class ExtractiveAnswerer:
             (c, should)
             for c in ranked
             if c.relevance >= bar
-            and is_directive(_text(c))
             and (should := _SHOULD.search(_text(c)))
+            and not _REPORTED.search(_text(c))
         ][: cfg.evidence_units]
         cue = _ACTION.search(asked)
         wanted = set(tokens(asked[cue.end() :] if cue else asked)) - _PEOPLE

@@ -13,13 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.answer.extractive import (
-    WEAK,
-    Draft,
-    ExtractiveAnswerer,
-    covered_elsewhere,
-    is_directive,
-)
+from assistant.answer.extractive import WEAK, Draft, ExtractiveAnswerer, covered_elsewhere
 from assistant.answer.finding_answers import asks_for_whole_list, findings_answer, with_support
 from assistant.answer.injection import flag_citations
 from assistant.answer.llm import LLMAnswerer, LLMError
@@ -36,7 +30,7 @@ from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
 from assistant.domain.text import clean_input, own_words, without_introduction
 from assistant.retrieve.answer_types import asked_types, gives
 from assistant.retrieve.hybrid import HybridRetriever
-from assistant.retrieve.intent import asks_for_practice, defined_term
+from assistant.retrieve.intent import defined_term
 from assistant.retrieve.scope import Scope, with_full_years
 from assistant.store.conversations import ConversationStore
 
@@ -370,14 +364,14 @@ def _lead_first(passages: list[ScoredChunk], draft: Draft) -> list[ScoredChunk]:
 
 def _leads_with_the_answer(question: str, draft: Draft, scope: Scope) -> bool:
     """Whether the answer leads with the kind of answer asked for ("how often": "MARACs take
-    place weekly"; "what should I record": "officers should record their school details"):
-    its passage then comes first, wherever the search ranked it."""
-    if scope.comparison or draft.refused or not draft.citations:
-        return False
-    lead = draft.citations[0].quote
+    place weekly"): its passage then comes first, wherever the search ranked it."""
     kinds = asked_types(question)
-    return (bool(kinds) and gives(lead, kinds)) or (
-        asks_for_practice(question) and is_directive(lead)
+    return (
+        bool(kinds)
+        and not scope.comparison
+        and not draft.refused
+        and bool(draft.citations)
+        and gives(draft.citations[0].quote, kinds)
     )
 
 
