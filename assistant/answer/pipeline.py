@@ -315,8 +315,8 @@ class AskPipeline:
                 draft, cited = led
                 held = {p.chunk.chunk_id for p in cited}
                 passages = cited + [p for p in passages if p.chunk.chunk_id not in held]
-            elif defined_term(own_words(standalone)) is not None or _leads_with_the_answer(
-                own_words(standalone), draft, scope
+            elif defined_term(own := own_words(standalone)) is not None or _leads_with_the_answer(
+                own, draft, scope
             ):
                 passages = _lead_first(passages, draft)
             for piece in _pieces(draft.text):

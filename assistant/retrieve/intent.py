@@ -45,10 +45,25 @@ _ASKED_TO_FIX = re.compile(
 """What the inspectors told the force to do, in the words of someone who does not say
 "recommend": "what did HMI want changed", "what were staffs told to fix", "what did the
 report call for". Both recommendations and areas for improvement answer it."""
-_ACTIVITY = (
-    r"(?<!\breview )(?<!\breviews )(?<!\binvestigation )(?<!\binvestigations )(?<!\bresponse )"
-    r"(?<!\battendance )(?<!\bvisit )(?<!\bvisiting )(?<!\breferral )(?<!\bassessment )"
-    r"(?<!\bsupervision )(?<!\bbail )(?<!\bdetention )(?<!\bcustody )(?<!\ballocation )"
+_ACTIVITY = "".join(  # one fixed-width look-behind per word, as `re` requires
+    rf"(?<!\b{word} )"
+    for word in (
+        "review",
+        "reviews",
+        "investigation",
+        "investigations",
+        "response",
+        "attendance",
+        "visit",
+        "visiting",
+        "referral",
+        "assessment",
+        "supervision",
+        "bail",
+        "detention",
+        "custody",
+        "allocation",
+    )
 )
 """Before a deadline word, the activity whose timescale it is ("the review timescales for a
 crime"): officers' practice, not a recommendation's timescale."""
