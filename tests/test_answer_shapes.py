@@ -246,6 +246,11 @@ def test_an_officer_asking_what_to_do_is_a_practice_question_not_a_recommendatio
     assert not asks_for_practice("do we know how many children were arrested?")
     assert not asks_for_practice("What did HMI recommend about police protection?")
     assert finding_types("what does the force need to do about PP?")
+    # what a thing is meant to achieve, or when it is meant to land, is no officer's practice
+    assert asks_for_practice("whats the mnemonic we're meant to use at a DA call?")
+    assert not asks_for_practice("what is the Philomena protocol meant to achieve?")
+    assert not asks_for_practice("when is the PVP dashboard meant to land?")
+    assert not asks_for_practice("wasn't the course meant to be mandatory?")
 
 
 def test_who_asked_the_force_to_do_something_in_a_case_is_asked_of_the_case() -> None:

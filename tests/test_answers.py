@@ -492,6 +492,20 @@ def test_a_practice_answer_leads_with_the_directive_on_what_the_officer_asks(
     assert_citations_sound(sample_assistant, answer)
 
 
+def test_an_officers_question_answered_by_a_directive_in_other_words_is_not_refused(
+    sample_assistant: Assistant,
+) -> None:
+    """ "Do I actually need to nick them?" shares few words with "officers should arrest a
+    child only when it is absolutely necessary"; a directive near the refusal bar answers it
+    (as it may lead a practice answer), whatever else the search ranks beside it."""
+    answer = sample_assistant.ask(
+        "15yo caught shoplifting, do i actually need to nick them or is there a better way?"
+    )
+    assert not answer.refused
+    assert "absolutely necessary" in answer.text.split("[1]")[0]
+    assert_citations_sound(sample_assistant, answer)
+
+
 def test_the_passage_giving_the_asked_kind_of_answer_comes_first(
     sample_assistant: Assistant,
 ) -> None:

@@ -3,6 +3,8 @@ comparison scope, and the optional cross-encoder reranker."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -199,6 +201,37 @@ def test_a_passage_giving_the_kind_of_answer_asked_for_comes_first(
     assert answering and all(features[i, column] == 1.0 for i in answering)
     assert quoted in " ".join(retriever.run(question, k=1)[0].chunk.text.split())
     _, unasked = retriever.candidate_features("what should officers record at a domestic?")
+    assert not unasked[:, column].any()
+
+
+def test_a_directive_sentence_is_the_report_saying_what_should_be_done() -> None:
+    from assistant.retrieve.answer_types import is_directive
+
+    assert is_directive("Officers who review children's detention must visit them.")
+    assert is_directive("FIMs should review all missing person reports.")
+    assert not is_directive("Officers told us they should not need to submit a PPN.")
+    assert not is_directive("Custody staff have only two training days a year.")
+
+
+def test_an_officers_practice_question_lifts_the_passage_whose_directive_is_nearest(
+    sample_assistant: Assistant,
+) -> None:
+    """ "Doing a PACE review on a juvenile - what am I supposed to do?" is answered by
+    "officers who review children's detention must visit them", not by the passage about
+    custody training that shares more of its words; a question not asking what to do gets
+    no lift."""
+    retriever = sample_assistant.retriever
+    column = RERANK_FEATURES.index("directive")
+    assert retriever.config.rerank_weights()[column] > 0
+    question = "doing a PACE review on a juvenile in the cells - what am I supposed to actually do?"
+    chunks, features = retriever.candidate_features(question)
+    directing = [i for i, c in enumerate(chunks) if "must visit them" in c.text]
+    plain = [i for i, c in enumerate(chunks) if not re.search(r"should|must|need", c.text)]
+    assert directing and plain
+    assert all(features[i, column] > 0.3 for i in directing)
+    assert all(features[i, column] == 0.0 for i in plain)
+    assert "must visit them" in retriever.run(question, k=1)[0].chunk.text
+    _, unasked = retriever.candidate_features("how were children reviewed in custody in 2021?")
     assert not unasked[:, column].any()
 
 

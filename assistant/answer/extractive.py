@@ -50,6 +50,7 @@ from assistant.domain.records import (
     place,
 )
 from assistant.domain.text import YEAR, dated_years, own_words, tokens, weighted_coverage
+from assistant.retrieve.answer_types import REPORTED, SHOULD, is_directive
 from assistant.retrieve.intent import (
     ask_clause,
     asks_for_change,
@@ -76,7 +77,6 @@ WEAK = "no passage answers the question closely enough"
 """The refusal reason that a findings-led answer may overrule (the others it must not, but for
 a report's whole list of findings when another report covers the topic: `covered_elsewhere`)."""
 _ELSEWHERE_END = " report does"
-_SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
 _PEOPLE = frozenset(tokens("officer officers police staff child children kid kids force i we"))
 """Who a directive is about, in nearly every one: no sign it answers the question asked."""
 _ACTION = re.compile(
@@ -85,11 +85,6 @@ _ACTION = re.compile(
     re.I,
 )
 """Where an officer's question says what they would do ("what am I meant to | record")."""
-_REPORTED = re.compile(
-    r"\b(?:told us|told inspectors|we were told|said (?:that|they)|say (?:that|they)|"
-    r"explained (?:that|they)|believed|felt that)\b",
-    re.I,
-)
 _VERDICT = re.compile(
     r"\b(?:should|must|need(?:s|ed)? to|isn't|wasn't|aren't|weren't|doesn't|didn't|don't|not|"
     r"poor|wrong|good|effective|ineffective|concern\w*|risk|approved|guidance)\b",
@@ -429,11 +424,13 @@ class ExtractiveAnswerer:
         if term is not None:  # "what is COMPACT?": the sentence that says what it is
             forms = [term, *(terms.expansions(term) if terms else [])]
             defining = next((c for c in ranked if defines(forms, _text(c))), None)
-        if defining is None and max((c.relevance for c in ranked), default=0.0) < (
-            cfg.refusal_threshold
+        asked = own_words(spelled)
+        if (
+            defining is None
+            and max((c.relevance for c in ranked), default=0.0) < cfg.refusal_threshold
+            and not self._directive_near(asked, ranked)
         ):
             return self.refusal(passages, documents, WEAK)
-        asked = own_words(spelled)
         if asks_for_money(asked) and not money_in(texts):
             return self.refusal(passages, documents, "no report gives a budget or spending figure")
         if asks_for_person(asked) and not names_person(texts):
@@ -629,6 +626,14 @@ class ExtractiveAnswerer:
             return next((c for c in strong if has_figure_or_date(_text(c))), None)
         return None
 
+    def _directive_near(self, asked: str, ranked: Sequence[_Candidate]) -> bool:
+        """Whether an officer asking what to do has a directive near the refusal bar (as one
+        near the evidence bar may lead): the practice asked for, in words of its own."""
+        bar = self.config.refusal_threshold - self.config.practice_slack
+        return asks_for_practice(asked) and any(
+            c.relevance >= bar and is_directive(_text(c)) for c in ranked
+        )
+
     def _practice_lead(self, asked: str, ranked: Sequence[_Candidate]) -> _Candidate | None:
         """What to lead a practice question with: among the units near the evidence bar that
         say what should or must be done, one whose directive names what the officer asks
@@ -640,8 +645,8 @@ class ExtractiveAnswerer:
             (c, should)
             for c in ranked
             if c.relevance >= bar
-            and (should := _SHOULD.search(_text(c)))
-            and not _REPORTED.search(_text(c))
+            and (should := SHOULD.search(_text(c)))
+            and not REPORTED.search(_text(c))
         ][: cfg.evidence_units]
         cue = _ACTION.search(asked)
         wanted = set(tokens(asked[cue.end() :] if cue else asked)) - _PEOPLE
@@ -766,7 +771,7 @@ def _hearsay(c: _Candidate) -> bool:
     """What officers or staff told inspectors, with no verdict in the same unit: on a "what
     should I do" question it reads as permission, so it is left out."""
     text = _text(c)
-    return bool(_REPORTED.search(text)) and not _VERDICT.search(text)
+    return bool(REPORTED.search(text)) and not _VERDICT.search(text)
 
 
 def _text(c: _Candidate) -> str:

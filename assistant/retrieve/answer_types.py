@@ -62,6 +62,22 @@ _GIVEN: dict[AnswerType, re.Pattern[str]] = {
 }
 
 
+SHOULD = re.compile(r"\b(?:should|must|need to|needs to|expected to)\b", re.I)
+"""Where a sentence says what should be done."""
+REPORTED = re.compile(
+    r"\b(?:told us|told inspectors|we were told|said (?:that|they)|say (?:that|they)|"
+    r"explained (?:that|they)|believed|felt that)\b",
+    re.I,
+)
+"""What someone told the inspectors: "officers told us there was no need to record..."."""
+
+
+def is_directive(sentence: str) -> bool:
+    """Says what should or must be done, in the report's own voice: the answer to "what
+    should I do" (not what someone told the inspectors they thought)."""
+    return bool(SHOULD.search(sentence)) and not REPORTED.search(sentence)
+
+
 def asked_types(question: str) -> frozenset[AnswerType]:
     """The kinds of answer the question's wording asks for (none for most questions)."""
     return frozenset(kind for kind, pattern in _ASKED.items() if pattern.search(question))

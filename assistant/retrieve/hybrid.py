@@ -27,7 +27,7 @@ from assistant.domain.records import (
 )
 from assistant.domain.text import own_words, tokens, weighted_coverage, word_pairs
 from assistant.embeddings import Embedder
-from assistant.retrieve.answer_types import asked_types, gives
+from assistant.retrieve.answer_types import asked_types, gives, is_directive
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import (
@@ -82,6 +82,7 @@ class RetrievalConfig:
     bm25_weight: float = 0.13
     phrase_weight: float = 0.23
     answer_type_weight: float = 0.1
+    directive_weight: float = 0.35
     max_per_section: int = 2
     rerank: bool = True
     elsewhere_ratio: float = 0.8
@@ -120,6 +121,7 @@ class RetrievalConfig:
                 -self.case_study_penalty,
                 -self.practice_story_penalty,
                 self.answer_type_weight,
+                self.directive_weight,
             ],
             dtype=np.float32,
         )
@@ -138,6 +140,7 @@ RERANK_FEATURES = (
     "case_study",
     "practice_story",
     "answer_type",
+    "directive",
 )
 """What the rerank scores a candidate by, each against the question: its best and second-best
 sentence's similarity, the chunk's own similarity, the share of the question's words (by idf)
@@ -146,7 +149,9 @@ chapter (an overview the question did not ask for), its heading's similarity, an
 score over the best candidate's, the share of the question's word pairs it holds in order
 (a phrase: "voice of the child"), whether it tells a case study the question did not ask
 for, and whether one of its two sentences nearest the question gives the kind of answer the
-question asks for (a figure, how often, how long, when)."""
+question asks for (a figure, how often, how long, when), and, when an officer asks what to
+do, how near the question its nearest directive sentence is (one that says what should or
+must be done: "officers who review children's detention must visit them")."""
 
 
 @dataclass(frozen=True)
@@ -649,17 +654,22 @@ class HybridRetriever:
                 owners.append(row)
         best = np.zeros((len(pool), 2), dtype=np.float32)
         nearest = np.full((len(pool), 2), -1)  # which sentences those are
-        if sentences:
-            sims = self.sentence_vectors.get(sentences) @ vector
-            for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
-                if sim > best[row, 0]:
-                    best[row] = (sim, best[row, 0])
-                    nearest[row] = (index, nearest[row, 0])
-                elif sim > best[row, 1]:
-                    best[row, 1] = sim
-                    nearest[row, 1] = index
+        sims = self.sentence_vectors.get(sentences) @ vector if sentences else np.zeros(0)
+        for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
+            if sim > best[row, 0]:
+                best[row] = (sim, best[row, 0])
+                nearest[row] = (index, nearest[row, 0])
+            elif sim > best[row, 1]:
+                best[row, 1] = sim
+                nearest[row, 1] = index
         lone = best[:, 1] == 0  # a one-sentence chunk: its sentence is its second best too
         best[lone, 1] = best[lone, 0]
+        practice = asks_for_practice(own_words(search.text))
+        directive = np.zeros(len(pool), dtype=np.float32)
+        if practice:
+            for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
+                if sim > directive[row] and is_directive(sentences[index]):
+                    directive[row] = sim
         answer_kinds = asked_types(search.text)
         headings = self.sentence_vectors.get(
             [
@@ -671,7 +681,6 @@ class HybridRetriever:
         wanted = set(tokens(search.text))
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
         story_wanted = SectionKind.CASE_STUDY in kinds
-        practice = asks_for_practice(own_words(search.text))
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
         pairs = search.pairs
         rows = []
@@ -695,6 +704,7 @@ class HybridRetriever:
                         bool(answer_kinds)
                         and any(gives(sentences[i], answer_kinds) for i in nearest[row] if i >= 0)
                     ),
+                    directive[row],
                 )
             )
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(RERANK_FEATURES))

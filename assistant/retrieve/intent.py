@@ -216,7 +216,9 @@ _PRACTICE = re.compile(
     r"\bwhat (?:should|must|do) (?:i|we|officers?|staff)\b|\bhow (?:should|do) (?:officers?)\b|"
     r"\b(?:do|should|must|can|could|may|shall|have) (?:i|we)\b(?! know\b)|"
     r"\b(?:am i|are we|is an? (?:officer|sergeant|sgt|inspector|insp)) (?:\w+ )?(?:meant|supposed|"
-    r"expected|allowed|ok|okay|required)\b|\b(?:meant|ment|supposed) to\b|"
+    r"expected|allowed|ok|okay|required)\b|"
+    r"\b(?:meant|ment|supposed) to\b(?! (?:achieve|accomplish|land|come in|start|"
+    r"be (?:coming|mandatory|ready|in place|launched|introduced|finished|done by)))|"
     r"\b(?:is it|it's|its) (?:\w+ )?(?:ok|okay|alright|fine|acceptable)\b|\b(?:ok|okay) to\b|"
     r"\bexpected of (?:me|us)\b|\bwhat(?:'s| is|s) (?:expected|required)\b|"
     r"\bhow (?:soon|quickly|quick|often|fast) (?:should|must)\b|"
@@ -225,7 +227,8 @@ _PRACTICE = re.compile(
     re.I,
 )
 """An officer asking what to do: "should I", "do we need to", "am I meant to", "is it OK to",
-"should it be a missing person report?"."""
+"should it be a missing person report?"; not what a thing is meant to do ("what was the
+recommendation meant to achieve", "when is the dashboard meant to land")."""
 
 
 _COMPARING = (
