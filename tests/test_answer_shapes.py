@@ -253,6 +253,23 @@ def test_an_officer_asking_what_to_do_is_a_practice_question_not_a_recommendatio
     assert not asks_for_practice("wasn't the course meant to be mandatory?")
 
 
+def test_a_summary_of_the_whole_report_is_told_from_a_summary_of_a_topic() -> None:
+    from assistant.retrieve.intent import asks_for_overview, wanted_kinds
+
+    for question in [
+        "summarise the 2025 report",
+        "key findings of the 2025 report?",
+        "give me an overview of the 2021 inspection",
+        "what was the bottom line of the 2021 inspection?",
+        "tl;dr of the 2021 child protection inspection pls",
+    ]:
+        assert asks_for_overview(question), question
+    assert not asks_for_overview("summary of what HMI found on custody in 2021")
+    assert not asks_for_overview("Who wrote the HM Inspector's summary in the 2025 report?")
+    # "summarise how X moved" asks for brevity about X, not for the report's summary section
+    assert not wanted_kinds("please summarise how the view of missing children moved")
+
+
 def test_who_asked_the_force_to_do_something_in_a_case_is_asked_of_the_case() -> None:
     question = "the 2025 case where it took 40 hrs to find a girl - who asked staffs to check?"
     assert not finding_types(question)

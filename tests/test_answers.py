@@ -506,6 +506,24 @@ def test_an_officers_question_answered_by_a_directive_in_other_words_is_not_refu
     assert_citations_sound(sample_assistant, answer)
 
 
+def test_a_report_summarised_is_told_by_its_verdict_not_refused_or_described(
+    sample_assistant: Assistant,
+) -> None:
+    """ "Summarise the 2025 report" shares few words with any sentence; the report's summary
+    answers it, by its verdict (the grades), not by what the report says it is ("this report
+    is a summary of the findings of our inspection")."""
+    answer = sample_assistant.ask("summarise the 2025 report")
+    assert not answer.refused
+    assert "Working with safeguarding partners — Good" in answer.text
+    assert_citations_sound(sample_assistant, answer)
+    earlier = sample_assistant.ask("give me an overview of the 2021 inspection")
+    assert not earlier.refused
+    assert "This report is a summary" not in earlier.text
+    assert "inadequate in 35 cases" in earlier.text or "fundamental changes" in earlier.text
+    assert {c.doc_id for c in earlier.citations} == {"staffordshire-2021"}
+    assert_citations_sound(sample_assistant, earlier)
+
+
 def test_the_passage_giving_the_asked_kind_of_answer_comes_first(
     sample_assistant: Assistant,
 ) -> None:

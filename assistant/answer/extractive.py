@@ -52,12 +52,14 @@ from assistant.domain.records import (
 from assistant.domain.text import YEAR, dated_years, own_words, tokens, weighted_coverage
 from assistant.retrieve.answer_types import REPORTED, SHOULD, is_directive
 from assistant.retrieve.intent import (
+    VERDICT_ASKED,
     ask_clause,
     asks_for_change,
     asks_for_duration,
     asks_for_figure,
     asks_for_list,
     asks_for_money,
+    asks_for_overview,
     asks_for_practice,
     defined_term,
     finding_types,
@@ -357,6 +359,10 @@ class ExtractiveAnswerer:
         if ask is not None:  # the story before it must not choose the quotes alone
             questions.append(ask)
             vectors.append(self.sentence_vectors.embedder.encode_one(ask))
+        overview = asks_for_overview(own_words(question))
+        if overview:  # "summarise the 2025 report": its verdict, not what the report says it is
+            questions = [VERDICT_ASKED]
+            vectors = [self.sentence_vectors.embedder.encode_one(VERDICT_ASKED)]
         ranked = self.score_units(
             questions,
             np.vstack(vectors),
@@ -429,6 +435,7 @@ class ExtractiveAnswerer:
             defining is None
             and max((c.relevance for c in ranked), default=0.0) < cfg.refusal_threshold
             and not self._directive_near(asked, ranked)
+            and not (overview and _summarised(passages))
         ):
             return self.refusal(passages, documents, WEAK)
         if asks_for_money(asked) and not money_in(texts):
@@ -765,6 +772,14 @@ def change_line(groups: list[tuple[str, list[tuple[int, str]]]], silent: list[st
             f"the wording shows no clear change; compare {first} {cite_a} with {last} {cite_b}"
         )
     return f"What changed: {verdict}."
+
+
+_SUMMARISING = frozenset({SectionKind.SUMMARY, SectionKind.CONCLUSION, SectionKind.MAIN_FINDINGS})
+
+
+def _summarised(passages: Sequence[ScoredChunk]) -> bool:
+    """Whether the search found the report's own summary for a question asking for it."""
+    return any(p.chunk.section_kind in _SUMMARISING for p in passages[:3])
 
 
 def _hearsay(c: _Candidate) -> bool:

@@ -31,7 +31,9 @@ from assistant.retrieve.answer_types import asked_types, gives, is_directive
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.intent import (
+    VERDICT_ASKED,
     asks_for_change,
+    asks_for_overview,
     asks_for_practice,
     change_topic,
     followup_kinds,
@@ -348,7 +350,8 @@ class HybridRetriever:
     def search_text(self, query: str) -> str:
         """What is searched for: the expanded query without the inspectorate's names when it
         says enough else (scope and intent still read them: see `expand`)."""
-        return self.expand(self.corpus().terms.without_publisher(query))
+        text = self.expand(self.corpus().terms.without_publisher(query))
+        return f"{text} {VERDICT_ASKED}" if asks_for_overview(own_words(query)) else text
 
     def _search(self, query: str, vector: np.ndarray | None = None) -> _Search:
         """The search for `query` (with its vector when the caller has encoded it already)."""

@@ -125,6 +125,46 @@ def _grade_only_places(question: str) -> bool:
     )
 
 
+_VERDICT_CUE = re.compile(
+    r"\bbottom line\b|\bverdict\b|\boverall\b|\bin summary\b|\bconclu\w*", re.I
+)
+"""A report's summary or conclusion asked for, whatever the topic ("the overall verdict on
+custody"); "summarise how X moved" only asks for brevity, unless X is the whole report."""
+_OVERVIEW_ASKED = re.compile(
+    _VERDICT_CUE.pattern + r"|"
+    r"\bsumm(?:ary|ari[sz]\w*)\b|\bsum (?:it |them |that )?up\b|\boverview\b|"
+    r"\bin a nutshell\b|\btl;?dr\b|\bbig picture\b|\bgist\b|"
+    r"\b(?:key|main) (?:findings|points|messages|takeaways)\b|\bheadlines\b",
+    re.I,
+)
+"""A report's summary asked for: "summarise the 2025 report", "the bottom line", "key findings"."""
+_REPORT_WORDS = frozenset(
+    tokens(
+        "what whats was were is are the a an of on in for from about me us give tell please pls "
+        "report reports inspection inspections force staffordshire staffs police hmicfrs hmic hmi "
+        "inspectorate inspectors say said says find found whole latest last first child children "
+        "protection cp quick short brief briefly can could you i its their"
+    )
+)
+
+
+VERDICT_ASKED = (
+    "Overall, we found the force is good, requires improvement or is inadequate at protecting "
+    "children, and it needs to improve"
+)
+"""What a question asking for a report's summary is searched and quoted by: the report's
+verdict, not its sentences about itself ("this report is a summary of the findings...")."""
+
+
+def asks_for_overview(question: str) -> bool:
+    """ "Summarise the 2025 report", "what was the bottom line of the 2021 inspection?": the
+    whole report's verdict, with no topic inside it ("a summary of custody in 2021" has one)."""
+    if not _OVERVIEW_ASKED.search(question):
+        return False
+    rest = tokens(_OVERVIEW_ASKED.sub(" ", question))
+    return not [t for t in rest if t not in _REPORT_WORDS and not t.isdigit()]
+
+
 _CUES: list[tuple[re.Pattern[str], set[K]]] = [
     (_RECOMMEND, {K.RECOMMENDATIONS}),
     (_DEADLINE, {K.RECOMMENDATIONS}),
@@ -152,7 +192,7 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
         {K.NEXT_STEPS},
     ),
     (
-        re.compile(r"\bbottom line\b|\bverdict\b|\boverall\b|\bin summary\b|\bconclu\w*", re.I),
+        _VERDICT_CUE,
         {K.SUMMARY, K.CONCLUSION},
     ),
 ]
