@@ -362,7 +362,7 @@ class ExtractiveAnswerer:
         overview = asks_for_overview(own_words(question))
         if overview:  # "summarise the 2025 report": its verdict, not what the report says it is
             questions = [VERDICT_ASKED]
-            vectors = [self.sentence_vectors.embedder.encode_one(VERDICT_ASKED)]
+            vectors = [self.sentence_vectors.get([VERDICT_ASKED])[0]]  # a constant: kept
         ranked = self.score_units(
             questions,
             np.vstack(vectors),
@@ -651,9 +651,7 @@ class ExtractiveAnswerer:
         directive = [  # "officers told us there was no need to record..." is no directive
             (c, should)
             for c in ranked
-            if c.relevance >= bar
-            and (should := SHOULD.search(_text(c)))
-            and not REPORTED.search(_text(c))
+            if c.relevance >= bar and is_directive(_text(c)) and (should := SHOULD.search(_text(c)))
         ][: cfg.evidence_units]
         cue = _ACTION.search(asked)
         wanted = set(tokens(asked[cue.end() :] if cue else asked)) - _PEOPLE

@@ -657,6 +657,8 @@ class HybridRetriever:
                 owners.append(row)
         best = np.zeros((len(pool), 2), dtype=np.float32)
         nearest = np.full((len(pool), 2), -1)  # which sentences those are
+        practice = asks_for_practice(own_words(search.text))
+        directive = np.zeros(len(pool), dtype=np.float32)  # its nearest directive's similarity
         sims = self.sentence_vectors.get(sentences) @ vector if sentences else np.zeros(0)
         for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
             if sim > best[row, 0]:
@@ -665,14 +667,10 @@ class HybridRetriever:
             elif sim > best[row, 1]:
                 best[row, 1] = sim
                 nearest[row, 1] = index
+            if practice and sim > directive[row] and is_directive(sentences[index]):
+                directive[row] = sim
         lone = best[:, 1] == 0  # a one-sentence chunk: its sentence is its second best too
         best[lone, 1] = best[lone, 0]
-        practice = asks_for_practice(own_words(search.text))
-        directive = np.zeros(len(pool), dtype=np.float32)
-        if practice:
-            for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
-                if sim > directive[row] and is_directive(sentences[index]):
-                    directive[row] = sim
         answer_kinds = asked_types(search.text)
         headings = self.sentence_vectors.get(
             [
