@@ -15,7 +15,15 @@ from assistant.core import Assistant
 from assistant.domain.records import Answer, ScoredChunk
 from eval.baseline import TutorialBaseline
 from eval.gold import GoldQuestion, locate
-from eval.metrics import QuestionResult, Span, aggregate, by_category, count_markers, failures
+from eval.metrics import (
+    QuestionResult,
+    Span,
+    aggregate,
+    by_category,
+    count_markers,
+    failures,
+    first_rank,
+)
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -53,6 +61,7 @@ def _question_json(result: QuestionResult) -> dict[str, Any]:
         "key_facts": result.key_facts,
         "latency_ms": round(result.latency_ms, 1),
         "failures": failures(result),
+        "gold_rank": first_rank(result.gold, result.ranking, 10) if result.answerable else None,
         **result.details,
     }
 

@@ -180,6 +180,9 @@ def test_cli_eval_on_an_unseen_gold_file(
     payload = json.loads(out_json.read_text())
     assert set(payload) >= {"metrics", "baseline", "by_category", "questions"}
     assert [q["id"] for q in payload["questions"]] == ["u1", "u2", "u3"]
+    # each answerable question says where its first gold passage ranked: hit@1 is their share
+    ranks = [q["gold_rank"] for q in payload["questions"] if q["category"] != "unanswerable"]
+    assert ranks and payload["metrics"]["hit@1"] == pytest.approx(ranks.count(1) / len(ranks))
     assert (out_dir / "index.html").exists()
 
 

@@ -269,6 +269,22 @@ _PRACTICE = re.compile(
 """An officer asking what to do: "should I", "do we need to", "am I meant to", "is it OK to",
 "should it be a missing person report?"; not what a thing is meant to do ("what was the
 recommendation meant to achieve", "when is the dashboard meant to land")."""
+_MODAL = r"(?:should|shud|shd|shld|must|ought to|has to|have to|needs? to)"
+_ROLE = (
+    r"(?:the |a |an |my |our |your )?(?:officers?|pcs?|oics?|sios?|insp(?:ector)?s?|sergeants?|"
+    r"sgts?|skippers?|ds|di|dc|detectives?|supervisors?|investigators?|custody(?: staff| "
+    r"sergeants?| officers?)?|response(?: officers?| pcs?)?|call handlers?|(?:my |our )team|you)"
+)
+_ROLE_OWES = re.compile(
+    rf"\b{_MODAL}\s+{_ROLE}\b|\b{_ROLE}\s+(?:\w+\s+)?{_MODAL}\b|\b(?:shud|shd|shld) (?:i|we)\b|"
+    r"\bwhat(?:'s| is|s) the (?:right|best|correct|proper) (?:approach|way|mindset|response)\b|"
+    r"\bwhat does good (?:practice )?look like\b|\bbest practice\b",
+    re.I,
+)
+"""What someone doing the job should do ("what shud officers be recording", "what should the
+OIC be doing", "should my team keep it", "what's the right approach for the SIO", "what does
+good look like"), not what the force should do (a recommendation) nor what a thing should
+hold ("what should go on the form": the passage describing the form answers that)."""
 
 
 _COMPARING = (
@@ -398,7 +414,7 @@ def asks_for_money(question: str) -> bool:
 
 def asks_for_practice(question: str) -> bool:
     """ "What should I do / record": the answer leads with what officers should do."""
-    return bool(_PRACTICE.search(question))
+    return bool(_PRACTICE.search(question) or _ROLE_OWES.search(question))
 
 
 _CLAUSE_END = re.compile(r"(?<=[.!?])\s+|\s+[-–—]\s+|\s*\n+\s*")
