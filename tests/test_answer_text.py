@@ -401,6 +401,9 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert "strategy meeting" in terms.expand("did they hold a strat meeting thru the night")
     assert not terms.knows("Derbyshire")
     assert terms.expansions("does each home get a named cop?") == ["police officer"]
+    # remembered per text, and a caller changing what it got changes nothing remembered
+    terms.expansions("does each home get a named cop?").append("changed")
+    assert terms.expansions("does each home get a named cop?") == ["police officer"]
     assert terms.expansions("what does the CoP guidance say?") == ["College of Policing"]
     assert "record" in terms.expansions("PP ended early - do i still need to write something up?")
     assert "missing child" in terms.expansions("regular runner from a care home")

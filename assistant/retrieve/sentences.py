@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,8 +21,10 @@ _MARKER = re.compile(r"-\s+|\d{1,2}\.\s+(?=[a-z])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "No.", "Mr.", "Mrs.", "Dr.", "St.")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or list line in `text`, trimmed of list markers' spaces."""
+@lru_cache(maxsize=32768)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each sentence or list line in `text`, trimmed of list markers' spaces
+    (remembered: every question splits the same passages again)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
@@ -36,7 +39,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _add(text, start, end, spans)
         start = match.end()
     _add(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -26,6 +26,10 @@ _TOPIC_WORDS = 3
 _DETERMINERS = r"(?:every|each|all|the|a|an|its|their|his|her|these|those|any|our|my|your)\b"
 
 
+_MEMO_SIZE = 4096
+"""Texts whose expansions a vocabulary remembers (questions, and the texts made from them)."""
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     abbreviations: dict[str, str] = field(default_factory=dict)
@@ -103,7 +107,20 @@ class Vocabulary:
 
     def expansions(self, text: str) -> list[str]:
         """What the abbreviations and everyday words in `text` stand for, in order, without
-        the ones the text already spells out."""
+        the ones the text already spells out (remembered: one question asks this a dozen
+        times, and each answer tries every long form)."""
+        memo = self._expansions
+        if text not in memo:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[text] = self._expand_terms(text)
+        return list(memo[text])
+
+    @cached_property
+    def _expansions(self) -> dict[str, list[str]]:
+        return {}
+
+    def _expand_terms(self, text: str) -> list[str]:
         lowered = text.lower()
         short, everyday, typed_lower = self._patterns
         words = _spans(everyday, lowered)
