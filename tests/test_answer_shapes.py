@@ -239,6 +239,13 @@ def test_an_officer_asking_what_to_do_is_a_practice_question_not_a_recommendatio
         "control room logged it as concern for safety. should it be a misper?",
         "what am i meant to record when gran takes the kids?",
         "im an insp doing a review on a juvi overnight - whats expected of me?",
+        # what someone doing the job should do, however it is typed
+        "at a DA job with kids at address what shud officers be recording",
+        "sextortion job on a teen - what should the OIC be doing",
+        "skipper here - should my team keep a job with a CSE risk?",
+        "sudden unexpected child death - whats the right approach for the SIO",
+        "what does good look like for a daily exploitation triage meeting?",
+        "doing a review on a juvenile in custody, what shud i be doing",
     ]
     for question in asking:
         assert asks_for_practice(question), question
@@ -251,17 +258,8 @@ def test_an_officer_asking_what_to_do_is_a_practice_question_not_a_recommendatio
     assert not asks_for_practice("what is the Philomena protocol meant to achieve?")
     assert not asks_for_practice("when is the PVP dashboard meant to land?")
     assert not asks_for_practice("wasn't the course meant to be mandatory?")
-    # what someone doing the job should do, however it is typed; not what the force should
-    # do, nor what a form should hold (the passage describing the form answers that)
-    for question in [
-        "at a DA job with kids at address what shud officers be recording",
-        "sextortion job on a teen - what should the OIC be doing",
-        "skipper here - should my team keep a job with a CSE risk?",
-        "sudden unexpected child death - whats the right approach for the SIO",
-        "what does good look like for a daily exploitation triage meeting?",
-        "doing a review on a juvenile in custody, what shud i be doing",
-    ]:
-        assert asks_for_practice(question), question
+    # not what the force should do, nor what a form should hold (the passage describing the
+    # form answers that)
     assert not asks_for_practice("what should the force do about its PPN backlog?")
     assert not asks_for_practice("what needs to go on the police protection form?")
     assert not asks_for_practice("anything the report says partners should check?")
