@@ -269,14 +269,15 @@ _PRACTICE = re.compile(
 """An officer asking what to do: "should I", "do we need to", "am I meant to", "is it OK to",
 "should it be a missing person report?"; not what a thing is meant to do ("what was the
 recommendation meant to achieve", "when is the dashboard meant to land")."""
-_MODAL = r"(?:should|shud|shd|shld|must|ought to|has to|have to|needs? to)"
+_TYPED_SHOULD = r"(?:shud|shd|shld)"
+_MODAL = rf"(?:should|{_TYPED_SHOULD}|must|ought to|has to|have to|needs? to)"
 _ROLE = (
     r"(?:the |a |an |my |our |your )?(?:officers?|pcs?|oics?|sios?|insp(?:ector)?s?|sergeants?|"
     r"sgts?|skippers?|ds|di|dc|detectives?|supervisors?|investigators?|custody(?: staff| "
     r"sergeants?| officers?)?|response(?: officers?| pcs?)?|call handlers?|(?:my |our )team|you)"
 )
 _ROLE_OWES = re.compile(
-    rf"\b{_MODAL}\s+{_ROLE}\b|\b{_ROLE}\s+(?:\w+\s+)?{_MODAL}\b|\b(?:shud|shd|shld) (?:i|we)\b|"
+    rf"\b{_MODAL}\s+{_ROLE}\b|\b{_ROLE}\s+(?:\w+\s+)?{_MODAL}\b|\b{_TYPED_SHOULD} (?:i|we)\b|"
     r"\bwhat(?:'s| is|s) the (?:right|best|correct|proper) (?:approach|way|mindset|response)\b|"
     r"\bwhat does good (?:practice )?look like\b|\bbest practice\b",
     re.I,
