@@ -72,3 +72,26 @@ def leave_one_set_out(
         test = [q for q, s in zip(chosen, sets, strict=True) if s == held]
         out[held] = hit_at_1(test, fit_weights(train))
     return out
+
+
+def fit_shift(
+    questions: Sequence[Candidates],
+    weights: np.ndarray,
+    grouped: Sequence[bool],
+    columns: Sequence[int],
+) -> np.ndarray:
+    """What to add to `weights` for the `grouped` questions (practice questions: "what should
+    I record?"), on these feature `columns` only, the others' order left as it is: a fit of
+    the present score plus the grouped questions' own columns, read back per unit of that
+    score (a zero where a column is not shifted)."""
+    picked = list(columns)
+    widened = [
+        Candidates(
+            np.hstack([(q.features @ weights)[:, None], q.features[:, picked] * float(g)]), q.gold
+        )
+        for q, g in zip(questions, grouped, strict=True)
+    ]
+    fitted = fit_weights(widened)
+    shift = np.zeros(len(weights))
+    shift[picked] = fitted[1:] / fitted[0]
+    return shift

@@ -28,7 +28,7 @@ from assistant.settings import Settings, get_settings
 from eval.gold import GoldQuestion, load_gold
 from eval.harness import gold_spans, run_ours
 from eval.metrics import Span, aggregate, first_rank, found
-from eval.rerank_fit import Candidates, fit_weights, hit_at_1, leave_one_set_out
+from eval.rerank_fit import Candidates, fit_shift, fit_weights, hit_at_1, leave_one_set_out
 
 
 def answerable(
@@ -82,12 +82,25 @@ def fit_rerank(
     gives (over the candidate pool) on `tune` and on the held-out `check`."""
     fitted_on = rerank_candidates(assistant, tune)
     held_out = rerank_candidates(assistant, check)
-    default = assistant.retriever.config.rerank_weights()
+    config = assistant.retriever.config
+    default = config.rerank_weights()
     fitted = fit_weights(fitted_on)
+    practice = [
+        assistant.retriever.asks_for_practice(assistant.retriever.search_text(standalone))
+        for _, standalone in answerable(assistant, tune)
+    ]
+    shifted = [RERANK_FEATURES.index(name) for name, _ in config.practice_shift]
+    shift = fit_shift(fitted_on, default, practice, shifted)
+    current_shift = config.rerank_weights(practice=True) - default
     print("\n## rerank weights (listwise fit on the tune set)")
-    print(f"{'feature':<18}{'default':>10}{'fitted':>10}")
-    for name, d, f in zip(RERANK_FEATURES, default, fitted, strict=True):
-        print(f"{name:<18}{d:>10.2f}{f:>10.2f}")
+    print(f"{'feature':<18}{'default':>10}{'fitted':>10}{'practice shift':>16}{'fitted':>10}")
+    for n, (name, d, f) in enumerate(zip(RERANK_FEATURES, default, fitted, strict=True)):
+        print(f"{name:<18}{d:>10.2f}{f:>10.2f}{current_shift[n]:>16.2f}{shift[n]:>10.2f}")
+    on_practice = [q for q, p in zip(fitted_on, practice, strict=True) if p]
+    print(
+        f"hit@1 over the pool on the {len(on_practice)} practice questions: unshifted "
+        f"{hit_at_1(on_practice, default):.3f}, shifted {hit_at_1(on_practice, default + current_shift):.3f}"
+    )
     for label, weights in (("default", default), ("fitted", fitted)):
         print(
             f"hit@1 over the pool with the {label} weights: tune "

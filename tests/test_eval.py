@@ -17,7 +17,7 @@ from eval.gold import GoldQuestion, load_gold
 from eval.harness import evaluate
 from eval.metrics import QuestionResult, Span, aggregate, facts_present, first_rank, found
 from eval.report import table, write_html
-from eval.rerank_fit import Candidates, fit_weights, hit_at_1, leave_one_set_out
+from eval.rerank_fit import Candidates, fit_shift, fit_weights, hit_at_1, leave_one_set_out
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -221,3 +221,23 @@ def test_the_rerank_fit_learns_which_feature_finds_the_gold_passage() -> None:
     sets = ["a"] * 20 + ["b"] * 21
     assert leave_one_set_out(questions, sets, [0, 1]) == {"a": 1.0, "b": 1.0}
     assert leave_one_set_out(questions, sets, [0])["a"] < 0.5
+
+
+def test_the_shift_fit_finds_what_a_group_of_questions_weighs_otherwise() -> None:
+    """Practice questions are answered by another feature than the rest: the shift lifts it
+    for them alone, and the other questions keep the order their weights give."""
+    rng = np.random.default_rng(11)
+    questions, grouped = [], []
+    for i in range(80):
+        features = rng.random((10, 2))
+        group = i % 2 == 0
+        gold = np.zeros(10)
+        gold[int(np.argmax(features[:, 1 if group else 0]))] = 1.0
+        questions.append(Candidates(features, gold))
+        grouped.append(group)
+    weights = np.array([1.0, 0.0])
+    shift = fit_shift(questions, weights, grouped, [1])
+    assert shift[0] == 0.0 and shift[1] > 1.0
+    in_group = [q for q, g in zip(questions, grouped, strict=True) if g]
+    assert hit_at_1(in_group, weights) < 0.5
+    assert hit_at_1(in_group, weights + shift) >= 0.85

@@ -157,6 +157,34 @@ def test_a_case_study_saying_what_guidance_directs_is_not_marked_down_as_a_story
     assert any(features[i, column] == 1.0 for i in stories if i not in guided)
 
 
+def test_an_officers_practice_question_is_ranked_with_its_own_shift(
+    sample_assistant: Assistant,
+) -> None:
+    """Practice questions weigh the features otherwise (fitted on the tune split's practice
+    questions): a story saying what guidance directs may answer "can I just use probation's
+    risk assessment?" ("contrary to national guidance, which advises police managers to make
+    a new assessment"), while the unshifted weights lead with a general passage on guidance."""
+    retriever = sample_assistant.retriever
+    question = (
+        "OM here - probation are handing an RSO back to us. ok to just use their risk assessment?"
+    )
+    assert retriever.asks_for_practice(retriever.search_text(question))
+    plain, shifted = retriever.config.rerank_weights(), retriever.config.rerank_weights(True)
+    story = RERANK_FEATURES.index("case_study")
+    assert shifted[story] > 0 > plain[story]
+    unshifted = set(range(len(RERANK_FEATURES))) - {
+        RERANK_FEATURES.index(name) for name, _ in retriever.config.practice_shift
+    }
+    assert all(shifted[i] == plain[i] for i in unshifted)
+    chunks, features = retriever.candidate_features(question)
+    before = chunks[int(np.argmax(features @ plain))]
+    after = chunks[int(np.argmax(features @ shifted))]
+    assert "contrary to national guidance" not in before.text
+    assert "contrary to national guidance" in after.text
+    assert retriever.run(question, k=1)[0].chunk.chunk_id == after.chunk_id
+    assert not retriever.asks_for_practice(retriever.search_text("how many RSOs did SOMU manage?"))
+
+
 def test_the_kind_of_answer_asked_for_is_read_from_the_question() -> None:
     from assistant.retrieve.answer_types import AnswerType, asked_types, gives
 

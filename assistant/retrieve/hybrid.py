@@ -106,10 +106,29 @@ class RetrievalConfig:
     """Taken off a case study's passage as well when an officer asks what to do ("should I
     arrest?"): the story of one job is not the practice the inspectors expect, unless it says
     what national guidance directs."""
+    practice_shift: tuple[tuple[str, float], ...] = (
+        ("chunk", 0.05),
+        ("intent", -0.05),
+        ("overview", -0.11),
+        ("bm25", 0.08),
+        ("case_study", 0.12),
+        ("practice_story", -0.11),
+        ("answer_type", 0.08),
+    )
+    """Added to these features' weights when an officer asks what to do: the practice is in
+    the chapter's own passage, in the officer's words (a summary's restatement counts
+    against it more), and a story saying what guidance directs may answer; the story of one
+    job still may not. Fitted on the tune split's practice questions with the other weights
+    held (`eval/sweep.py --fit-rerank`), so other questions rank as before."""
 
-    def rerank_weights(self) -> np.ndarray:
-        """The weights in `RERANK_FEATURES` order (the penalties as negative weights)."""
-        return np.array(
+    def rerank_weights(self, practice: bool = False) -> np.ndarray:
+        """The weights in `RERANK_FEATURES` order (the penalties as negative weights), shifted
+        by `practice_shift` for an officer's practice question."""
+        shift = np.zeros(len(RERANK_FEATURES), dtype=np.float32)
+        if practice:
+            for name, extra in self.practice_shift:
+                shift[RERANK_FEATURES.index(name)] = extra
+        return shift + np.array(
             [
                 self.sentence_weight,
                 self.second_sentence_weight,
@@ -545,6 +564,12 @@ class HybridRetriever:
         pool = sorted(fused, key=lambda cid: -fused[cid])[: cfg.candidates]
         return pool, dict(dense), dict(lexical), fused
 
+    @staticmethod
+    def asks_for_practice(search_text: str) -> bool:
+        """Whether the rerank scores this search as an officer asking what to do: with the
+        directive feature and `practice_shift`."""
+        return asks_for_practice(own_words(search_text))
+
     def candidate_features(self, query: str) -> tuple[list[Chunk], np.ndarray]:
         """The candidates for `query` from the reports it names (all when none) and their
         rerank features: what `eval/sweep.py --fit-rerank` fits the weights on."""
@@ -619,9 +644,11 @@ class HybridRetriever:
         topical: bool = False,
     ) -> dict[str, float]:
         """The weighted sum of each candidate's `features`; or, with a cross-encoder
-        configured, its score plus the section-kind intent's lift (neither lifted when
-        `topical`)."""
-        cfg = self.config if not topical else dataclasses.replace(self.config, intent_weight=0.0)
+        configured, its score plus the section-kind intent's lift. A `topical` score (one
+        report's topic against another's) takes neither that lift nor the practice shift."""
+        cfg = self.config
+        if topical:
+            cfg = dataclasses.replace(cfg, intent_weight=0.0, practice_shift=())
         if self.cross_encoder is not None:
             kinds = followup_kinds(search.text)
             judged = self.cross_encoder.score(
@@ -631,7 +658,8 @@ class HybridRetriever:
                 cid: float(s) + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
                 for cid, s in zip(pool, judged, strict=True)
             }
-        scores = self.features(search, pool, dense, lexical, corpus) @ cfg.rerank_weights()
+        weights = cfg.rerank_weights(self.asks_for_practice(search.text))
+        scores = self.features(search, pool, dense, lexical, corpus) @ weights
         return {cid: float(s) for cid, s in zip(pool, scores, strict=True)}
 
     def features(
@@ -657,7 +685,7 @@ class HybridRetriever:
                 owners.append(row)
         best = np.zeros((len(pool), 2), dtype=np.float32)
         nearest = np.full((len(pool), 2), -1)  # which sentences those are
-        practice = asks_for_practice(own_words(search.text))
+        practice = self.asks_for_practice(search.text)
         directive = np.zeros(len(pool), dtype=np.float32)  # its nearest directive's similarity
         sims = self.sentence_vectors.get(sentences) @ vector if sentences else np.zeros(0)
         for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
