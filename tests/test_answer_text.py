@@ -553,6 +553,28 @@ def test_counted_subject_and_figures() -> None:
     assert figure_about("adults discussed", panels, terms) is None
 
 
+def test_a_count_of_two_things_or_of_a_forces_people_is_read_as_asked() -> None:
+    """ "What share of control room and response staff..." counts staff as well as the control
+    room; "how many people does the force employ" counts its workforce, its staff or its
+    officers, but "young people" are no workforce."""
+    from assistant.answer.answerability import counted_subject, figure_about
+
+    shared = "What share of control room and response staff had done the vulnerability training?"
+    assert counted_subject(shared) == "control room and response staff"
+    trained = ["Only 48 percent of the 777 staff in the Contact and Response Directorate had."]
+    assert figure_about(counted_subject(shared), trained, None) == 0
+    assert figure_about("control room", trained, None) is None
+    assert counted_subject("how many arrests or charges were there and how long did it take?") == (
+        "arrests or charges"
+    )
+    employed = counted_subject("How many people did Staffordshire Police employ in 2021?")
+    assert employed == "people"
+    workforce = ["Staffordshire Police has a workforce of 3,651, comprising 1,813 police officers."]
+    assert figure_about(employed, workforce, None) == 0
+    assert figure_about("its people", workforce, None) == 0
+    assert figure_about("children and young people", workforce, None) is None
+
+
 def test_a_figure_must_be_about_the_whole_subject_and_its_year() -> None:
     from assistant.answer.answerability import figure_about
 

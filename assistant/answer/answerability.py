@@ -87,8 +87,23 @@ def counted_subject(question: str) -> str | None:
     phrase = _PHRASE_END.split(counted, maxsplit=1)[0].split()
     if not phrase:
         return None
-    done = _DONE_TO.match(counted[len(" ".join(phrase)) :])
+    rest = counted[len(" ".join(phrase)) :]
+    joined = _CONJUNCT.match(rest)  # "control room and response staff": both are counted
+    if joined:
+        second = _PHRASE_END.split(rest[joined.end() :], maxsplit=1)[0].split()
+        if second:
+            phrase += [joined.group(1), *second]
+            rest = rest[joined.end() + len(" ".join(second)) :]
+    done = _DONE_TO.match(rest)
     return " ".join(phrase + ([done.group(1)] if done else []))
+
+
+_CONJUNCT = re.compile(
+    r"\s+(and|or)\s+(?!(?:how|what|when|where|who|why|which|whose|is|are|was|were|did|do|"
+    r"does|has|have|had|if|whether)\b)",
+    re.I,
+)
+"""Where a counted subject goes on to a second noun phrase, not to a second question."""
 
 
 def sized_subject(question: str) -> str | None:
@@ -121,10 +136,17 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
         words = words[:-2]
     elif len(words) > 1 and words[-1].endswith("ed"):
         verb = words.pop()
-    size = 2 if len(words) >= 2 and _GENERIC_HEAD.fullmatch(words[-1]) else 1
-    head = " ".join(words[-size:])
-    heads = [head, head[:-1]] if len(head) > 2 and head.endswith("s") else [head]
-    readings = [set(tokens(h)) for h in heads]  # "PPNs" are counted as "one PPN"
+    heads = []
+    staffed = False  # "how many people work in...", "what share of its people": its workforce
+    for conjunct in _JOINED.split(" ".join(words)):
+        part = [w for w in conjunct.split() if w.lower() not in _DETERMINERS]
+        size = 2 if len(part) >= 2 and _GENERIC_HEAD.fullmatch(part[-1]) else 1
+        head = " ".join(part[-size:])
+        heads += [head, head[:-1]] if len(head) > 2 and head.endswith("s") else [head]
+        staffed = staffed or (len(part) == 1 and head.lower() in _PEOPLE)
+    readings = [set(tokens(h)) for h in heads if h]  # "PPNs" are counted as "one PPN"
+    if staffed:
+        readings += [set(tokens(w)) for w in _WORKFORCE]
     # what was done, or the reports' word for it: children "booked" into custody are detained
     done = [set(tokens(verb))] if verb else [set()]
     if terms is not None:
@@ -138,6 +160,11 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     return [r | d for r in readings if r for d in done]
 
 
+_JOINED = re.compile(r"\s+(?:and|or)\s+", re.I)
+_DETERMINERS = frozenset({"the", "its", "their", "our", "his", "her"})
+_PEOPLE = frozenset({"people", "persons", "personnel", "employees", "workers"})
+_WORKFORCE = ("staff", "officers", "workforce", "employees", "personnel")
+"""What a force's people are counted as: "a workforce of 3,651", "48 percent of the 777 staff"."""
 _CHILD_WORDS = frozenset(tokens("child children"))
 _YOUNG = set(tokens("young"))
 """Reports count children as "young people" too ("a waiting list of about 180 young people")."""
