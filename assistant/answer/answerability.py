@@ -127,8 +127,10 @@ _SIZE_QUESTION = re.compile(
 
 def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     """Word sets any one of which, found whole in a text, makes it about the counted subject:
-    the head noun (with its modifier when the head is generic: "charge rate"), or what it stands
-    for; with what was done to it, when the question says ("children were strip-searched")."""
+    the head noun of each thing counted ("control room and response staff": room, staff; with
+    its modifier when the head is generic: "charge rate"), what it stands for, or a force's
+    workforce for its "people"; with what was done to it, when the question says ("children
+    were strip-searched")."""
     words = subject.split()
     verb = ""
     if len(words) > 2 and words[-1] in _PARTICLES and words[-2].endswith("ed"):
