@@ -57,21 +57,20 @@ def retrieval_metrics(assistant: Assistant, questions: Sequence[GoldQuestion]) -
     }
 
 
-def rerank_candidates(assistant: Assistant, questions: Sequence[GoldQuestion]) -> list[Candidates]:
-    """Each answerable question's candidate passages, their rerank features and gold labels."""
-    return [c for _, c in _candidates(assistant, questions)]
-
-
 def _candidates(
     assistant: Assistant, questions: Sequence[GoldQuestion]
-) -> list[tuple[GoldQuestion, Candidates]]:
+) -> list[tuple[GoldQuestion, Candidates, bool]]:
+    """Each answerable question's candidate passages, their rerank features and gold labels,
+    and whether the rerank reads it as a practice question (scored with `practice_shift`)."""
+    retriever = assistant.retriever
     texts = {d.doc_id: assistant.db.text(d.doc_id) or "" for d in assistant.documents()}
     out = []
     for q, standalone in answerable(assistant, questions):
-        chunks, features = assistant.retriever.candidate_features(standalone)
+        chunks, features = retriever.candidate_features(standalone)
         gold = gold_spans(q, texts)
         labels = [any(found(g, Span(c.doc_id, c.start, c.end)) for g in gold) for c in chunks]
-        out.append((q, Candidates(features, np.array(labels, dtype=np.float64))))
+        practice = retriever.asks_for_practice(retriever.search_text(standalone))
+        out.append((q, Candidates(features, np.array(labels, dtype=np.float64)), practice))
     return out
 
 
@@ -80,15 +79,13 @@ def fit_rerank(
 ) -> None:
     """Fit the rerank weights on `tune`; print them beside the defaults, and the hit@1 each
     gives (over the candidate pool) on `tune` and on the held-out `check`."""
-    fitted_on = rerank_candidates(assistant, tune)
-    held_out = rerank_candidates(assistant, check)
+    tuned, checked = _candidates(assistant, tune), _candidates(assistant, check)
+    fitted_on = [c for _, c, _ in tuned]
+    held_out = [c for _, c, _ in checked]
+    practice = [p for _, _, p in tuned]
     config = assistant.retriever.config
     default = config.rerank_weights()
     fitted = fit_weights(fitted_on)
-    practice = [
-        assistant.retriever.asks_for_practice(assistant.retriever.search_text(standalone))
-        for _, standalone in answerable(assistant, tune)
-    ]
     shifted = [RERANK_FEATURES.index(name) for name, _ in config.practice_shift]
     shift = fit_shift(fitted_on, default, practice, shifted)
     current_shift = config.rerank_weights(practice=True) - default
@@ -106,14 +103,14 @@ def fit_rerank(
             f"hit@1 over the pool with the {label} weights: tune "
             f"{hit_at_1(fitted_on, weights):.3f}, held-out {hit_at_1(held_out, weights):.3f}"
         )
-    print_leave_one_set_out(_candidates(assistant, [*tune, *check]))
+    print_leave_one_set_out([*tuned, *checked])
 
 
-def print_leave_one_set_out(candidates: Sequence[tuple[GoldQuestion, Candidates]]) -> None:
+def print_leave_one_set_out(candidates: Sequence[tuple[GoldQuestion, Candidates, bool]]) -> None:
     """hit@1 over the pool on each question set (id prefix) with weights fitted on the others,
     with every feature and without each in turn: whether a feature earns its place."""
-    questions = [c for _, c in candidates]
-    sets = [q.id.rstrip("0123456789_") for q, _ in candidates]
+    questions = [c for _, c, _ in candidates]
+    sets = [q.id.rstrip("0123456789_") for q, _, _ in candidates]
     everything = list(range(len(RERANK_FEATURES)))
     print("\n## leave one question set out (hit@1 over the pool, mean over the sets)")
     for name, columns in [("all features", everything)] + [

@@ -141,12 +141,12 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
     heads = []
     staffed = False  # "how many people work in...", "what share of its people": its workforce
     for conjunct in _JOINED.split(" ".join(words)):
-        part = [w for w in conjunct.split() if w.lower() not in _DETERMINERS]
+        part = conjunct.split()
         size = 2 if len(part) >= 2 and _GENERIC_HEAD.fullmatch(part[-1]) else 1
         head = " ".join(part[-size:])
         heads += [head, head[:-1]] if len(head) > 2 and head.endswith("s") else [head]
-        staffed = staffed or (len(part) == 1 and head.lower() in _PEOPLE)
-    readings = [set(tokens(h)) for h in heads if h]  # "PPNs" are counted as "one PPN"
+        staffed = staffed or (len(said := tokens(conjunct)) == 1 and said[0] in _PEOPLE)
+    readings = [set(tokens(h)) for h in heads]  # "PPNs" are counted as "one PPN"
     if staffed:
         readings += [set(tokens(w)) for w in _WORKFORCE]
     # what was done, or the reports' word for it: children "booked" into custody are detained
@@ -163,8 +163,7 @@ def _readings(subject: str, terms: Vocabulary | None) -> list[set[str]]:
 
 
 _JOINED = re.compile(r"\s+(?:and|or)\s+", re.I)
-_DETERMINERS = frozenset({"the", "its", "their", "our", "his", "her"})
-_PEOPLE = frozenset({"people", "persons", "personnel", "employees", "workers"})
+_PEOPLE = frozenset(tokens("people persons personnel employees workers"))
 _WORKFORCE = ("staff", "officers", "workforce", "employees", "personnel")
 """What a force's people are counted as: "a workforce of 3,651", "48 percent of the 777 staff"."""
 _CHILD_WORDS = frozenset(tokens("child children"))

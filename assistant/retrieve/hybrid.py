@@ -578,7 +578,8 @@ class HybridRetriever:
         doc_ids = [d for d in corpus.documents if d in scope.doc_ids] or list(corpus.documents)
         search = self._search(query)
         pool, dense, lexical, _ = self._pool(search, doc_ids, set(), corpus)
-        features = self.features(search, pool, dense, lexical, corpus)
+        practice = self.asks_for_practice(search.text)
+        features = self.features(search, pool, dense, lexical, corpus, practice)
         return [corpus.chunks[cid] for cid in pool], features
 
     def _dense(
@@ -658,8 +659,9 @@ class HybridRetriever:
                 cid: float(s) + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
                 for cid, s in zip(pool, judged, strict=True)
             }
-        weights = cfg.rerank_weights(self.asks_for_practice(search.text))
-        scores = self.features(search, pool, dense, lexical, corpus) @ weights
+        practice = self.asks_for_practice(search.text)
+        scores = self.features(search, pool, dense, lexical, corpus, practice)
+        scores = scores @ cfg.rerank_weights(practice)
         return {cid: float(s) for cid, s in zip(pool, scores, strict=True)}
 
     def features(
@@ -669,8 +671,10 @@ class HybridRetriever:
         dense: dict[str, float],
         lexical: dict[str, float],
         corpus: _Corpus,
+        practice: bool,
     ) -> np.ndarray:
-        """One row per candidate, one column per `RERANK_FEATURES` (what the sweep fits)."""
+        """One row per candidate, one column per `RERANK_FEATURES` (what the sweep fits);
+        `practice`: the search is an officer asking what to do (`asks_for_practice`)."""
         vector = search.vector
         missing = [cid for cid in pool if cid not in dense]
         if missing:
@@ -685,7 +689,6 @@ class HybridRetriever:
                 owners.append(row)
         best = np.zeros((len(pool), 2), dtype=np.float32)
         nearest = np.full((len(pool), 2), -1)  # which sentences those are
-        practice = self.asks_for_practice(search.text)
         directive = np.zeros(len(pool), dtype=np.float32)  # its nearest directive's similarity
         sims = self.sentence_vectors.get(sentences) @ vector if sentences else np.zeros(0)
         for index, (row, sim) in enumerate(zip(owners, sims, strict=True)):
