@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,14 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 _QUERY_BATCH = 64
+_PROBES = [
+    "What should officers record when they use police protection powers?",
+    "CAIT",
+    "How many referrals did the MASH receive, and how quickly were strategy discussions held?",
+]
+"""Texts of unlike lengths (one batch padded) on which a traced query path must give the
+vectors `encode` gives before it is used."""
+_SAME = 1e-5
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -45,6 +54,7 @@ class Embedder:
         self._lock = threading.Lock()
         self._queries: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
+        self._encode_queries: Callable[[list[str]], np.ndarray] | None = None
 
     @property
     def name(self) -> str:
@@ -99,6 +109,7 @@ class Embedder:
         return pending.result()
 
     def _serve_queries(self) -> None:
+        self._encode_queries = traced_queries(self) or self.encode
         while True:
             batch = [self._queries.get()]
             while len(batch) < _QUERY_BATCH:
@@ -107,7 +118,7 @@ class Embedder:
                 except queue.Empty:
                     break
             try:
-                vectors = self.encode([text for text, _ in batch])
+                vectors = self._encode_queries([text for text, _ in batch])
             except Exception:  # one bad text must not fail the others: encode each alone
                 for text, pending in batch:
                     self._encode_alone(text, pending)
@@ -126,3 +137,59 @@ class Embedder:
     def dimension(self) -> int:
         dim = self.model.get_sentence_embedding_dimension()
         return int(dim or 384)
+
+
+def traced_queries(embedder: Embedder) -> Callable[[list[str]], np.ndarray] | None:
+    """A faster `encode` for a few short queries: the transformer traced by TorchScript, then
+    the model's mean pooling and normalising. A question's encode is most of a search's time,
+    and `SentenceTransformer.encode` spends a third of it outside the forward pass
+    (`bench/query.py` compares them). Only for a transformer -> mean pooling -> normalise model,
+    and only if it gives `encode`'s vectors on probe texts; otherwise None (use `encode`)."""
+    import torch
+
+    model = embedder.model
+    kinds = [type(module).__name__ for module in model]
+    if kinds != ["Transformer", "Pooling", "Normalize"] or model[1].pooling_mode != "mean":
+        return None
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, transformer: torch.nn.Module) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            tokens = self.transformer(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).to(tokens.dtype)
+            mean = (tokens * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    def features(texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        got = model.preprocess(texts)
+        return got["input_ids"], got["attention_mask"]
+
+    from transformers.utils import logging as transformers_logging
+
+    verbosity = transformers_logging.get_verbosity()
+    transformers_logging.set_verbosity_error()  # its notes on config fields the tracer reads
+    try:
+        with warnings.catch_warnings(), torch.inference_mode():
+            warnings.simplefilter("ignore")  # the tracer's notes on shapes it fixed
+            traced = torch.jit.freeze(
+                torch.jit.trace(
+                    Pooled(model[0].auto_model).eval(), features(_PROBES[:1]), check_trace=False
+                )
+            )
+    except Exception:  # a model the tracer cannot follow keeps `encode`
+        return None
+    finally:
+        transformers_logging.set_verbosity(verbosity)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        with torch.inference_mode():
+            return np.asarray(traced(*features(texts)).numpy(), dtype=np.float32)
+
+    same = all(
+        np.abs(encode(texts) - embedder.encode(texts)).max() <= _SAME
+        for texts in [_PROBES, *([t] for t in _PROBES)]
+    )
+    return encode if same else None

@@ -11,7 +11,9 @@ Run with `.venv/bin/python bench/query.py [--gold eval/gold/tune.jsonl]`. In one
     (rewrite, retrieve, answer, total) and, by timing `embedder.encode_one` separately, the
     query encoding inside retrieval vs the rest of retrieval;
   * baseline: dense-only Chroma top-5 (`assistant.vectors.query` with the encoded query), with
-    and without the encoding, and the ratio ask / dense.
+    and without the encoding, and the ratio ask / dense;
+  * one question's encoding both ways: `encode_one` (the traced query path) against
+    sentence-transformers' own `encode([q])`, which gives the same vector.
 
 Prints p50 / p95 / mean in milliseconds.
 """
@@ -151,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     encode_in_retrieve: list[float] = []
     encode_in_answer: list[float] = []
     other_encode: list[float] = []
+    st_encode_ms: list[float] = []
+    one_encode_ms: list[float] = []
     for _ in range(args.rounds):
         for q in questions:
             _, ms = timed(lambda q=q: app.search(q.question))
@@ -169,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _, ms = timed(lambda vector=vector: app.vectors.query(vector, 5))
             dense_ms.append(ms)
             encode_dense_ms.append(encode_ms + ms)
+            one_encode_ms.append(encode_ms)
+            _, ms = timed(lambda q=q: app.embedder.encode([q.question]))
+            st_encode_ms.append(ms)
 
     total = statistics.fmean(stages["total_ms"])
     retrieve_rest = [r - e for r, e in zip(stages["retrieve_ms"], encode_in_retrieve, strict=True)]
@@ -203,6 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(header)
     print(row("vectors.query(encoded q, 5)", dense_ms))
     print(row("encode_one(q) + vectors.query", encode_dense_ms))
+    print("\n  encoding one question")
+    print(header)
+    print(row("encode_one(q)  [traced query path]", one_encode_ms))
+    print(row("encode([q])    [sentence-transformers]", st_encode_ms))
+    print(
+        f"  ratio traced / sentence-transformers:  p50 "
+        f"{percentile(one_encode_ms, 50) / percentile(st_encode_ms, 50):.2f}x"
+    )
     p50 = percentile(ask_ms, 50)
     p95 = percentile(ask_ms, 95)
     print(

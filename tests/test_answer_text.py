@@ -9,7 +9,7 @@ from assistant.answer.citations import cited_numbers, renumber, sentences_citing
 from assistant.answer.rewrite import rewrite_followup
 from assistant.answer.units import answer_units, is_mnemonic, render_unit
 from assistant.domain.records import Document, FindingType, SectionKind, Turn
-from assistant.domain.text import stem, tokens, without_introduction
+from assistant.domain.text import WeightedWords, stem, tokens, without_introduction
 from assistant.retrieve.fusion import reciprocal_rank_fusion
 from assistant.retrieve.scope import Scope, question_scope
 
@@ -1114,6 +1114,21 @@ def test_time_spent_is_no_money_and_people_who_work_are_counted_as_people() -> N
 )
 def test_a_words_forms_share_one_stem(forms: tuple[str, ...]) -> None:
     assert len({stem(f) for f in forms}) == 1, [stem(f) for f in forms]
+
+
+def test_a_rare_word_covered_counts_for_more_of_the_question() -> None:
+    idf = {"mnemonic": 3.0, "child": 0.5, "officer": 1.0}
+    words = WeightedWords({"mnemonic", "child", "unheard"}, idf)
+    assert words.coverage({"mnemonic"}) == pytest.approx(3.0 / 6.5)  # unheard weighs as rarest
+    assert words.coverage({"child"}) == pytest.approx(0.5 / 6.5)
+    assert words.coverage({"mnemonic", "child", "unheard", "officer"}) == pytest.approx(1.0)
+    assert WeightedWords(set(), idf).coverage({"child"}) == 0.0
+
+
+def test_tokens_given_back_are_the_callers_own() -> None:
+    first = tokens("Officers recorded the referrals")
+    first.append("changed")
+    assert tokens("Officers recorded the referrals") == ["officer", "record", "referral"]
 
 
 def test_capitalised_it_is_a_term_not_a_stopword() -> None:

@@ -180,7 +180,9 @@ def test_embedding_function_adapter_encodes_with_our_model(embedder: Embedder) -
     ef = LocalEmbeddingFunction(embedder)
     out = ef(["detainee welfare in custody"])
     assert len(out) == 1
-    np.testing.assert_allclose(out[0], embedder.encode_one("detainee welfare in custody"))
+    np.testing.assert_allclose(
+        out[0], embedder.encode_one("detainee welfare in custody"), atol=1e-6
+    )
     assert not ef.is_legacy()
     rebuilt = LocalEmbeddingFunction.build_from_config(ef.get_config())
     assert rebuilt.get_config() == ef.get_config()
@@ -205,6 +207,40 @@ def test_upsert_batches_and_replaces(
     assert store.count() == 0
     with pytest.raises(ValueError):
         store.upsert(chunks, emb[:2], "Alpha 2021")
+
+
+def test_read_vectors_are_remembered_until_the_store_changes(
+    settings_factory: Callable[..., Settings], embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = VectorStore(settings_factory(), embedder)
+    chunks = make_chunks()["alpha"]
+    ids = [c.chunk_id for c in chunks]
+    first = embedder.encode([c.text for c in chunks])
+    store.upsert(chunks, first, "Alpha 2021")
+    assert set(store.get_embeddings(ids, remember=False)) == set(ids)
+    chroma_get = store.collection.get
+
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read from Chroma again")
+
+    monkeypatch.setattr(store.collection, "get", unread)
+    with pytest.raises(AssertionError):  # a bulk read (an ingest's) is not remembered
+        store.get_embeddings(ids)
+    monkeypatch.setattr(store.collection, "get", chroma_get)
+    store.get_embeddings(ids)
+    monkeypatch.setattr(store.collection, "get", unread)
+    np.testing.assert_allclose(store.get_embeddings(ids)["alpha-0"], first[0], atol=1e-6)
+    monkeypatch.setattr(store.collection, "get", chroma_get)
+
+    store.upsert(chunks[:1], first[1:2], "Alpha 2021")  # our own write replaces it
+    np.testing.assert_allclose(store.get_embeddings(["alpha-0"])["alpha-0"], first[1], atol=1e-6)
+    store.delete(["alpha-1"])
+    assert store.get_embeddings(["alpha-1"]) == {}
+    store.collection.upsert(ids=["alpha-0"], embeddings=first[:1])  # another process's write
+    store.refresh()
+    np.testing.assert_allclose(store.get_embeddings(["alpha-0"])["alpha-0"], first[0], atol=1e-6)
+    store.delete_doc("alpha")
+    assert store.get_embeddings(["alpha-0"]) == {}
 
 
 # --- server (HttpClient against `chroma run`) -----------------------------------------------

@@ -49,7 +49,7 @@ from assistant.domain.records import (
     SectionKind,
     place,
 )
-from assistant.domain.text import YEAR, dated_years, own_words, tokens, weighted_coverage
+from assistant.domain.text import YEAR, WeightedWords, dated_years, own_words, tokens
 from assistant.retrieve.answer_types import REPORTED, SHOULD, is_directive
 from assistant.retrieve.intent import (
     VERDICT_ASKED,
@@ -257,6 +257,7 @@ class ExtractiveAnswerer:
             wanted.append(set(tokens(respelled)))
         if terms is not None:  # "PPNs" is covered by "public protection notices" too
             wanted += [set(tokens(terms.expand(q))) for q in questions if terms.expansions(q)]
+        weighted = [WeightedWords(w, idf or {}) for w in wanted]
         top_score = max((p.score for p in passages), default=1.0) or 1.0
         candidates: list[_Candidate] = []
         texts: list[str] = []
@@ -284,9 +285,7 @@ class ExtractiveAnswerer:
             if not whole_lists:
                 cand.keep = self._nearest_items(cand, at.get(index, []))
             unit_words = set(tokens(_quoted(cand)))
-            coverage = max(
-                (weighted_coverage(w, unit_words, idf or {}) for w in wanted), default=0.0
-            )
+            coverage = max((w.coverage(unit_words) for w in weighted), default=0.0)
             cand.similarity = max(
                 float(similarity[index]), cfg.heading_share * float(heading_sims[cand.passage_rank])
             )

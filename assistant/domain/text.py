@@ -7,6 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from assistant.domain.errors import InvalidRequest, TooLarge
 
@@ -181,6 +182,7 @@ _KEPT_ENDINGS = ("ss", "us", "is")
 """Not plurals: "process" stays whole, to meet "processes"."""
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light suffix-stripping stemmer: "investigations", "investigating" and "investigated"
     meet, as "abuse" and "abused" do, while "manager" stays apart from "managing" (a Porter
@@ -207,11 +209,17 @@ technology, which a stopword filter would otherwise leave out of every search.""
 
 def tokens(text: str) -> list[str]:
     """Lower-cased, stemmed content words (with the terms that lower-cased are stopwords)."""
-    return [
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=32768)
+def _tokens(text: str) -> tuple[str, ...]:
+    """`tokens`, remembered: every question reads the same passages' words again."""
+    return tuple(
         stem(lowered)
         for word in _ANY_CASE_WORD.findall(text.replace("’", "'"))
         if (lowered := word.lower()) not in STOPWORDS or word in _TERMS_IN_CAPITALS
-    ]
+    )
 
 
 _ANY_CASE_WORD = re.compile(_WORD.pattern, re.I)
@@ -276,15 +284,27 @@ def inverse_document_frequencies(documents: Iterable[set[str]]) -> dict[str, flo
     return {t: math.log(1 + (total - n + 0.5) / (n + 0.5)) for t, n in counts.items()}
 
 
-def weighted_coverage(wanted: set[str], have: set[str], idf: Mapping[str, float]) -> float:
-    """Share of the question's words present, each weighted by its rarity: finding "mnemonic"
-    matters more than finding "children". Words the corpus never uses weigh the most."""
-    if not wanted:
-        return 0.0
-    unseen = max(idf.values(), default=1.0)
-    weights = {t: idf.get(t, unseen) for t in wanted}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in have) / total if total else 0.0
+class WeightedWords:
+    """A question's words, each weighted by its rarity, to measure how much of the question a
+    passage covers: finding "mnemonic" matters more than finding "children", and words the
+    corpus never uses weigh the most. Built once per question, for its many passages."""
+
+    def __init__(self, wanted: Iterable[str], idf: Mapping[str, float]) -> None:
+        unseen: float | None = None
+        self.weights: dict[str, float] = {}
+        for word in wanted:
+            weight = idf.get(word)
+            if weight is None:
+                unseen = max(idf.values(), default=1.0) if unseen is None else unseen
+                weight = unseen
+            self.weights[word] = weight
+        self.total = sum(self.weights.values())
+
+    def coverage(self, have: set[str]) -> float:
+        """The share of the question's weight that `have` holds."""
+        if not self.total:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if t in have) / self.total
 
 
 # C0 and C1 controls (tab and newline kept), and the bidirectional overrides that disguise text.

@@ -25,7 +25,7 @@ from assistant.domain.records import (
     SectionKind,
     place,
 )
-from assistant.domain.text import own_words, tokens, weighted_coverage, word_pairs
+from assistant.domain.text import WeightedWords, own_words, tokens, word_pairs
 from assistant.embeddings import Embedder
 from assistant.retrieve.answer_types import asked_types, gives, is_directive
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
@@ -710,7 +710,7 @@ class HybridRetriever:
             ]
         )
         kinds = followup_kinds(search.text)
-        wanted = set(tokens(search.text))
+        wanted = WeightedWords(set(tokens(search.text)), corpus.idf)
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
         story_wanted = SectionKind.CASE_STUDY in kinds
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
@@ -724,7 +724,7 @@ class HybridRetriever:
                     best[row, 0],
                     best[row, 1],
                     dense.get(cid, 0.0),
-                    weighted_coverage(wanted, corpus.chunk_tokens(cid), corpus.idf),
+                    wanted.coverage(corpus.chunk_tokens(cid)),
                     float(chunk.section_kind in kinds),
                     float(not overview_wanted and _overview(chunk)),
                     float(headings[row] @ vector),

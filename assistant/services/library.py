@@ -350,7 +350,9 @@ class Library:
         ids = [c.chunk_id for c in chunks]
         stored: dict[str, np.ndarray] = {}
         for offset in range(0, len(ids), _ID_BATCH):
-            stored.update(self.vectors.get_embeddings(ids[offset : offset + _ID_BATCH]))
+            stored.update(
+                self.vectors.get_embeddings(ids[offset : offset + _ID_BATCH], remember=False)
+            )
         todo = [i for i, c in enumerate(chunks) if c.chunk_id not in stored]
         fresh: dict[int, np.ndarray] = {}
         texts: dict[str, np.ndarray] = {}

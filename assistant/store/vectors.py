@@ -8,6 +8,7 @@ would download an ONNX model.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +25,9 @@ from assistant.embeddings import Embedder
 from assistant.settings import Settings
 
 MAX_BATCH = 1000
+_REMEMBERED = 20_000
+"""Chunk vectors kept in memory (about 30 MB): every question reranks passages other questions
+reranked, and a read from Chroma costs milliseconds."""
 PACKAGED_MODEL = "all-MiniLM-L6-v2"
 
 
@@ -105,6 +109,8 @@ class VectorStore:
         self._generation: int | None = None
         self._gate = _Gate()
         self._sync_lock = threading.Lock()
+        self._remembered: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memory_lock = threading.Lock()
         self._open()
 
     def _open(self) -> None:
@@ -140,6 +146,7 @@ class VectorStore:
         """Re-read the store after another process changed it. An embedded Chroma keeps its
         index in memory, so a CLI ingest beside a running server is only seen after reopening;
         a Chroma server is shared by every process and needs nothing."""
+        self._forget()
         if self.settings.chroma_host:
             return
         with self._gate.writing():
@@ -169,27 +176,54 @@ class VectorStore:
                     documents=[c.text for c in batch],
                     metadatas=[_metadata(c, doc_label) for c in batch],
                 )
+        self._forget([c.chunk_id for c in chunks])
 
-    def get_embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
-        if not ids:
-            return {}
+    def get_embeddings(self, ids: list[str], remember: bool = True) -> dict[str, np.ndarray]:
+        """Stored vectors by chunk id, remembered until this store rewrites them or another
+        process changes the store (`refresh`). With `remember=False` (an ingest's bulk read)
+        they do not displace a question's passages."""
+        with self._memory_lock:
+            found = {i: self._remembered[i] for i in ids if i in self._remembered}
+            for i in found:
+                self._remembered.move_to_end(i)
+        todo = [i for i in dict.fromkeys(ids) if i not in found]
+        if not todo:
+            return found
         with self._gate.reading():
-            got = self.collection.get(ids=ids, include=["embeddings"])
+            got = self.collection.get(ids=todo, include=["embeddings"])
         vectors = got["embeddings"] if got["embeddings"] is not None else []
-        return {
+        fresh = {
             i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors, strict=True)
         }
+        if not remember:
+            return {**found, **fresh}
+        with self._memory_lock:
+            self._remembered.update(fresh)
+            while len(self._remembered) > _REMEMBERED:
+                self._remembered.popitem(last=False)
+        return {**found, **fresh}
+
+    def _forget(self, ids: list[str] | None = None) -> None:
+        """Drop remembered vectors (these ids, or all): their chunks are being rewritten. A
+        chunk's vector embeds its report's label too, which a re-ingest may change."""
+        with self._memory_lock:
+            if ids is None:
+                self._remembered.clear()
+            for i in ids or []:
+                self._remembered.pop(i, None)
 
     def ids_for_doc(self, doc_id: str) -> set[str]:
         with self._gate.reading():
             return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def delete(self, ids: list[str]) -> None:
+        self._forget(ids)
         for i in range(0, len(ids), self.batch_size):
             with self._gate.reading():
                 self.collection.delete(ids=ids[i : i + self.batch_size])
 
     def delete_doc(self, doc_id: str) -> None:
+        self._forget()
         with self._gate.reading():
             self.collection.delete(where={"doc_id": doc_id})
 
