@@ -281,6 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "no overview penalty": dataclasses.replace(default, overview_penalty=0.0),
             "no case-study penalty": dataclasses.replace(default, case_study_penalty=0.0),
             "no section-kind lift": dataclasses.replace(default, intent_weight=0.0),
+            **{
+                f"comparisons: newest report first within {m}": dataclasses.replace(
+                    default, newest_first_margin=m
+                )
+                for m in (0.0, 0.05, 0.15, 1.0)
+            },
         }
         rows: list[tuple[str, dict[str, float | None]]] = []
         for name, config in variants.items():

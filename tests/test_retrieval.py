@@ -4,12 +4,13 @@ comparison scope, and the optional cross-encoder reranker."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from assistant.core import Assistant
-from assistant.domain.records import SearchFilters, SectionKind
+from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters, SectionKind
 from assistant.embeddings import packaged_model_path
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.hybrid import RERANK_FEATURES, HybridRetriever
@@ -77,6 +78,53 @@ def test_a_comparison_retrieves_from_each_report(sample_assistant: Assistant) ->
     hits = sample_assistant.search("What changed between 2021 and 2025 on missing children?", k=6)
     assert {h.chunk.doc_id for h in hits} == {"staffordshire-2021", "staffordshire-2025"}
     assert [h.chunk.doc_id for h in hits[:2]] != [hits[0].chunk.doc_id] * 2  # interleaved
+
+
+def test_a_comparison_leads_with_the_newest_report_unless_the_older_answers_clearly_better(
+    sample_assistant: Assistant,
+) -> None:
+    margin = sample_assistant.retriever.config.newest_first_margin
+    now = sample_assistant.search("Does anyone check the quality of PPNs now, compared with 2021?")
+    assert now[0].chunk.doc_id == "staffordshire-2025"  # "anyone ... now": the 2025 audits
+    assert 0 < now[1].score - now[0].score <= margin  # though 2021's passage scores higher
+    answer = sample_assistant.ask("Does anyone check the quality of PPNs now, compared with 2021?")
+    assert answer.text.index("2021") < answer.text.index("2025")  # quoted in report order
+    then = sample_assistant.search("What changed between 2021 and 2025 on missing children?")
+    assert then[0].chunk.doc_id == "staffordshire-2021"
+    assert then[0].score - then[1].score > margin
+
+
+def test_a_comparison_between_forces_leads_with_the_better_passage(
+    sample_assistant: Assistant,
+) -> None:
+    def report(doc_id: str, force: str, year: int) -> Document:
+        return Document(
+            doc_id=doc_id, title=doc_id, force=force, year=year, source_file="", sha256=""
+        )
+
+    def hit(doc_id: str, score: float) -> ScoredChunk:
+        chunk = Chunk(
+            chunk_id=f"{doc_id}:1",
+            doc_id=doc_id,
+            section_id="s",
+            section_path=[],
+            section_kind=SectionKind.MAIN_FINDINGS,
+            text="t",
+            start=0,
+            end=1,
+            order=0,
+        )
+        return ScoredChunk(chunk=chunk, score=score, doc_label=doc_id)
+
+    retriever = sample_assistant.retriever
+    turn = [hit("a-2021", 0.6), hit("b-2025", 0.55)]
+    forces = {"a-2021": report("a-2021", "A", 2021), "b-2025": report("b-2025", "B", 2025)}
+    years = retriever._years_if_one_force(list(forces), SimpleNamespace(documents=forces))  # type: ignore[arg-type]
+    assert years == {}
+    assert [h.chunk.doc_id for h in retriever._turn(turn, years)] == ["a-2021", "b-2025"]
+    one = {"a-2021": forces["a-2021"], "b-2025": report("b-2025", "A", 2025)}
+    years = retriever._years_if_one_force(list(one), SimpleNamespace(documents=one))  # type: ignore[arg-type]
+    assert [h.chunk.doc_id for h in retriever._turn(turn, years)] == ["b-2025", "a-2021"]
 
 
 def test_an_everyday_words_expansion_does_not_make_a_comparison(

@@ -106,6 +106,13 @@ class RetrievalConfig:
     """Taken off a case study's passage as well when an officer asks what to do ("should I
     arrest?"): the story of one job is not the practice the inspectors expect, unless it says
     what national guidance directs."""
+    newest_first_margin: float = 0.09
+    """A comparison between one force's inspections quotes the newest report's passage first
+    in each turn unless the older report's scores better by more than this: "has it
+    improved?" is answered by where things stand now, then by what they were, while "how
+    long were children held during covid, compared with the year before?" stays with the
+    report that answers it. Chosen on the tune split (the middle of the plateau of hit@1
+    over margins 0 to 0.2)."""
     practice_shift: tuple[tuple[str, float], ...] = (
         ("chunk", 0.05),
         ("intent", -0.05),
@@ -505,16 +512,34 @@ class HybridRetriever:
             per_doc = [
                 self._ranked(search, [d], kinds, math.ceil(k / len(compared))) for d in compared
             ]
-            # one from each report in turn, each turn's best (the reports' scores are
-            # comparable: one scoring over one corpus) first
+            years = self._years_if_one_force(compared, self.corpus())
             interleaved = [
-                hit
-                for rank in zip(*per_doc, strict=False)
-                for hit in sorted(rank, key=lambda h: -h.score)
+                hit for rank in zip(*per_doc, strict=False) for hit in self._turn(rank, years)
             ]
             leftovers = [hit for ranked in per_doc for hit in ranked if hit not in interleaved]
             return (interleaved + leftovers)[:k]
         return self._ranked(search, doc_ids, kinds, k)
+
+    @staticmethod
+    def _years_if_one_force(compared: list[str], corpus: _Corpus) -> dict[str, int]:
+        """The compared reports' years when they are one force's inspections; else nothing."""
+        documents = [corpus.documents[d] for d in compared if d in corpus.documents]
+        forces = {d.force for d in documents}
+        if len(forces) != 1 or None in forces:
+            return {}
+        return {d.doc_id: d.year or 0 for d in documents}
+
+    def _turn(self, hits: Sequence[ScoredChunk], years: dict[str, int]) -> list[ScoredChunk]:
+        """One turn of a comparison (a passage from each report), best first (the reports'
+        scores are comparable: one scoring over one corpus); between one force's inspections
+        the newest report's first unless another's is better by `newest_first_margin`."""
+        ordered = sorted(hits, key=lambda h: -h.score)
+        if not years or not ordered:
+            return ordered
+        newest = max(ordered, key=lambda h: years.get(h.chunk.doc_id, 0))
+        if newest.score < ordered[0].score - self.config.newest_first_margin:
+            return ordered
+        return [newest, *(h for h in ordered if h is not newest)]
 
     def _ranked(
         self, search: _Search, doc_ids: list[str], kinds: set[str], k: int, topical: bool = False
