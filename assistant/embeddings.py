@@ -109,7 +109,7 @@ class Embedder:
         return pending.result()
 
     def _serve_queries(self) -> None:
-        self._encode_queries = traced_queries(self) or self.encode
+        self._encode_queries = self._query_path()
         while True:
             batch = [self._queries.get()]
             while len(batch) < _QUERY_BATCH:
@@ -125,6 +125,15 @@ class Embedder:
                 continue
             for (_, pending), vector in zip(batch, vectors, strict=True):
                 pending.set_result(vector)
+
+    def _query_path(self) -> Callable[[list[str]], np.ndarray]:
+        """The traced query path if it can be built, else `encode`. Whatever goes wrong building
+        it (a model that fails to load, one the tracer cannot follow) leaves `encode`, which
+        reports the error per request: this thread dying would leave every question waiting."""
+        try:
+            return traced_queries(self) or self.encode
+        except Exception:
+            return self.encode
 
     def _encode_alone(self, text: str, pending: Future[np.ndarray]) -> None:
         """Encode one text of a failed batch; only a text that fails on its own gets the error."""
