@@ -160,6 +160,9 @@ def traced_queries(embedder: Embedder) -> Callable[[list[str]], np.ndarray] | No
     kinds = [type(module).__name__ for module in model]
     if kinds != ["Transformer", "Pooling", "Normalize"] or model[1].pooling_mode != "mean":
         return None
+    transformer = model[0].auto_model
+    if not isinstance(transformer, torch.nn.Module):
+        return None
 
     class Pooled(torch.nn.Module):
         def __init__(self, transformer: torch.nn.Module) -> None:
@@ -185,7 +188,7 @@ def traced_queries(embedder: Embedder) -> Callable[[list[str]], np.ndarray] | No
             warnings.simplefilter("ignore")  # the tracer's notes on shapes it fixed
             traced = torch.jit.freeze(
                 torch.jit.trace(
-                    Pooled(model[0].auto_model).eval(), features(_PROBES[:1]), check_trace=False
+                    Pooled(transformer).eval(), features(_PROBES[:1]), check_trace=False
                 )
             )
     except Exception:  # a model the tracer cannot follow keeps `encode`
