@@ -54,7 +54,6 @@ class Embedder:
         self._lock = threading.Lock()
         self._queries: queue.SimpleQueue[tuple[str, Future[np.ndarray]]] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
-        self._encode_queries: Callable[[list[str]], np.ndarray] | None = None
 
     @property
     def name(self) -> str:
@@ -109,7 +108,7 @@ class Embedder:
         return pending.result()
 
     def _serve_queries(self) -> None:
-        self._encode_queries = self._query_path()
+        encode = self._query_path()
         while True:
             batch = [self._queries.get()]
             while len(batch) < _QUERY_BATCH:
@@ -118,7 +117,7 @@ class Embedder:
                 except queue.Empty:
                     break
             try:
-                vectors = self._encode_queries([text for text, _ in batch])
+                vectors = encode([text for text, _ in batch])
             except Exception:  # one bad text must not fail the others: encode each alone
                 for text, pending in batch:
                     self._encode_alone(text, pending)
