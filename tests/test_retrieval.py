@@ -10,10 +10,18 @@ import numpy as np
 import pytest
 
 from assistant.core import Assistant
-from assistant.domain.records import Chunk, Document, ScoredChunk, SearchFilters, SectionKind
+from assistant.domain.records import (
+    Chunk,
+    Document,
+    ScoredChunk,
+    SearchFilters,
+    SectionKind,
+    Turn,
+)
 from assistant.embeddings import packaged_model_path
 from assistant.retrieve.cross_encoder import CrossEncoderReranker
 from assistant.retrieve.hybrid import RERANK_FEATURES, HybridRetriever
+from assistant.retrieve.scope import followup_year
 
 DETENTION = "how long did the detained 16-year-old girl wait for an appropriate adult"
 
@@ -94,6 +102,40 @@ def test_a_comparison_leads_with_the_newest_report_unless_the_older_answers_clea
     assert then[0].score - then[1].score > margin
 
 
+def test_a_followup_naming_a_year_leads_its_comparison_with_that_report(
+    sample_assistant: Assistant,
+) -> None:
+    history = [
+        Turn(role="user", content="In 2021 did anyone triage PPNs before they went to CSC?"),
+        Turn(role="assistant", content="No. Officers sent PPNs to CSC without research."),
+    ]
+    later = sample_assistant.ask("Did that improve by 2025?", history=history)
+    assert later.standalone_question != "Did that improve by 2025?"  # the topic is attached
+    assert [p.chunk.doc_id for p in later.passages[:2]] == [
+        "staffordshire-2025",
+        "staffordshire-2021",
+    ]
+    back = sample_assistant.ask(
+        "Was it working that well back in 2021 tho",
+        history=[
+            Turn(role="user", content="How does Operation Encompass work now?"),
+            Turn(role="assistant", content="Schools hear before the next school day."),
+        ],
+    )
+    assert back.passages[0].chunk.doc_id == "staffordshire-2021"
+
+
+def test_followup_year_is_the_year_asked_about_not_the_one_measured_from() -> None:
+    assert followup_year("did that improve by 2025?") == 2025
+    assert followup_year("was it working that well back in 2021 tho") == 2021
+    assert followup_year("and in 2025, was PP still an issue?") == 2025
+    assert followup_year("any better since 2021?") is None
+    assert followup_year("is it better than in 2021?") is None
+    assert followup_year("compared with 2021, how is it now?") is None
+    assert followup_year("what changed between 2021 and 2025?") is None
+    assert followup_year("has that improved?") is None
+
+
 def test_a_comparison_between_forces_leads_with_the_better_passage(
     sample_assistant: Assistant,
 ) -> None:
@@ -125,6 +167,10 @@ def test_a_comparison_between_forces_leads_with_the_better_passage(
     one = {"a-2021": forces["a-2021"], "b-2025": report("b-2025", "A", 2025)}
     years = retriever._years_if_one_force(list(one), SimpleNamespace(documents=one))  # type: ignore[arg-type]
     assert [h.chunk.doc_id for h in retriever._turn(turn, years)] == ["b-2025", "a-2021"]
+    far = [hit("a-2021", 0.9), hit("b-2025", 0.5)]  # 2021 better by far more than the margin
+    assert [h.chunk.doc_id for h in retriever._turn(far, years)] == ["a-2021", "b-2025"]
+    assert [h.chunk.doc_id for h in retriever._turn(far, years, 2025)] == ["b-2025", "a-2021"]
+    assert [h.chunk.doc_id for h in retriever._turn(turn, years, 2021)] == ["a-2021", "b-2025"]
 
 
 def test_an_everyday_words_expansion_does_not_make_a_comparison(

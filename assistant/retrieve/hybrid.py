@@ -39,7 +39,13 @@ from assistant.retrieve.intent import (
     followup_kinds,
 )
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
-from assistant.retrieve.scope import MAX_COMPARED, Scope, forces_named, question_scope
+from assistant.retrieve.scope import (
+    MAX_COMPARED,
+    Scope,
+    followup_year,
+    forces_named,
+    question_scope,
+)
 from assistant.retrieve.sentences import SentenceVectors, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary, spelled_out, with_abbreviations
 from assistant.store.database import Database
@@ -513,8 +519,12 @@ class HybridRetriever:
                 self._ranked(search, [d], kinds, math.ceil(k / len(compared))) for d in compared
             ]
             years = self._years_if_one_force(compared, self.corpus())
+            own = own_words(query)
+            asked = followup_year(own) if own != query else None
             interleaved = [
-                hit for rank in zip(*per_doc, strict=False) for hit in self._turn(rank, years)
+                hit
+                for rank in zip(*per_doc, strict=False)
+                for hit in self._turn(rank, years, asked)
             ]
             leftovers = [hit for ranked in per_doc for hit in ranked if hit not in interleaved]
             return (interleaved + leftovers)[:k]
@@ -529,17 +539,22 @@ class HybridRetriever:
             return {}
         return {d.doc_id: d.year or 0 for d in documents}
 
-    def _turn(self, hits: Sequence[ScoredChunk], years: dict[str, int]) -> list[ScoredChunk]:
+    def _turn(
+        self, hits: Sequence[ScoredChunk], years: dict[str, int], asked: int | None = None
+    ) -> list[ScoredChunk]:
         """One turn of a comparison (a passage from each report), best first (the reports'
         scores are comparable: one scoring over one corpus); between one force's inspections
-        the newest report's first unless another's is better by `newest_first_margin`."""
+        the report of the year a follow-up asks about first (`followup_year`), else the
+        newest report's unless another's is better by `newest_first_margin`."""
         ordered = sorted(hits, key=lambda h: -h.score)
         if not years or not ordered:
             return ordered
-        newest = max(ordered, key=lambda h: years.get(h.chunk.doc_id, 0))
-        if newest.score < ordered[0].score - self.config.newest_first_margin:
-            return ordered
-        return [newest, *(h for h in ordered if h is not newest)]
+        lead = next((h for h in ordered if years.get(h.chunk.doc_id) == asked), None)
+        if lead is None:
+            lead = max(ordered, key=lambda h: years.get(h.chunk.doc_id, 0))
+            if lead.score < ordered[0].score - self.config.newest_first_margin:
+                return ordered
+        return [lead, *(h for h in ordered if h is not lead)]
 
     def _ranked(
         self, search: _Search, doc_ids: list[str], kinds: set[str], k: int, topical: bool = False

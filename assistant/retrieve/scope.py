@@ -55,6 +55,24 @@ def with_full_years(question: str, years: set[int]) -> str:
     return _SHORT_YEAR.sub(full, question)
 
 
+_MEASURED_FROM = re.compile(
+    r"\b(?:since|from|than|compared (?:with|to)|versus|vs\.?|v|against|after|relative to)"
+    r"\s+(?:(?:the|in|back in)\s+)?$",
+    re.I,
+)
+
+
+def followup_year(followup: str) -> int | None:
+    """The one year a follow-up's own words ask about ("did that improve by 2025?", "was it
+    working back in 2021 tho"), not one it measures from ("any better since 2021?"): the
+    earlier question gave the other report, so this one's passages lead a comparison."""
+    years = set(YEAR.findall(followup))
+    match = YEAR.search(followup)
+    if len(years) != 1 or match is None or _MEASURED_FROM.search(followup[: match.start()]):
+        return None
+    return int(match.group(0))
+
+
 def force_names(force: str) -> list[str]:
     """How a question may name a force: "Cheshire Constabulary", "Cheshire"."""
     short = _FORCE_SUFFIX.sub("", force).strip()
