@@ -718,6 +718,15 @@ def test_finding_selection_lists_whole_lists_and_narrows_by_chapter_and_timescal
         "what was recommended about training?", typed, ranked, ranked, [0.9, 0.88, 0.7, 0.6]
     )
     assert [f.finding_id for f in far] == ["f1", "f2"]
+    # a question naming its finding's chapter is answered from that chapter, even when the
+    # topic search ranked another chapter's finding first or missed the chapter's altogether
+    named = "what did the investigation chapter say the force must do about training?"
+    assert [f.finding_id for f in select(named, typed, found, found, [0.9, 0.5, 0.4])] == ["f3"]
+    assert [f.finding_id for f in select(named, typed, found[:2], found, [0.9, 0.5])] == ["f3"]
+    which = "which chapter said the force must do something about training?"  # names none
+    assert [f.finding_id for f in select(which, typed, found, found, [0.9, 0.5, 0.4])] == ["f1"]
+    power = "what must the force do about taking children under section 7 of the act?"
+    assert [f.finding_id for f in select(power, typed, found, found, [0.9, 0.5, 0.4])] == ["f1"]
 
 
 def test_a_topical_list_keeps_the_findings_about_its_distinctive_words_best_first() -> None:

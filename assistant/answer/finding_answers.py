@@ -344,18 +344,42 @@ def select(
         on_topic = [f for f in listed if distinctive & _about(f)]
         return (on_topic or kept[:_MAX_SINGLE] or pool)[:_MAX_LIST]
     score_of = {f.finding_id: score for f, score in zip(ranked, scores, strict=False)}
-    kept = timescale_filter(question, ranked)
+    kept = timescale_filter(question, in_named_chapter(question, ranked, everything))
+    if not kept:
+        return []
     best = kept[:_MAX_SINGLE]
-    if len(best) > 1 and score_of[best[0].finding_id] - score_of[best[1].finding_id] > _NEAR_TOP:
+
+    def score(finding: Finding) -> float:
+        return score_of.get(finding.finding_id, 0.0)
+
+    if len(best) > 1 and score(best[0]) - score(best[1]) > _NEAR_TOP:
         best = best[:1]
     other = next((f for f in kept if f.doc_id != kept[0].doc_id), None)
-    if (
-        other is not None
-        and other not in best
-        and (score_of[kept[0].finding_id] - score_of[other.finding_id] <= _NEAR_TOP)
-    ):
+    if other is not None and other not in best and score(kept[0]) - score(other) <= _NEAR_TOP:
         best = [best[0], other]
     return best
+
+
+_NAMED_CHAPTER = re.compile(r"\b(?:chapter|heading)s?\b|\bsections?\b(?!\s*\d)", re.I)
+"""A chapter named in so many words: not "under" or "part", which say other things too, nor
+"section 46" (a power)."""
+_ASKS_CHAPTER = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:chapter|heading|section)", re.I)
+"""A question asking which chapter ("which chapter told the force to...") names none."""
+
+
+def in_named_chapter(
+    question: str, ranked: Sequence[Finding], everything: Sequence[Finding]
+) -> list[Finding]:
+    """For a question naming the chapter of the finding it asks about ("the area for
+    improvement in the 2025 section on assessing risk"), that chapter's findings the topic
+    found, best first, else all of them in report order; the ranked findings otherwise."""
+    if not _NAMED_CHAPTER.search(question) or _ASKS_CHAPTER.search(question):
+        return list(ranked)
+    in_chapter = chapter_filter(question, everything)
+    if len(in_chapter) == len(everything):
+        return list(ranked)
+    named = {f.finding_id for f in in_chapter}
+    return [f for f in ranked if f.finding_id in named] or in_chapter
 
 
 _BEST = re.compile(r"\b(?:best|top|highest|strongest)\b", re.I)
