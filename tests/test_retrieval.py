@@ -3,6 +3,7 @@ comparison scope, and the optional cross-encoder reranker."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from types import SimpleNamespace
 
@@ -123,6 +124,23 @@ def test_a_followup_naming_a_year_leads_its_comparison_with_that_report(
         ],
     )
     assert back.passages[0].chunk.doc_id == "staffordshire-2021"
+
+
+def test_the_sections_a_question_asks_for_join_the_candidates_however_crowded_out(
+    sample_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "sgt here. after we take a kid under s46, what did the 2021 report want us doing?"
+
+    def recommendation_found() -> bool:
+        hits = sample_assistant.search(question, k=5)
+        return any("taken into police protection, making sure" in h.chunk.text for h in hits)
+
+    assert recommendation_found()
+    retriever = sample_assistant.retriever
+    monkeypatch.setattr(
+        retriever, "config", dataclasses.replace(retriever.config, kind_candidates=0)
+    )
+    assert not recommendation_found()  # passages on police protection crowd it out of the lists
 
 
 def test_followup_year_is_the_year_asked_about_not_the_one_measured_from() -> None:

@@ -77,6 +77,10 @@ class RetrievalConfig:
     """Weights chosen by the sweep in `eval/sweep.py` over the gold set."""
 
     candidates: int = 30
+    kind_candidates: int = 3
+    """The nearest passages of the section kinds a question asks for ("what did they
+    recommend": recommendations) join the candidates even when other passages crowd them out
+    of the fused lists."""
     dense_weight: float = 1.0
     lexical_weight: float = 1.3
     sentence_weight: float = 0.29
@@ -602,7 +606,16 @@ class HybridRetriever:
             [cfg.dense_weight, cfg.lexical_weight],
         )
         pool = sorted(fused, key=lambda cid: -fused[cid])[: cfg.candidates]
-        return pool, dict(dense), dict(lexical), fused
+        scores = dict(dense)
+        asked = set() if kinds else {str(kind) for kind in followup_kinds(search.text)}
+        if asked and cfg.kind_candidates:  # the sections it asks for, however many others match
+            for cid, score in self._dense(search.vector, doc_ids, asked, every_doc, corpus)[
+                : cfg.kind_candidates
+            ]:
+                if cid in corpus.chunks and cid not in pool:
+                    pool.append(cid)
+                    scores[cid] = score
+        return pool, scores, dict(lexical), fused
 
     @staticmethod
     def asks_for_practice(search_text: str) -> bool:
