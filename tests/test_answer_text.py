@@ -776,7 +776,7 @@ def test_a_topical_list_keeps_the_findings_about_its_distinctive_words_best_firs
 
 
 def test_a_change_follow_up_keeps_the_earlier_report_in_play() -> None:
-    from assistant.domain.text import own_words
+    from assistant.domain.text import attached_topic, own_words
 
     history = [
         {"role": "user", "content": "How many staff had done the training in 2021?"},
@@ -785,6 +785,8 @@ def test_a_change_follow_up_keeps_the_earlier_report_in_play() -> None:
     changed = rewrite_followup("Has that improved by 2025?", history)  # type: ignore[arg-type]
     assert "2021" in changed and "2025" in changed
     assert own_words(changed) == "Has that improved by 2025?"
+    assert attached_topic(changed) == "How many staff had done the training in 2021?"
+    assert attached_topic("Has that improved by 2025?") is None
     moved = rewrite_followup("And in 2025?", history)  # type: ignore[arg-type]
     assert moved == "How many staff had done the training in 2025?"
 

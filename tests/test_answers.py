@@ -135,6 +135,37 @@ def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     assert not sample_assistant.ask("has op safenet cleared its backlog since 2021?").refused
 
 
+def test_asking_whether_a_later_report_found_it_better_when_it_never_covers_it_says_so(
+    sample_assistant: Assistant,
+) -> None:
+    """ "Did the 2025 inspection find that had got better?" after a 2021 custody question: the
+    2025 report never discusses custody, so there is nothing to compare; a topic it does cover
+    ("were PPNs triaged") is compared as before."""
+    from assistant.domain.records import Turn
+
+    def then(first: str, followup: str) -> Answer:
+        history = [
+            Turn(role="user", content=first),
+            Turn(role="assistant", content=sample_assistant.ask(first).text),
+        ]
+        return sample_assistant.ask(followup, history=history)
+
+    custody = then(
+        "In 2021, were custody inspectors reviewing children's detention properly?",
+        "Did the 2025 inspection find that had got better?",
+    )
+    assert custody.refused
+    assert custody.reason == (
+        "the Staffordshire 2025 report doesn't; the Staffordshire 2021 report does"
+    )
+    assert_citations_sound(sample_assistant, custody)
+    triage = then(
+        "Were PPNs triaged before they went to CSC in 2021?", "Had that improved by 2025?"
+    )
+    assert not triage.refused
+    assert {c.doc_id for c in triage.citations} == {"staffordshire-2021", "staffordshire-2025"}
+
+
 def test_grades_of_the_areas_and_grades_given_to_something_else(
     sample_assistant: Assistant,
 ) -> None:

@@ -27,7 +27,13 @@ from assistant.answer.signatures import (
 )
 from assistant.domain.errors import InvalidRequest, NotFound
 from assistant.domain.records import Answer, ScoredChunk, SearchFilters, Turn
-from assistant.domain.text import clean_input, own_words, without_introduction
+from assistant.domain.text import (
+    YEAR,
+    attached_topic,
+    clean_input,
+    own_words,
+    without_introduction,
+)
 from assistant.retrieve.answer_types import asked_types, gives
 from assistant.retrieve.hybrid import HybridRetriever
 from assistant.retrieve.intent import defined_term
@@ -188,6 +194,12 @@ class AskPipeline:
         asked = scope.named if scope.comparison else scope.doc_ids
         if not asked or not passages:
             return None
+        topic = attached_topic(standalone) if scope.comparison else None
+        if topic:  # "did that improve by 2025?": is the earlier question's topic in 2025 at all?
+            retriever = self.retriever
+            undated = " ".join(YEAR.sub(" ", topic).split())
+            ratio = retriever.config.followup_elsewhere_ratio
+            return retriever.better_elsewhere(undated, None, asked, ratio)
         return self.retriever.better_elsewhere(standalone, vector, asked)
 
     def _findings_led(

@@ -317,6 +317,12 @@ def with_topic(question: str, topic: str) -> str:
     return f"{question} (about: {topic})"
 
 
+def attached_topic(standalone: str) -> str | None:
+    """The earlier question a rewritten follow-up carries (None: it stands alone)."""
+    match = _ABOUT.search(standalone)
+    return match.group(0)[len(" (about: ") : -1] if match else None
+
+
 def own_words(standalone: str) -> str:
     """A rewritten follow-up without the earlier question attached: what the user asked now,
     which decides the answer's type (a figure, a name), while the attached topic only helps

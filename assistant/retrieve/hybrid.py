@@ -98,6 +98,9 @@ class RetrievalConfig:
     max_per_section: int = 2
     rerank: bool = True
     elsewhere_ratio: float = 0.8
+    followup_elsewhere_ratio: float = 0.72
+    """The same for a follow-up asking whether things changed by a later report ("did the 2025
+    inspection find that got better?"), scored on the earlier question's topic alone."""
     """A question about some of a force's reports whose best passage there scores below this
     share of the best in its other reports is about a topic those reports don't cover (topic
     scores, chosen on tune: answerable questions scored 0.87 and above, "custody in 2025" and
@@ -464,12 +467,17 @@ class HybridRetriever:
         return [t for t in named if not corpus.mentioned[t]]
 
     def better_elsewhere(
-        self, query: str, vector: np.ndarray, doc_ids: Sequence[str]
+        self,
+        query: str,
+        vector: np.ndarray | None,
+        doc_ids: Sequence[str],
+        ratio: float | None = None,
     ) -> ScoredChunk | None:
         """The best passage of the same force's other reports, when its topic score beats the
-        best in the reports asked about (`doc_ids`) by far: those reports cover the topic,
-        these don't. Topic scores leave out the section-kind lift: a report with no graded
-        judgments still covers the 77 cases it graded."""
+        best in the reports asked about (`doc_ids`) by far (below `ratio` of it; default
+        `elsewhere_ratio`): those reports cover the topic, these don't. Topic scores leave out
+        the section-kind lift: a report with no graded judgments still covers the 77 cases it
+        graded."""
         corpus = self.corpus()
         asked = [d for d in doc_ids if d in corpus.documents]
         forces = {corpus.documents[d].force for d in asked}
@@ -486,16 +494,27 @@ class HybridRetriever:
         found = self._ranked(search, others, set(), 1, topical=True)
         here = self._ranked(search, asked, set(), 1, topical=True)
         best = here[0].score if here else 0.0
-        if found and best < self.config.elsewhere_ratio * found[0].score:
+        if (
+            found
+            and best < (self.config.elsewhere_ratio if ratio is None else ratio) * found[0].score
+        ):
             return found[0]
         return None
 
     def scope(self, query: str) -> Scope:
         """The reports `query` names, read with its expansions ("staffs" names Staffordshire);
         whether it compares, from its own words: an everyday word's expansion ("sorted" ->
-        "improved") is no change-word."""
+        "improved") is no change-word. A comparison follow-up naming one year ("did the 2025
+        inspection find that got better?") names that year's report: if it does not cover the
+        earlier question's topic, there is nothing to compare."""
         documents = list(self.corpus().documents.values())
-        return question_scope(self.expand(query), documents, asks_for_change(query))
+        scope = question_scope(self.expand(query), documents, asks_for_change(query))
+        own = own_words(query)
+        if not scope.comparison or scope.named or own == query:
+            return scope
+        year = followup_year(own)
+        named = tuple(d.doc_id for d in documents if d.doc_id in scope.doc_ids and d.year == year)
+        return dataclasses.replace(scope, named=named) if named else scope
 
     # retrieval ------------------------------------------------------------------------
 
