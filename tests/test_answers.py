@@ -135,6 +135,23 @@ def test_a_follow_up_moving_to_a_report_without_the_topic_says_so(
     assert not sample_assistant.ask("has op safenet cleared its backlog since 2021?").refused
 
 
+def test_a_finding_the_search_leads_with_answers_when_no_finding_shares_the_words(
+    sample_assistant: Assistant,
+) -> None:
+    """ "What did HMICFRS flag as innovative practice?": no finding holds "flag", and the
+    passages alone answer too loosely, but the passage search leads with the innovative
+    practice itself: it answers, rather than a refusal."""
+    for question in (
+        "What did HMICFRS flag as innovative practice in the 2025 inspection?",
+        "Was anything in the 2025 report picked out as innovative?",
+    ):
+        answer = sample_assistant.ask(question)
+        assert not answer.refused, question
+        assert answer.text.startswith("Staffordshire 2025: the innovative practice:")
+        assert "sudden or unexpected death" in answer.text
+        assert_citations_sound(sample_assistant, answer)
+
+
 def test_asking_whether_a_later_report_found_it_better_when_it_never_covers_it_says_so(
     sample_assistant: Assistant,
 ) -> None:

@@ -459,12 +459,15 @@ def findings_answer(
     nearest: Nearest | None = None,
     retrieved: Sequence[ScoredChunk] = (),
     searched: str | None = None,
+    weak: bool = False,
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """A findings-led answer, or None when the question asks for no finding type (or for what
     the force must do next about them; or only the earlier question it follows did: "when
     did the sessions run?" after "what innovative practice...") or none matches. `nearest`
     picks an area's sentence to quote by meaning; `searched` is the question as the passage
-    search read it (without the inspectorate's names, whose expansions are no topic)."""
+    search read it (without the inspectorate's names, whose expansions are no topic); `weak`:
+    the passages alone would be refused as answering too loosely, so a finding the passage
+    search leads with answers even if no finding shares the question's words."""
     typed = finding_types(question)
     if not typed or asks_for_next_steps(question) or _asks_elsewhere(question):
         return None
@@ -503,6 +506,14 @@ def findings_answer(
         )
         for s in found
     ]
+    if not scored and retrieved and weak:  # no finding shares the subject's words ("what did
+        # HMICFRS flag as innovative practice?"), but the passage search leads with one
+        top = retrieved[0].chunk
+        scored = [
+            (0.0, f)
+            for f in everything
+            if f.doc_id == top.doc_id and f.start < top.end and top.start < f.end
+        ]
     scored.sort(key=lambda pair: -pair[0])
     ranked = [f for _, f in scored]
     chosen = select(subject_of, typed, ranked, everything, [score for score, _ in scored])

@@ -236,6 +236,7 @@ class AskPipeline:
             ),
             passages,
             self.retriever.search_text(standalone),
+            weak=passages_draft.refused and passages_draft.reason == WEAK,
         )
         if led is None or len(led[0].citations) > MAX_SUPPORTED:
             return led
