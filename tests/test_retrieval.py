@@ -144,14 +144,18 @@ def test_the_sections_a_question_asks_for_join_the_candidates_however_crowded_ou
 
 
 def test_followup_year_is_the_year_asked_about_not_the_one_measured_from() -> None:
-    assert followup_year("did that improve by 2025?") == 2025
-    assert followup_year("was it working that well back in 2021 tho") == 2021
-    assert followup_year("and in 2025, was PP still an issue?") == 2025
-    assert followup_year("any better since 2021?") is None
-    assert followup_year("is it better than in 2021?") is None
-    assert followup_year("compared with 2021, how is it now?") is None
-    assert followup_year("what changed between 2021 and 2025?") is None
-    assert followup_year("has that improved?") is None
+    def asked(question: str) -> int | None:
+        return followup_year(f"{question} (about: were PPNs checked in 2021?)")
+
+    assert asked("did that improve by 2025?") == 2025
+    assert asked("was it working that well back in 2021 tho") == 2021
+    assert asked("and in 2025, was PP still an issue?") == 2025
+    assert asked("any better since 2021?") is None
+    assert asked("is it better than in 2021?") is None
+    assert asked("compared with 2021, how is it now?") is None
+    assert asked("what changed between 2021 and 2025?") is None
+    assert asked("has that improved?") is None
+    assert followup_year("is the force better at it than it was in 2021?") is None  # alone
 
 
 def test_a_comparison_between_forces_leads_with_the_better_passage(

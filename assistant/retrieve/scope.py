@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.domain.records import Document
-from assistant.domain.text import YEAR, dated_years
+from assistant.domain.text import YEAR, dated_years, own_words
 from assistant.retrieve.intent import asks_for_change, changed_since_latest
 
 _FORCE_SUFFIX = re.compile(r"\s+(?:police(?: service)?|constabulary)$", re.I)
@@ -62,15 +62,18 @@ _MEASURED_FROM = re.compile(
 )
 
 
-def followup_year(followup: str) -> int | None:
-    """The one year a follow-up's own words ask about ("did that improve by 2025?", "was it
-    working back in 2021 tho"), not one it measures from ("any better since 2021?"): the
-    earlier question gave the other report, so this one's passages lead a comparison."""
-    years = set(YEAR.findall(followup))
-    match = YEAR.search(followup)
-    if len(years) != 1 or match is None or _MEASURED_FROM.search(followup[: match.start()]):
+def followup_year(standalone: str) -> int | None:
+    """The one year a rewritten follow-up's own words ask about ("did that improve by 2025?",
+    "was it working back in 2021 tho"), not one it measures from ("any better since 2021?"):
+    the earlier question gave the other report, so this one's passages lead a comparison.
+    None for a question that stands alone, where one year is often the baseline ("is it
+    better than it was in 2021?")."""
+    own = own_words(standalone)
+    years = set(YEAR.findall(own))
+    match = YEAR.search(own)
+    if own == standalone or len(years) != 1 or match is None:
         return None
-    return int(match.group(0))
+    return None if _MEASURED_FROM.search(own[: match.start()]) else int(match.group(0))
 
 
 def force_names(force: str) -> list[str]:
