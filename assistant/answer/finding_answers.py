@@ -119,14 +119,16 @@ def passage_bonus(finding: Finding, retrieved: Sequence[ScoredChunk]) -> float:
     """A lift for a finding whose text the passage search ranked high: that search weighs the
     question's wording, phrases and section kinds, which a finding's own similarity does not."""
     for rank, hit in enumerate(retrieved[:_PASSAGE_DEPTH]):
-        chunk = hit.chunk
-        if (
-            chunk.doc_id == finding.doc_id
-            and chunk.start < finding.end
-            and finding.start < chunk.end
-        ):
+        if _holds(hit.chunk, finding):
             return PASSAGE_WEIGHT * (1 - rank / _PASSAGE_DEPTH)
     return 0.0
+
+
+def _holds(chunk: Chunk, finding: Finding) -> bool:
+    """Whether the passage holds some of the finding's text."""
+    return (
+        chunk.doc_id == finding.doc_id and chunk.start < finding.end and finding.start < chunk.end
+    )
 
 
 PASSAGE_WEIGHT = 0.1
@@ -508,12 +510,7 @@ def findings_answer(
     ]
     if not scored and retrieved and weak:  # no finding shares the subject's words ("what did
         # HMICFRS flag as innovative practice?"), but the passage search leads with one
-        top = retrieved[0].chunk
-        scored = [
-            (0.0, f)
-            for f in everything
-            if f.doc_id == top.doc_id and f.start < top.end and top.start < f.end
-        ]
+        scored = [(0.0, f) for f in everything if _holds(retrieved[0].chunk, f)]
     scored.sort(key=lambda pair: -pair[0])
     ranked = [f for _, f in scored]
     chosen = select(subject_of, typed, ranked, everything, [score for score, _ in scored])
