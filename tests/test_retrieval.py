@@ -450,3 +450,17 @@ def test_topic_scores_leave_out_the_section_kind_lift(sample_assistant: Assistan
     shared = lifted.keys() & topical.keys()
     lifts = {round(lifted[c] - topical[c], 3) for c in shared}
     assert lifts <= {0.0, round(retriever.config.intent_weight, 3)} and len(lifts) == 2
+
+
+def test_the_inspectorate_named_as_asking_still_asks_for_its_recommendations(
+    sample_assistant: Assistant,
+) -> None:
+    """The inspectorate's names are left out of the search text (every report names them),
+    but "what did HMICFRS ask for" asks for recommendations: the section kinds are read with
+    the names kept."""
+    for question in (
+        "what did HMICFRS ask for on custody in 2021?",
+        "custody for kids, 2021: what did the inspectorate call for?",
+    ):
+        top = sample_assistant.search(question, k=1)[0].chunk
+        assert top.section_path[-1] == "Recommendation", question

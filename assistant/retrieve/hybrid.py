@@ -200,13 +200,21 @@ must be done: "officers who review children's detention must visit them")."""
 class _Search:
     """What one question searches with: its search text (expanded), that text's vector, the
     word pairs of the question's own words (without expansions or a follow-up's attached
-    topic), which phrases are matched on, and the phrases its abbreviations stand for ("PP":
-    police protection), which BM25 matches as phrases."""
+    topic), which phrases are matched on, the phrases its abbreviations stand for ("PP":
+    police protection), which BM25 matches as phrases, and the search text with the
+    inspectorate's names kept, which the section kinds asked for are read from ("what did
+    HMICFRS ask for" asks for recommendations; "what did ask for" does not)."""
 
     text: str
     vector: np.ndarray
     pairs: frozenset[tuple[str, str]]
     meanings: frozenset[tuple[str, ...]] = frozenset()
+    intent: str = ""
+
+    @cached_property
+    def kinds(self) -> frozenset[SectionKind]:
+        """The section kinds the question asks for."""
+        return frozenset(followup_kinds(self.intent or self.text))
 
 
 @dataclass
@@ -387,10 +395,11 @@ class HybridRetriever:
             return f"{query} ({'; '.join(fixed)})"
         return f"{expanded[:-1]}; {'; '.join(fixed)})"
 
-    def search_text(self, query: str) -> str:
+    def search_text(self, query: str, *, publisher: bool = False) -> str:
         """What is searched for: the expanded query without the inspectorate's names when it
-        says enough else (scope and intent still read them: see `expand`)."""
-        text = self.expand(self.corpus().terms.without_publisher(query))
+        says enough else; with `publisher`, with them (scope and intent read them)."""
+        kept = query if publisher else self.corpus().terms.without_publisher(query)
+        text = self.expand(kept)
         return f"{text} {VERDICT_ASKED}" if asks_for_overview(own_words(query)) else text
 
     def _search(self, query: str, vector: np.ndarray | None = None) -> _Search:
@@ -406,6 +415,7 @@ class HybridRetriever:
             vector,
             frozenset(word_pairs(tokens(typed))),
             frozenset(m for m in meanings if len(m) > 1),
+            self.search_text(query, publisher=True),
         )
 
     def rare_words(self, text: str) -> set[str]:
@@ -537,7 +547,9 @@ class HybridRetriever:
         compared = [d for d in doc_ids if not scope.doc_ids or d in scope.doc_ids] or doc_ids
         if scope.comparison and 2 <= len(compared) <= MAX_COMPARED:
             # the reports are matched by their topic's words, not by "improved" or "since"
-            search = dataclasses.replace(search, text=change_topic(search.text))
+            search = dataclasses.replace(
+                search, text=change_topic(search.text), intent=change_topic(search.intent)
+            )
             per_doc = [
                 self._ranked(search, [d], kinds, math.ceil(k / len(compared))) for d in compared
             ]
@@ -625,7 +637,7 @@ class HybridRetriever:
         )
         pool = sorted(fused, key=lambda cid: -fused[cid])[: cfg.candidates]
         scores = dict(dense)
-        asked = set() if kinds else {str(kind) for kind in followup_kinds(search.text)}
+        asked = set() if kinds else {str(kind) for kind in search.kinds}
         if asked and cfg.kind_candidates:  # the sections it asks for, however many others match
             for cid, score in self._dense(search.vector, doc_ids, asked, every_doc, corpus)[
                 : cfg.kind_candidates
@@ -722,7 +734,7 @@ class HybridRetriever:
         if topical:
             cfg = dataclasses.replace(cfg, intent_weight=0.0, practice_shift=())
         if self.cross_encoder is not None:
-            kinds = followup_kinds(search.text)
+            kinds = search.kinds
             judged = self.cross_encoder.score(
                 search.text, [corpus.chunks[cid].text for cid in pool]
             )
@@ -780,7 +792,7 @@ class HybridRetriever:
                 for c in pool
             ]
         )
-        kinds = followup_kinds(search.text)
+        kinds = search.kinds
         wanted = WeightedWords(set(tokens(search.text)), corpus.idf)
         overview_wanted = bool(kinds & _OVERVIEW_KINDS) or bool(_OVERVIEW.search(search.text))
         story_wanted = SectionKind.CASE_STUDY in kinds
