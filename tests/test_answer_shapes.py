@@ -454,3 +454,29 @@ def test_a_findings_quoted_sentence_further_on_cites_its_own_passage_first() -> 
     assert [c.chunk.chunk_id for c in cited] == ["force-2025-c1", "force-2025-c0"]
     assert citations[1].quote == "The force planned the dashboard within 12 months."
     assert line.endswith("[1] [2]") and "within 12 months" in line
+
+
+def test_a_rating_that_praises_or_asks_why_is_no_grade() -> None:
+    """The 2021 report grades nothing: "why did the inspectors rate them?" asks what they
+    praised, and "rated positively" is praise; a grade named keeps the question a grade's."""
+    assert not finding_types("The harm reduction hubs: why did the 2021 inspectors rate them?")
+    assert not finding_types("What did the inspectors rate positively about the hubs?")
+    assert K.JUDGMENT_AREA not in wanted_kinds(
+        "the MARACs - were they rated positively both times?"
+    )
+    assert FindingType.JUDGMENT in finding_types("why was the force rated requires improvement?")
+    assert FindingType.JUDGMENT in finding_types("which areas did HMI rate as RI?")
+    assert FindingType.JUDGMENT in finding_types(
+        "how was the force rated for working with partners?"
+    )
+
+
+def test_what_each_report_found_is_a_comparison() -> None:
+    assert asks_for_change("harm reduction hubs - what did each inspection make of them?")
+    assert asks_for_change("warning markers - same problem in both reports?")
+    assert asks_for_change("was that a thing in either inspection?")
+    assert not asks_for_change("the two custody suites - where are they?")
+    # the report words frame the topic: they are no change words to drop from its search
+    assert change_topic("what did each report say about CAID?") == (
+        "what did each report say about CAID?"
+    )

@@ -72,3 +72,31 @@ def test_passage_units_keep_a_list_with_its_lead() -> None:
         "3. children reported missing overnight.",
         "The meeting also reviewed referrals.",
     ]
+
+
+def test_what_each_report_found_is_answered_report_by_report(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("warning markers on records - what did each report find?")
+    assert "Staffordshire 2021:" in answer.text
+    assert "Staffordshire 2025:" in answer.text
+
+
+def test_a_rating_asked_about_in_a_report_without_grades_is_answered_by_its_praise(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("The harm reduction hubs: why did the 2021 inspectors rate them?")
+    assert "no graded judgments" not in answer.text
+    assert "progressive and ambitious" in answer.text
+
+
+def test_the_inspectorate_named_in_a_question_does_not_search_its_boilerplate(
+    sample_assistant: Assistant,
+) -> None:
+    """ "HMICFRS" means "the report": what it stands for would match every report's
+    about-us page, not the follow-up the question asks for."""
+    passages = sample_assistant.ask(
+        "What follow-up did HMICFRS require after each report?"
+    ).passages
+    assert {p.chunk.doc_id for p in passages[:2] if p.chunk.section_path[-1] == "Next steps"} == {
+        D2021,
+        D2025,
+    }

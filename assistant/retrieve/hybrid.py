@@ -37,6 +37,7 @@ from assistant.retrieve.intent import (
     asks_for_practice,
     change_topic,
     followup_kinds,
+    without_appraisal,
 )
 from assistant.retrieve.lexical import LexicalIndex, Words, read_words
 from assistant.retrieve.scope import (
@@ -397,9 +398,10 @@ class HybridRetriever:
 
     def search_text(self, query: str, *, publisher: bool = False) -> str:
         """What is searched for: the expanded query without the inspectorate's names when it
-        says enough else; with `publisher`, with them (scope and intent read them)."""
+        says enough else; with `publisher`, with them (scope and intent read them). A rating
+        that only praises ("rated positively") is searched as an assessment, not a grade."""
         kept = query if publisher else self.corpus().terms.without_publisher(query)
-        text = self.expand(kept)
+        text = self.expand(without_appraisal(kept))
         return f"{text} {VERDICT_ASKED}" if asks_for_overview(own_words(query)) else text
 
     def _search(self, query: str, vector: np.ndarray | None = None) -> _Search:

@@ -105,6 +105,29 @@ _JUDGMENT_CUE = re.compile(
     r"\bgrades?\b(?!\s*\d)|\bgraded\b|\brated\b|\brating\b|\bjudg(?:e)?ments?\b" + _RATED_AS,
     re.I,
 )
+_PRAISED = re.compile(
+    r"\brat(?:e|ed|es|ing)\b(?=(?: \w+){0,2}? (?:positively|highly|well|favou?rably|poorly|"
+    r"badly|negatively)\b)",
+    re.I,
+)
+_WHY_RATED = re.compile(r"(\bwhy\b[^?.;]*?\b)rat(?:e|ed)\b", re.I)
+_GRADE_NAMED = re.compile(
+    r"\b(?:outstanding|good|adequate|inadequate|requir\w* improvement)\b|\brat(?:e|ed) as\b"
+    r"|(?-i:\bRI\b)",
+    re.I,
+)
+
+
+def without_appraisal(question: str) -> str:
+    """The question with a rating that only praises or criticises read as "assessed" ("what
+    did the 2021 inspectors rate positively", "why did they rate the hubs?": the 2021 report
+    grades nothing), so that no grade cue reads it; "why was it rated RI" keeps its grade."""
+    question = _PRAISED.sub("assessed", question)
+    if _GRADE_NAMED.search(question):
+        return question
+    return _WHY_RATED.sub(r"\1assessed", question)
+
+
 _GRADE_PLACE = re.compile(
     r"\b(?:graded|judg(?:e)?ment) areas?\b"
     r"|\b(?:in|under|within|for|from|of) (?:the |that |this |its |which |what )?(?:\d{4} )?"
@@ -201,6 +224,7 @@ _CUES: list[tuple[re.Pattern[str], set[K]]] = [
 def wanted_kinds(question: str) -> set[K]:
     """The section kinds the question asks for; what to do next about a report's findings is
     its next steps, not the findings, and who asked whom to do what in a case is the case's."""
+    question = without_appraisal(question)
     kinds: set[K] = set()
     for pattern, found in _CUES:
         if pattern.search(question):
@@ -292,7 +316,10 @@ _COMPARING = (
     r"improv(?:e[ds]?|ing)|better|worse|chang\w*|progress\w*|any ?more|any longer|since|"
     r"compare\w*|comparison|differ\w*|trend|moved on|got on|between|now|again"
 )
-_CHANGE = re.compile(rf"\b(?:{_COMPARING}|still)\b", re.I)
+_EACH_REPORT = r"(?:both|each|either|the two) (?:times?|inspections?|reports?|visits?)"
+"""What each report found, asked in one question ("what did each inspection make of them?",
+"rated positively both times?"): a comparison, though its words are the topic's frame."""
+_CHANGE = re.compile(rf"\b(?:{_COMPARING}|{_EACH_REPORT}|still)\b", re.I)
 _COMPARING_WORDS = re.compile(rf"\b(?:{_COMPARING})\b", re.I)
 """The change words but "still", which is often the finding's own ("RSOs still assigned to
 an officer who retired")."""
@@ -364,6 +391,7 @@ def finding_types(question: str) -> set[FindingType]:
     causes of concern, graded judgments, innovative practice); empty when it asks for none.
     A grade another body gave ("what Ofsted grade did the council get?") is no judgment of
     the force's."""
+    question = without_appraisal(question)
     found: set[FindingType] = set()
     for pattern, types in _FINDING_CUES:
         if pattern.search(question):

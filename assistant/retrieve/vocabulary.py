@@ -134,7 +134,12 @@ class Vocabulary:
         found_short = {self._lowercase.get(s, s) for s in found_short}
         # "CoP" typed in its capitals is the abbreviation, not the everyday "cop"
         found_words = {_joined(w) for _, _, w in words} - {s.lower() for s in found_short}
-        found = [long for s, long in self.abbreviations.items() if s in found_short]
+        # the inspectorate's name means "the report": what it stands for is boilerplate
+        found = [
+            long
+            for s, long in self.abbreviations.items()
+            if s in found_short and s not in self.publishers
+        ]
         found += [meaning for w, meaning in self._meanings.items() if w in found_words]
         spelled = " ".join([lowered, *found]).lower()  # what it says, and what it stands for
         found += [s for s in self._short_forms(spelled) if s not in found_short]
