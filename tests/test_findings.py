@@ -16,11 +16,12 @@ from cli_runner import run_cli
 from live_server import LiveServer
 from test_api import assert_error
 
+from assistant.answer.finding_answers import audit_tables
 from assistant.api.main import create_app
 from assistant.cli import format_comparison
 from assistant.core import Assistant
 from assistant.domain.errors import InvalidRequest, NotFound
-from assistant.domain.records import Citation, Finding, FindingType
+from assistant.domain.records import Citation, Finding, FindingType, Turn
 from assistant.domain.text import tokens, word_pairs
 from assistant.embeddings import Embedder
 from assistant.services.findings import Comparison
@@ -160,6 +161,46 @@ def test_headline_figures_are_the_count_lists(found: dict[str, list[Finding]]) -
     workforce = next(f for f in figures if "workforce" in f.title)
     assert workforce.sub_points[0] == "1,813 police officers"
     assert not of(found[D2025], T.HEADLINE_FIGURE)
+
+
+def test_a_case_audit_sample_is_chosen_by_its_size_or_the_force_grading_itself(
+    found: dict[str, list[Finding]],
+) -> None:
+    figures = of(found[D2021], T.HEADLINE_FIGURE)
+
+    def chosen(question: str) -> list[str]:
+        return [f.title.rsplit(": ", 1)[-1] for f in audit_tables(question, figures)]
+
+    both = ["Force assessment", "Our assessment"]
+    assert chosen("the jobs the force marked itself on - how many did it call good?") == both
+    assert chosen("how did its own grading of its sample compare with HMI's?") == both
+    assert chosen("on the 33 cases, how many did each side call good?") == both
+    assert chosen("the extra 44 cases HMI picked - how did they come out?") == [
+        "Additional 44 cases assessed only by us"
+    ]
+    assert chosen("how many of the 77 cases were inadequate?") == []  # the summary says it
+    assert chosen("the case of the 12 year old boy missing from a care home") == []
+    assert chosen("how many officers are there?") == []
+
+
+def test_a_case_audit_answer_gives_the_counts_asked_for_with_the_sample_introduced(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask(
+        "How did the force's own grading of the cases it picked compare with the inspectors' in 2021?"
+    )
+    assert not answer.refused
+    assert "17 good" in answer.text and "6 good" in answer.text
+    assert "self-assessed the effectiveness of its work in 33" in answer.citations[0].quote
+    later = sample_assistant.ask(
+        "and the extra 44 the inspectors chose?",
+        history=[
+            Turn(role="user", content="How did the force grade its own 33 cases in 2021?"),
+            Turn(role="assistant", content="17 good, 10 require improvement, 6 inadequate."),
+        ],
+    )
+    led = later.text.split("Also in the reports")[0]  # the support may quote more
+    assert "13 good" in led and "17 good" not in led
 
 
 def test_every_finding_is_its_span_with_a_stable_id(

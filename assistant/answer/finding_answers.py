@@ -250,6 +250,23 @@ def _where(finding: Finding, labels: dict[str, str]) -> str:
     return f"{label}, {chapter}" if chapter else label
 
 
+def _cite(
+    finding: Finding,
+    n: int,
+    chunks: ChunksByDoc,
+    documents: dict[str, Document],
+    labels: dict[str, str],
+) -> tuple[Citation, ScoredChunk] | None:
+    """Citation `n` of the finding's own text, and the passage holding it."""
+    chunk = _chunk_for(finding, chunks)
+    if chunk is None:
+        return None
+    hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
+    lo = max(finding.start, chunk.start) - chunk.start
+    hi = min(finding.end, chunk.end) - chunk.start
+    return citation_for(n, hit, lo, hi, documents.get(chunk.doc_id)), hit
+
+
 def render(
     question: str,
     findings: Sequence[Finding],
@@ -267,14 +284,13 @@ def render(
     cited: list[ScoredChunk] = []
     details = 0 if len(findings) > _SUB_POINTS_WHEN_FEW else 1 if len(findings) > 2 else 2
     for finding in findings:
-        chunk = _chunk_for(finding, chunks)
-        if chunk is None:
-            continue
-        hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
-        lo = max(finding.start, chunk.start) - chunk.start
-        hi = min(finding.end, chunk.end) - chunk.start
         n = len(citations) + 1
-        citations.append(citation_for(n, hit, lo, hi, documents.get(chunk.doc_id)))
+        found = _cite(finding, n, chunks, documents, labels)
+        if found is None:
+            continue
+        citation, hit = found
+        chunk = hit.chunk
+        citations.append(citation)
         if judgments:
             _add(cited, hit)
             lines.append(f"- {finding.title} — {finding.grade} [{n}]")
@@ -470,6 +486,11 @@ def findings_answer(
     search read it (without the inspectorate's names, whose expansions are no topic); `weak`:
     the passages alone would be refused as answering too loosely, so a finding the passage
     search leads with answers even if no finding shares the question's words."""
+    if _AUDIT_WORDS.search(question):
+        figures = [s.finding for s in list_findings(doc_ids or None, ["headline_figure"])]
+        tables = audit_tables(question, figures)
+        if tables:
+            return _audit_answer(tables, chunks, documents, labels)
     typed = finding_types(question)
     if not typed or asks_for_next_steps(question) or _asks_elsewhere(question):
         return None
@@ -612,14 +633,118 @@ def _heading(findings: Sequence[Finding], labels: dict[str, str], judgments: boo
 def _case_audit(figures: Sequence[Finding]) -> Finding | None:
     """The report's largest graded case count ("77 cases: 19 good, 23 requires improvement,
     35 inadequate"): what a report that grades no area says about quality instead."""
-    graded = re.compile(r"^(\d[\d,]*)\s+(?:good|requires? improvement|inadequate)", re.I)
+    best = max(figures, key=_graded_total, default=None)
+    return best if best is not None and _graded_total(best) else None
 
-    def total(finding: Finding) -> int:
-        counts = [graded.match(p) for p in finding.sub_points]
-        return sum(int(m.group(1).replace(",", "")) for m in counts if m)
 
-    best = max(figures, key=total, default=None)
-    return best if best is not None and total(best) else None
+_GRADED_COUNT = re.compile(r"^(\d[\d,]*)\s+(?:good|requires? improvement|inadequate)", re.I)
+
+
+def _graded_total(figure: Finding) -> int:
+    """How many cases a list of graded counts adds up to ("17 good, 10 require improvement,
+    6 inadequate": 33); 0 for a list of anything else."""
+    counts = [_GRADED_COUNT.match(p) for p in figure.sub_points]
+    return sum(int(m.group(1).replace(",", "")) for m in counts if m)
+
+
+_AUDIT_WORDS = re.compile(r"\b(?:cases?|case ?files?|files|jobs|sample)\b", re.I)
+_SELF_ASSESSED = re.compile(
+    r"\bself[- ]?assess\w*"
+    r"|\b(?:grad|mark|rat|scor|assess|judg)\w* (?:\w+ ){0,3}?(?:itself|themselves)\b"
+    r"|\b(?:its|their|\w+['’]s?) own (?:\w+ )?(?:grad\w*|marks?|marking|scor\w*|assessments?|ratings?|"
+    r"samples?|cases|files|jobs)\b"
+    r"|\beach side\b",
+    re.I,
+)
+"""The force's grading of its own cases: "the jobs the force marked itself on", "the force's
+own grading", "how many did each side call good"."""
+_BY_BOTH = re.compile(r"\bboth\b", re.I)
+"""The inspectorate's heading for the sample the force graded and it graded again ("Cases
+assessed by both Staffordshire Police and us")."""
+_SAMPLE_SIZE = re.compile(
+    r"\b(\d{1,3})(?=(?: [\w-]+){0,3}? (?:cases?|case ?files?|files|jobs|samples?)\b)"
+    r"|\b(?:extra|additional|other|more|remaining) (\d{1,3})\b",
+    re.I,
+)
+"""A sample named by its size ("the 33 cases", "its own 33 sample cases", "the extra 44"), not
+a child's age ("the case of the 12 yr old boy")."""
+
+
+def audit_tables(question: str, figures: Sequence[Finding]) -> list[Finding]:
+    """The case-audit tables a question asks for by a sample's size ("the 33 cases") or by the
+    force's own grading (the sample both graded: the force's counts and the inspectors'), in
+    report order; none for other questions, nor for the whole audit, which the report's summary
+    states in words."""
+    if not _AUDIT_WORDS.search(question):
+        return []
+    graded = [(f, t) for f in figures if (t := _graded_total(f))]
+    if not graded:
+        return []
+    whole = max(t for _, t in graded)
+    sizes = _sizes(own_words(question)) or _sizes(question)  # a follow-up's own sample first
+    sizes -= {whole}
+    chosen = [f for f, t in graded if t in sizes]
+    if not chosen and _SELF_ASSESSED.search(question):
+        chosen = [f for f, _ in graded if _BY_BOTH.search(f.title)]
+    return sorted(chosen, key=lambda f: (f.doc_id, f.start))
+
+
+def _sizes(text: str) -> set[int]:
+    return {int(a or b) for a, b in _SAMPLE_SIZE.findall(text)}
+
+
+def _introduction(table: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int] | None:
+    """The sentences before the table, in its chapter, that state the sample's size (from the
+    first to the last of them in the nearest passage holding any)."""
+    size = re.compile(rf"\b{_graded_total(table)}\b")
+    before = [
+        c
+        for c in chunks.get(table.doc_id, ())
+        if c.start < table.start and c.section_path[:1] == table.section_path[:1]
+    ]
+    for chunk in sorted(before, key=lambda c: -c.start):
+        stating = [
+            (lo, hi)
+            for lo, hi in sentence_spans(chunk.text)
+            if chunk.start + lo < table.start and size.search(chunk.text[lo:hi])
+        ]
+        if stating:
+            return chunk, stating[0][0], stating[-1][1]
+    return None
+
+
+def _audit_answer(
+    tables: Sequence[Finding],
+    chunks: ChunksByDoc,
+    documents: dict[str, Document],
+    labels: dict[str, str],
+) -> tuple[Draft, list[ScoredChunk]] | None:
+    """Each asked-for table's counts, one cited line each, under its report's name; first, the
+    sentence that introduces the sample ("...self-assessed ... 33 child protection cases")."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    cited: list[ScoredChunk] = []
+    intro = _introduction(tables[0], chunks)
+    if intro is not None:
+        chunk, lo, hi = intro
+        hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
+        citations.append(citation_for(1, hit, lo, hi, documents.get(chunk.doc_id)))
+        _add(cited, hit)
+        lines.append(f"{' '.join(chunk.text[lo:hi].split())} [1]")
+    for table in tables:
+        found = _cite(table, len(citations) + 1, chunks, documents, labels)
+        if found is None:
+            continue
+        citation, hit = found
+        citations.append(citation)
+        _add(cited, hit)
+        counts = ", ".join(" ".join(p.split()).rstrip(";.") for p in table.sub_points)
+        lines.append(f"- {table.title.rstrip(':')}: {counts} [{citation.n}]")
+    if not citations:
+        return None
+    reports = ", ".join(dict.fromkeys(labels.get(t.doc_id, t.doc_id) for t in tables))
+    text = "\n".join([f"{reports} case audit:", *lines])
+    return Draft(text=text, citations=citations, refused=False), cited
 
 
 def _no_grades(
