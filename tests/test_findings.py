@@ -203,6 +203,15 @@ def test_a_case_audit_answer_gives_the_counts_asked_for_with_the_sample_introduc
     assert "13 good" in led and "17 good" not in led
 
 
+def test_a_report_without_grades_gives_its_case_audit_in_its_own_words(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("how were the case files graded in the 2021 inspection?")
+    assert "gives no graded judgments" in answer.text
+    assert "good in 19 cases" in answer.citations[0].quote  # the summary's sentence first
+    assert answer.citations[1].quote.startswith("- 19 good")  # then the table it states
+
+
 def test_every_finding_is_its_span_with_a_stable_id(
     found: dict[str, list[Finding]], parsed: dict[str, ParsedDocument]
 ) -> None:

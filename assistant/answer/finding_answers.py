@@ -760,7 +760,37 @@ def _no_grades(
     text = f"The {names} report gives no graded judgments for the force's areas."
     if audit is None:
         return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
-    _, citations, cited = render("", [audit], chunks, documents, labels, judgments=False)
     counts = ", ".join(" ".join(p.split()).rstrip(";.") for p in audit.sub_points)
-    body = f"{text} Its case audit: {audit.title.rstrip(':')}: {counts} [1]."
+    stated = _in_words(audit, chunks)
+    if stated is None:
+        _, citations, cited = render("", [audit], chunks, documents, labels, judgments=False)
+        body = f"{text} Its case audit: {audit.title.rstrip(':')}: {counts} [1]."
+        return Draft(text=body, citations=citations, refused=False), cited
+    chunk, lo, hi = stated
+    hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
+    citations = [citation_for(1, hit, lo, hi, documents.get(chunk.doc_id))]
+    cited = [hit]
+    table = _cite(audit, 2, chunks, documents, labels)
+    marker = ""
+    if table is not None:
+        citations.append(table[0])
+        _add(cited, table[1])
+        marker = " [2]"
+    sentence = " ".join(chunk.text[lo:hi].split())
+    body = f"{text} Its case audit: {sentence} [1] ({audit.title.rstrip(':')}: {counts}{marker})."
     return Draft(text=body, citations=citations, refused=False), cited
+
+
+def _in_words(audit: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int] | None:
+    """The report's first sentence, outside the table, that gives all the table's counts in
+    words ("good in 19 cases, requiring improvement in 23 cases, and inadequate in 35"): its
+    summary's own statement of the audit."""
+    counts = [m.group(1) for p in audit.sub_points if (m := _GRADED_COUNT.match(p))]
+    wanted = [re.compile(rf"\b{re.escape(c)}\b") for c in counts]
+    for chunk in sorted(chunks.get(audit.doc_id, ()), key=lambda c: c.start):
+        if chunk.start < audit.end and audit.start < chunk.end:
+            continue
+        for lo, hi in sentence_spans(chunk.text):
+            if all(w.search(chunk.text[lo:hi]) for w in wanted):
+                return chunk, lo, hi
+    return None
