@@ -178,7 +178,7 @@ def test_a_case_audit_sample_is_chosen_by_its_size_or_the_force_grading_itself(
     assert chosen("the extra 44 cases HMI picked - how did they come out?") == [
         "Additional 44 cases assessed only by us"
     ]
-    assert chosen("how many of the 77 cases were inadequate?") == []  # the summary says it
+    assert chosen("how many of the 77 cases were inadequate?") == ["Total 77 cases assessed by us"]
     assert chosen("the case of the 12 year old boy missing from a care home") == []
     assert chosen("how many officers are there?") == []
 

@@ -490,7 +490,7 @@ def findings_answer(
         figures = [s.finding for s in list_findings(doc_ids or None, ["headline_figure"])]
         tables = audit_tables(question, figures)
         if tables:
-            return _audit_answer(tables, chunks, documents, labels)
+            return _audit_answer(tables, chunks, documents, labels, _whole(tables[0], figures))
     typed = finding_types(question)
     if not typed or asks_for_next_steps(question) or _asks_elsewhere(question):
         return None
@@ -673,20 +673,23 @@ a child's age ("the case of the 12 yr old boy")."""
 def audit_tables(question: str, figures: Sequence[Finding]) -> list[Finding]:
     """The case-audit tables a question asks for by a sample's size ("the 33 cases") or by the
     force's own grading (the sample both graded: the force's counts and the inspectors'), in
-    report order; none for other questions, nor for the whole audit, which the report's summary
-    states in words."""
+    report order; none for other questions."""
     if not _AUDIT_WORDS.search(question):
         return []
     graded = [(f, t) for f in figures if (t := _graded_total(f))]
     if not graded:
         return []
-    whole = max(t for _, t in graded)
     sizes = _sizes(own_words(question)) or _sizes(question)  # a follow-up's own sample first
-    sizes -= {whole}
     chosen = [f for f, t in graded if t in sizes]
     if not chosen and _SELF_ASSESSED.search(question):
         chosen = [f for f, _ in graded if _BY_BOTH.search(f.title)]
     return sorted(chosen, key=lambda f: (f.doc_id, f.start))
+
+
+def _whole(table: Finding, figures: Sequence[Finding]) -> bool:
+    """Whether the table is its report's whole audit (its largest graded sample)."""
+    own = [_graded_total(f) for f in figures if f.doc_id == table.doc_id]
+    return _graded_total(table) == max(own, default=0)
 
 
 def _sizes(text: str) -> set[int]:
@@ -718,13 +721,15 @@ def _audit_answer(
     chunks: ChunksByDoc,
     documents: dict[str, Document],
     labels: dict[str, str],
+    whole: bool,
 ) -> tuple[Draft, list[ScoredChunk]] | None:
     """Each asked-for table's counts, one cited line each, under its report's name; first, the
-    sentence that introduces the sample ("...self-assessed ... 33 child protection cases")."""
+    sentence that introduces the sample ("...self-assessed ... 33 child protection cases"), or
+    for the `whole` audit the summary's sentence stating it."""
     lines: list[str] = []
     citations: list[Citation] = []
     cited: list[ScoredChunk] = []
-    intro = _introduction(tables[0], chunks)
+    intro = (_in_words(tables[0], chunks) if whole else None) or _introduction(tables[0], chunks)
     if intro is not None:
         chunk, lo, hi = intro
         hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
