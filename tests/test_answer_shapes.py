@@ -480,3 +480,21 @@ def test_what_each_report_found_is_a_comparison() -> None:
     assert change_topic("what did each report say about CAID?") == (
         "what did each report say about CAID?"
     )
+
+
+def test_every_passage_the_answer_quotes_is_listed_in_view() -> None:
+    """A quote from the seventh passage takes the place of the lowest uncited passage in the
+    first five; the first passage and the cited ones in view keep their places."""
+    from assistant.answer.pipeline import cited_in_view
+
+    hits = [_hit(f"passage {i}.", doc_id=f"d{i}") for i in range(8)]
+    quoted = [hits[0], hits[2], hits[6]]
+    draft = Draft(
+        text="[1] [2] [3]",
+        citations=[citation_for(n, h, 0, 9, None) for n, h in enumerate(quoted, 1)],
+        refused=False,
+    )
+    order = [h.chunk.doc_id for h in cited_in_view(hits, draft)]
+    assert order == ["d0", "d1", "d2", "d3", "d6", "d4", "d5", "d7"]
+    refused = Draft(text="", citations=[], refused=True)
+    assert cited_in_view(hits, refused) == hits

@@ -344,6 +344,7 @@ class AskPipeline:
             if used_line:
                 draft = replace(draft, text=f"{draft.text}\n\n{used_line}")
                 yield Event("token", f"\n\n{used_line}")
+        passages = cited_in_view(passages, draft)
         finished = time.perf_counter()
         timings["answer_ms"] = (finished - answer_started) * 1000
         timings["total_ms"] = (finished - started) * 1000
@@ -364,6 +365,27 @@ class AskPipeline:
         if conversation_id is not None:
             self.conversations.record(conversation_id, answer)
         yield Event("answer", answer)
+
+
+_IN_VIEW = 5
+"""The passages a reader sees first (the UI's sources)."""
+
+
+def cited_in_view(passages: list[ScoredChunk], draft: Draft) -> list[ScoredChunk]:
+    """The passages with every one the answer quotes among the first five: a quote from the
+    seventh passage is otherwise cited from a source listed out of view. They take the places
+    of the lowest uncited passages in view; the first passage keeps its place."""
+    if draft.refused or not draft.citations:
+        return passages
+    cited = {c.chunk_id for c in draft.citations}
+    late = [p for p in passages[_IN_VIEW:] if p.chunk.chunk_id in cited]
+    if not late:
+        return passages
+    uncited = [p for p in passages[1:_IN_VIEW] if p.chunk.chunk_id not in cited]
+    out = uncited[::-1][: len(late)]
+    moved = late[: len(out)]
+    shown = [p for p in passages[:_IN_VIEW] if p not in out] + moved
+    return shown + out + [p for p in passages[_IN_VIEW:] if p not in moved]
 
 
 def _lead_first(passages: list[ScoredChunk], draft: Draft) -> list[ScoredChunk]:
