@@ -212,6 +212,20 @@ def test_a_report_without_grades_gives_its_case_audit_in_its_own_words(
     assert answer.citations[1].quote.startswith("- 19 good")  # then the table it states
 
 
+def test_where_the_force_did_best_and_fell_short_is_read_from_its_grades(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask(
+        "2025 grades: where did staffs do well and where did it fall short?"
+    )
+    lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert [line.split(" — ")[1].split(" [")[0] for line in lines[:3]] == [
+        "Good",
+        "Requires improvement",
+        "Requires improvement",
+    ]
+
+
 def test_every_finding_is_its_span_with_a_stable_id(
     found: dict[str, list[Finding]], parsed: dict[str, ParsedDocument]
 ) -> None:

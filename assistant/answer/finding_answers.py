@@ -400,8 +400,8 @@ def in_named_chapter(
     return [f for f in ranked if f.finding_id in named] or in_chapter
 
 
-_BEST = re.compile(r"\b(?:best|top|highest|strongest)\b", re.I)
-_WORST = re.compile(r"\b(?:worst|bottom|lowest|weakest)\b", re.I)
+_BEST = re.compile(r"\b(?:best|top|highest|strongest)\b|\b(?:did|do|does|doing|done) well\b", re.I)
+_WORST = re.compile(r"\b(?:worst|bottom|lowest|weakest|poorest|f[ae]ll(?:s|ing)? short)\b", re.I)
 _GRADE_NAMES = {grade: re.compile(rf"\b{re.escape(grade.value)}\b", re.I) for grade in GRADES} | {
     Grade.REQUIRES_IMPROVEMENT: re.compile(r"\brequires? improvement\b|\bRI\b", re.I)
 }
@@ -450,7 +450,8 @@ _OWN_SUBJECT_WORDS = 2
 _GRADE_WORDS = frozenset(
     tokens(
         " ".join(GRADES) + " ri best worst highest lowest top bottom came bit bits ones area "
-        "mark marks score scores scored result results rate rated rating ratings work"
+        "mark marks score scores scored result results rate rated rating ratings work fall falls "
+        "fell short strongest weakest strong weak well poorly badly"
     )
 )
 
