@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -766,25 +766,11 @@ def _no_grades(
     text = f"The {names} report gives no graded judgments for the force's areas."
     if audit is None:
         return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
-    counts = ", ".join(" ".join(p.split()).rstrip(";.") for p in audit.sub_points)
-    stated = _in_words(audit, chunks)
-    if stated is None:
-        _, citations, cited = render("", [audit], chunks, documents, labels, judgments=False)
-        body = f"{text} Its case audit: {audit.title.rstrip(':')}: {counts} [1]."
-        return Draft(text=body, citations=citations, refused=False), cited
-    chunk, lo, hi = stated
-    hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
-    citations = [citation_for(1, hit, lo, hi, documents.get(chunk.doc_id))]
-    cited = [hit]
-    table = _cite(audit, 2, chunks, documents, labels)
-    marker = ""
-    if table is not None:
-        citations.append(table[0])
-        _add(cited, table[1])
-        marker = " [2]"
-    sentence = " ".join(chunk.text[lo:hi].split())
-    body = f"{text} Its case audit: {sentence} [1] ({audit.title.rstrip(':')}: {counts}{marker})."
-    return Draft(text=body, citations=citations, refused=False), cited
+    audited = _audit_answer([audit], chunks, documents, labels, whole=True)
+    if audited is None:
+        return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
+    draft, cited = audited
+    return replace(draft, text=f"{text}\n{draft.text}"), cited
 
 
 def _in_words(audit: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int] | None:
