@@ -261,9 +261,21 @@ def _cite(
     chunk = _chunk_for(finding, chunks)
     if chunk is None:
         return None
-    hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
     lo = max(finding.start, chunk.start) - chunk.start
     hi = min(finding.end, chunk.end) - chunk.start
+    return _cite_span(chunk, lo, hi, n, documents, labels)
+
+
+def _cite_span(
+    chunk: Chunk,
+    lo: int,
+    hi: int,
+    n: int,
+    documents: dict[str, Document],
+    labels: dict[str, str],
+) -> tuple[Citation, ScoredChunk]:
+    """Citation `n` of `chunk.text[lo:hi]`, and the passage as a hit."""
+    hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
     return citation_for(n, hit, lo, hi, documents.get(chunk.doc_id)), hit
 
 
@@ -733,8 +745,8 @@ def _audit_answer(
     intro = (_in_words(tables[0], chunks) if whole else None) or _introduction(tables[0], chunks)
     if intro is not None:
         chunk, lo, hi = intro
-        hit = ScoredChunk(chunk=chunk, score=1.0, doc_label=labels.get(chunk.doc_id, ""))
-        citations.append(citation_for(1, hit, lo, hi, documents.get(chunk.doc_id)))
+        citation, hit = _cite_span(chunk, lo, hi, 1, documents, labels)
+        citations.append(citation)
         _add(cited, hit)
         lines.append(f"{' '.join(chunk.text[lo:hi].split())} [1]")
     for table in tables:
@@ -764,9 +776,7 @@ def _no_grades(
     another organisation's grade in the force's place."""
     names = ", ".join(labels.get(d, d) for d in doc_ids)
     text = f"The {names} report gives no graded judgments for the force's areas."
-    if audit is None:
-        return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
-    audited = _audit_answer([audit], chunks, documents, labels, whole=True)
+    audited = None if audit is None else _audit_answer([audit], chunks, documents, labels, True)
     if audited is None:
         return Draft(text=text, citations=[], refused=True, reason="no graded judgments"), []
     draft, cited = audited

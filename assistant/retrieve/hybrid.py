@@ -410,14 +410,15 @@ class HybridRetriever:
         if vector is None:
             vector = self.embedder.encode_one(text)
         terms = self.corpus().terms
-        typed = own_words(terms.without_publisher(query))
+        searched = terms.without_publisher(query)
+        typed = own_words(searched)
         meanings = {tuple(tokens(m)) for m in terms.expansions(typed)}
         return _Search(
             text,
             vector,
             frozenset(word_pairs(tokens(typed))),
             frozenset(m for m in meanings if len(m) > 1),
-            self.search_text(query, publisher=True),
+            text if searched == query else self.search_text(query, publisher=True),
         )
 
     def rare_words(self, text: str) -> set[str]:
