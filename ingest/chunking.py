@@ -14,6 +14,9 @@ _SKIPPED_KINDS = {SectionKind.CONTENTS, SectionKind.FRONT_MATTER}
 _PARAGRAPH_NUMBER = re.compile(r"(\d{1,2}\.\d{1,3}) +[A-Z]")
 """A guidance paragraph number ("3.12 Strategy discussions ..."): each numbered paragraph is a
 chunk of its own whose path ends "para 3.12", so it is cited as guidance is ("ch. 3, para 3.12")."""
+_CAPTION_WORDS = 4
+"""A heading of a list or table this long says what its items are ("Total 77 cases assessed by
+us"); a shorter one ("Recommendations", "Methods") only labels them."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
 
@@ -57,6 +60,14 @@ def _split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, 
     return spans
 
 
+def _heads(text: str, heading_start: int, body_start: int) -> bool:
+    """Whether the section's heading line sits directly above its first body text, so the first
+    chunk can begin at the heading: an area for improvement's heading is its finding, and a
+    table's caption ("Total 77 cases assessed by us") says what its figures count."""
+    line_end = text.find("\n", heading_start)
+    return 0 <= line_end < body_start and not text[line_end:body_start].strip()
+
+
 def chunk_id(doc_id: str, section_path: list[str], text: str, occurrence: int) -> str:
     digest = hashlib.sha256(
         "\x1f".join([doc_id, *section_path, text, str(occurrence)]).encode()
@@ -89,6 +100,13 @@ def chunk_document(parsed: ParsedDocument, target_chars: int = 1200) -> list[Chu
                 packed[-1] = (packed[-1][0], end)
             else:
                 packed.append((start, end))
+        body_blocks = by_section[section.section_id]
+        labelled = section.kind is SectionKind.AREAS_FOR_IMPROVEMENT or (
+            body_blocks[0].type in (BlockType.LIST, BlockType.TABLE)
+            and len(section.heading.split()) >= _CAPTION_WORDS
+        )
+        if packed and labelled and _heads(text, section.start, packed[0][0]):
+            packed[0] = (section.start, packed[0][1])
         for start, end in packed:
             body = text[start:end]
             numbered = _PARAGRAPH_NUMBER.match(body)

@@ -67,9 +67,10 @@ _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _SHORT_CASE_CHILD_WORDS = 8
 _CONTENTS_LOOKAHEAD = 3
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 """Bump when parsing, chunking or findings extraction changes, so a re-ingest rebuilds unchanged
-files (3: findings; 4: formats, identity, guidance paragraphs)."""
+files (3: findings; 4: formats, identity, guidance paragraphs; 5: a finding's or caption's
+heading opens its chunk)."""
 
 
 @dataclass

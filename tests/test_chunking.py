@@ -56,7 +56,9 @@ def test_chunks_never_cross_a_section_boundary(
     for chunk in chunks:
         section = doc.section(chunk.section_id)
         assert chunk.text == doc.text[chunk.start : chunk.end]
-        assert section.start < chunk.start and chunk.end <= section.end
+        assert section.start <= chunk.start and chunk.end <= section.end
+        # Only a chunk that opens with its own heading line starts where its section does.
+        assert (chunk.start == section.start) == (chunk.body_start > 0)
         assert chunk.section_path == section.path and chunk.section_kind is section.kind
         assert chunk.doc_id == doc_id and chunk.page == section.page
         # No other section's heading starts inside the chunk.
@@ -76,7 +78,9 @@ def test_every_body_block_is_in_exactly_one_chunk(
     doc = parsed[doc_id]
     for block, section_id in zip(doc.blocks, doc.block_sections, strict=True):
         holders = [c for c in chunks[doc_id] if c.start <= block.start and block.end <= c.end]
-        if section_id is None or doc.section(section_id).kind is SectionKind.CONTENTS:
+        if section_id is None and block.type is BlockType.HEADING:  # only in a chunk it opens
+            assert all(c.start == block.start and c.body_start for c in holders), block.text[:60]
+        elif section_id is None or doc.section(section_id).kind is SectionKind.CONTENTS:
             assert holders == [], block.text[:60]
         else:
             assert len(holders) == 1, block.text[:60]
@@ -93,7 +97,7 @@ def test_chunk_sizes(
     """Chunks are packed up to the target; only an unbreakable unit (a list with its
     introduction, a table) may exceed it."""
     for chunk in chunks[doc_id]:
-        if len(chunk.text) > TARGET_CHARS:
+        if len(chunk.body) > TARGET_CHARS:
             assert "\n- " in chunk.text or "\t" in chunk.text or "\n  - " in chunk.text
     assert sum(len(c.text) for c in chunks[doc_id]) / len(chunks[doc_id]) > 300
 
@@ -194,9 +198,37 @@ def test_embed_text_starts_with_heading_path(chunks: dict[str, list[Chunk]]) -> 
     for chunk in chunks["staffordshire-2021"]:
         labelled = chunk.embed_text("Staffordshire 2021")
         where = " › ".join(["Staffordshire 2021", *chunk.section_path])
-        assert labelled == f"{where}\n{chunk.text}"
-        assert chunk.embed_text() == " › ".join(chunk.section_path) + "\n" + chunk.text
+        assert labelled == f"{where}\n{chunk.body}"
+        assert chunk.embed_text() == " › ".join(chunk.section_path) + "\n" + chunk.body
     detention = next(c for c in chunks["staffordshire-2021"] if "18 hours" in c.text)
     assert detention.embed_text("Staffordshire 2021").startswith(
         "Staffordshire 2021 › 11. Police detention › "
     )
+
+
+def test_a_finding_or_caption_heading_opens_its_chunk(chunks: dict[str, list[Chunk]]) -> None:
+    """An area for improvement's heading is the finding itself, and a list's caption says what
+    its figures count: each opens its first chunk, so a quote of it is in the passage cited. The
+    heading is already in the path, so the body alone is embedded and quoted."""
+    afi = containing(
+        chunks["staffordshire-2025"], "The force doesn't have a crime allocation policy"
+    )
+    heading = "The force should make sure investigations are allocated to the most appropriate"
+    assert afi.text.startswith(heading) and afi.section_path[-1].startswith(heading)
+    assert afi.body.startswith("The force doesn't have a crime allocation policy")
+    assert afi.body_start == afi.text.index(afi.body)
+    assert heading not in afi.embed_text().split("\n", 1)[1]
+
+    total = containing(chunks["staffordshire-2021"], "Total 77 cases assessed by us")
+    assert total.text.startswith("Total 77 cases assessed by us\n\n- 19 good")
+    assert total.body.startswith("- 19 good")
+
+    # A short label ("Recommendations", "Police response") only names its list: not kept.
+    for chunk in [c for doc in chunks.values() for c in doc]:
+        if chunk.body_start:
+            heading = chunk.section_path[-1]
+            assert chunk.section_kind is SectionKind.AREAS_FOR_IMPROVEMENT or (
+                len(heading.split()) >= 4
+            ), heading
+        else:
+            assert chunk.body == chunk.text

@@ -265,6 +265,8 @@ class ExtractiveAnswerer:
         for rank, passage in enumerate(passages):
             text = passage.chunk.text
             for unit in answer_units(text):
+                if unit.start < passage.chunk.body_start:
+                    continue  # the heading is shown with the passage already
                 if len(text[unit.start : unit.end].split()) < _MIN_WORDS:
                     continue  # a bare grade or label is not an answer
                 candidates.append(_Candidate(passage, rank, unit, 0.0))
@@ -666,7 +668,7 @@ class ExtractiveAnswerer:
         sentence) so the reader can judge."""
         nearest: list[Citation] = []
         for hit in passages[:3]:
-            spans = sentence_spans(hit.chunk.text)
+            spans = [s for s in sentence_spans(hit.chunk.text) if s[0] >= hit.chunk.body_start]
             if spans:
                 start, end = spans[0]
                 nearest.append(

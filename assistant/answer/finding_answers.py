@@ -722,7 +722,9 @@ def _introduction(table: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int]
         stating = [
             (lo, hi)
             for lo, hi in sentence_spans(chunk.text)
-            if chunk.start + lo < table.start and size.search(chunk.text[lo:hi])
+            if chunk.body_start <= lo
+            and chunk.start + lo < table.start
+            and size.search(chunk.text[lo:hi])
         ]
         if stating:
             return chunk, stating[0][0], stating[-1][1]
@@ -793,6 +795,6 @@ def _in_words(audit: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int] | N
         if chunk.start < audit.end and audit.start < chunk.end:
             continue
         for lo, hi in sentence_spans(chunk.text):
-            if all(w.search(chunk.text[lo:hi]) for w in wanted):
+            if lo >= chunk.body_start and all(w.search(chunk.text[lo:hi]) for w in wanted):
                 return chunk, lo, hi
     return None

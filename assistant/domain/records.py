@@ -144,9 +144,24 @@ class Chunk(BaseModel):
     page: int | None = None
     order: int
 
+    @property
+    def body_start(self) -> int:
+        """Where the body begins in `text`: past the chunk's own heading line when it opens with
+        one (an area for improvement's heading, a table's caption). The heading is shown and
+        embedded with the path, so answers quote the body."""
+        heading = self.section_path[-1] if self.section_path else ""
+        if not heading or not self.text.startswith(heading + "\n"):
+            return 0
+        return len(self.text) - len(self.text[len(heading) :].lstrip())
+
+    @property
+    def body(self) -> str:
+        """The text below the chunk's own heading line (all of it when it has none)."""
+        return self.text[self.body_start :]
+
     def embed_text(self, doc_label: str = "") -> str:
-        """What is embedded: where the chunk lives (document, heading path) plus its text."""
-        return f"{place(doc_label, self.section_path)}\n{self.text}"
+        """What is embedded: where the chunk lives (document, heading path) plus its body."""
+        return f"{place(doc_label, self.section_path)}\n{self.body}"
 
 
 class SearchFilters(BaseModel):

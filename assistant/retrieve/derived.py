@@ -42,7 +42,8 @@ def pooled(heading: np.ndarray, parts: np.ndarray, lengths: Sequence[int]) -> np
 
 
 def chunk_parts(chunk: Chunk, label: str) -> Composite:
-    sentences = [chunk.text[s:e] for s, e in sentence_spans(chunk.text)] or [chunk.text]
+    body = chunk.body
+    sentences = [body[s:e] for s, e in sentence_spans(body)] or [body]
     return chunk.embed_text(label), place(label, chunk.section_path), sentences
 
 

@@ -284,7 +284,7 @@ class _Corpus:
     def chunk_pairs(self, cid: str) -> set[tuple[str, str]]:
         """The chunk's word pairs in order (for phrases), filled as chunks become candidates."""
         if cid not in self.pairs:
-            self.pairs[cid] = word_pairs(tokens(self.chunks[cid].text))
+            self.pairs[cid] = word_pairs(tokens(self.chunks[cid].body))
         return self.pairs[cid]
 
     def chunk_tokens(self, cid: str) -> set[str]:
@@ -456,7 +456,7 @@ class HybridRetriever:
                 held = self.lexical.initial_runs(acronym.lower(), _INITIAL_RUNS)
                 corpus.initials[acronym] = spelled_out(
                     acronym,
-                    (corpus.chunks[cid].text for cid in held if cid in corpus.chunks),
+                    (corpus.chunks[cid].body for cid in held if cid in corpus.chunks),
                     least=_WRITTEN_OUT,
                 )
             phrase = corpus.initials[acronym]
@@ -739,7 +739,7 @@ class HybridRetriever:
         if self.cross_encoder is not None:
             kinds = search.kinds
             judged = self.cross_encoder.score(
-                search.text, [corpus.chunks[cid].text for cid in pool]
+                search.text, [corpus.chunks[cid].body for cid in pool]
             )
             return {
                 cid: float(s) + cfg.intent_weight * (corpus.chunks[cid].section_kind in kinds)
@@ -769,7 +769,7 @@ class HybridRetriever:
         sentences: list[str] = []
         owners: list[int] = []
         for row, cid in enumerate(pool):
-            text = corpus.chunks[cid].text
+            text = corpus.chunks[cid].body
             for start, end in sentence_spans(text):
                 sentences.append(text[start:end])
                 owners.append(row)
@@ -817,7 +817,7 @@ class HybridRetriever:
                     lexical.get(cid, 0.0) / top_bm25,
                     len(pairs & corpus.chunk_pairs(cid)) / len(pairs) if pairs else 0.0,
                     float(untold_story),
-                    float(untold_story and practice and not _GUIDED.search(chunk.text)),
+                    float(untold_story and practice and not _GUIDED.search(chunk.body)),
                     float(
                         bool(answer_kinds)
                         and any(gives(sentences[i], answer_kinds) for i in nearest[row] if i >= 0)

@@ -74,7 +74,7 @@ def write(conn: sqlite3.Connection, chunks: list[Chunk], label: str) -> None:
                 c.doc_id,
                 str(c.section_kind),
                 chunk_terms(c, label),
-                " ".join(sorted(raw_words(c.text))),
+                " ".join(sorted(raw_words(c.body))),
                 doc_key(c.doc_id),
             )
             for c in chunks
