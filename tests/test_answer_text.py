@@ -515,6 +515,15 @@ def test_counted_subject_and_figures() -> None:
     assert counted_subject("how many files didnt have the ethnicity down?") == "files"
     assert counted_subject("how many cases weren’t recorded") == "cases"
     assert counted_subject("By how many points did attendance fall?") is None
+    from assistant.answer.answerability import asks_besides_count
+
+    assert asks_besides_count("how many referrals and how old was the oldest?")
+    assert asks_besides_count("How many staff, and what share were trained?")
+    assert asks_besides_count("who investigates DA? how much goes to response")
+    assert asks_besides_count("When was it set up and how many children did it help?")
+    assert not asks_besides_count("how many PPNs were submitted in 2021 and 2025?")
+    assert not asks_besides_count("How many children did Staffordshire Police arrest in 2024?")
+    assert not asks_besides_count("What did the 2021 report recommend?")
     assert counted_subject("What did the 2021 report recommend?") is None
     assert counted_subject("how many referrals and how old was the oldest?") == "referrals"
     assert counted_subject("whats staffs average response time for 999 calls?") == "response time"

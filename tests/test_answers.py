@@ -487,6 +487,26 @@ def test_a_figure_in_a_very_relevant_passage_answers_though_it_words_the_subject
     assert "Of 82 professionalising investigation programme (PIP) level 2" in answer.text
 
 
+def test_a_count_asked_beside_another_question_does_not_refuse_the_whole(
+    sample_assistant: Assistant,
+) -> None:
+    """A count in the asker's own words ("bits of work" for tasks) finds no figure about its
+    subject; asked alone it is refused, asked beside another question the rest is answered."""
+    alone = sample_assistant.ask("How many children's homes signed up to the Philomena protocol?")
+    assert alone.refused and "no report gives a figure" in (alone.reason or "")
+    both = sample_assistant.ask(
+        "How many children's homes signed up to the Philomena protocol, and when did it start?"
+    )
+    assert not both.refused, both.reason
+    assert "The force implemented the Philomena protocol in June 2021." in both.text
+    queue = sample_assistant.ask(
+        "the MASH queue in 2021 - how many bits of work were waiting, and how old was the oldest?"
+    )
+    assert not queue.refused, queue.reason
+    assert "112 tasks" in queue.text
+    assert_citations_sound(sample_assistant, queue)
+
+
 def test_an_areas_figures_asked_for_lead_with_the_passage_that_gives_them(
     sample_assistant: Assistant,
 ) -> None:

@@ -106,6 +106,33 @@ _CONJUNCT = re.compile(
 """Where a counted subject goes on to a second noun phrase, not to a second question."""
 
 
+def asks_besides_count(question: str) -> bool:
+    """Whether a "how many" question asks something else too ("how many referrals, and how old
+    was the oldest?", "breakdown of who investigates them? how much goes to response"): a count
+    whose subject the reports word differently ("tip-offs" for intelligence notifications) is
+    no reason to leave the other part unanswered."""
+    match = _COUNT_QUESTION.search(question)
+    if not match:
+        return False
+    before, after = question[: match.start()], question[match.end(match.lastindex or 0) :]
+    counted = match.group(match.lastindex or 0) or ""
+    return bool(
+        _ANOTHER_QUESTION.search(counted)
+        or _ANOTHER_QUESTION.search(after)
+        or re.search(r"\?\s*\S", question.strip())
+        or (before.strip() and _ANOTHER_QUESTION.search(before))
+        or bool(re.search(r"(?:,|\band)\s*$", before.strip()))
+    )
+
+
+_ANOTHER_QUESTION = re.compile(
+    r"(?:,|\band\b|\?)\s*(?:and\s+)?(?:how|what|when|where|who|why|which|whose|is|are|was|were|"
+    r"did|does|do|has|have|had)\b",
+    re.I,
+)
+"""A second question joined to the first ("..., and what fraction", "... and how did they")."""
+
+
 def sized_subject(question: str) -> str | None:
     """What a "how big / what size" question measures ("how big was the MASH review queue" ->
     "MASH review queue"): a figure about it leads the answer, but its wording may be the

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answer.answerability import (
+    asks_besides_count,
     asks_for_person,
     asks_for_share,
     counted_subject,
@@ -477,7 +478,7 @@ class ExtractiveAnswerer:
                     ),
                     None,
                 )
-            if found is None and subject is not None:
+            if found is None and subject is not None and not asks_besides_count(asked):
                 return self.refusal(passages, documents, f"no report gives a figure for {subject}")
             lead = near[found] if found is not None else None
         if lead is None and subject is None:
