@@ -472,7 +472,7 @@ class FindingQueries:
             query_vector=vector,
         )
         for hit in hits:
-            start, end = self._best_sentences(hit.chunk.text, vector)
+            start, end = self._best_sentences(hit.chunk, vector)
             citation = citation_for(len(citations) + 1, hit, start, end, document)
             citations.append(citation)
             side.passages.append(citation)
@@ -512,13 +512,14 @@ class FindingQueries:
         hit = ScoredChunk(chunk=chunk, score=round(score, 4), doc_label=label)
         return citation_for(n, hit, lo, end, document)
 
-    def _best_sentences(self, text: str, vector: np.ndarray) -> tuple[int, int]:
+    def _best_sentences(self, chunk: Chunk, vector: np.ndarray) -> tuple[int, int]:
         """The passage most like the topic: whole sentences, a sentence ending in a colon
         with the list it introduces, a list item with its lead (and the next sentence of the
-        same paragraph when it is short)."""
-        units = passage_units(text)
+        same paragraph when it is short); from the body, below any heading line."""
+        text = chunk.text
+        units = [u for u in passage_units(text) if u[0] >= chunk.body_start]
         if not units:
-            return 0, len(text)
+            return chunk.body_start, len(text)
         sims = self.sentence_vectors.get([text[s:e] for s, e in units]) @ vector
         best = int(np.argmax(sims))
         start, end = units[best]
