@@ -507,6 +507,24 @@ def test_a_count_asked_beside_another_question_does_not_refuse_the_whole(
     assert_citations_sound(sample_assistant, queue)
 
 
+def test_a_follow_up_finds_the_earlier_reports_own_word_for_its_topic(
+    sample_assistant: Assistant,
+) -> None:
+    """The 2025 report says "flags" where the 2021 report says "warning markers": asked whether
+    2021 found it too, the follow-up is answered from the 2021 markers, not told 2021 has none."""
+    from assistant.domain.records import Turn
+
+    first = "what did the 2025 report find about flags on records?"
+    history = [
+        Turn(role="user", content=first),
+        Turn(role="assistant", content=sample_assistant.ask(first).text),
+    ]
+    answer = sample_assistant.ask("did the 2021 inspection raise that too?", history=history)
+    assert not answer.refused, answer.reason
+    assert "warning markers on Niche and COMPACT don't always correspond" in answer.text
+    assert_citations_sound(sample_assistant, answer)
+
+
 def test_an_areas_figures_asked_for_lead_with_the_passage_that_gives_them(
     sample_assistant: Assistant,
 ) -> None:
