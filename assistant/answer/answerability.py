@@ -121,7 +121,7 @@ def asks_besides_count(question: str) -> bool:
         or _ANOTHER_QUESTION.search(after)
         or re.search(r"\?\s*\S", question.strip())
         or (before.strip() and _ANOTHER_QUESTION.search(before))
-        or bool(re.search(r"(?:,|\band)\s*$", before.strip()))
+        or re.search(r"(?:,|\band)\s*$", before.strip())
     )
 
 
