@@ -419,6 +419,7 @@ def test_glossary_expands_ranks_and_everyday_words_and_knows_them() -> None:
     assert "start" in terms.expansions("joint s47 - how should it kick off?")
     assert "mobile device" in terms.expansions("can I get the toolkit on my phone?")
     assert "warning markers" in terms.expansions("were flags used properly?")
+    assert terms.expansions("what did HMICFRS flag as innovative practice?") == []  # a verb
     assert "monitor; oversee" in terms.expansions("what should the insp keep an eye on?")
 
 
