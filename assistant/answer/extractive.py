@@ -66,7 +66,7 @@ from assistant.retrieve.intent import (
     finding_types,
     wanted_kinds,
 )
-from assistant.retrieve.sentences import SentenceVectors, sentence_spans
+from assistant.retrieve.sentences import SentenceVectors, body_sentence_spans, sentence_spans
 from assistant.retrieve.vocabulary import Vocabulary, spelled_out
 from ingest.findings import polarity
 
@@ -669,7 +669,7 @@ class ExtractiveAnswerer:
         sentence) so the reader can judge."""
         nearest: list[Citation] = []
         for hit in passages[:3]:
-            spans = [s for s in sentence_spans(hit.chunk.text) if s[0] >= hit.chunk.body_start]
+            spans = body_sentence_spans(hit.chunk)
             if spans:
                 start, end = spans[0]
                 nearest.append(

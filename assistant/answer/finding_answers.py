@@ -27,7 +27,7 @@ from assistant.domain.records import (
 from assistant.domain.text import STOPWORDS, common_words, own_words, tokens
 from assistant.domain.words import GRADES, NUMBER_WORDS, Grade
 from assistant.retrieve.intent import asks_for_list, asks_for_next_steps, finding_types
-from assistant.retrieve.sentences import sentence_spans
+from assistant.retrieve.sentences import body_sentence_spans, sentence_spans
 
 ChunksByDoc = Mapping[str, Sequence[Chunk]]
 """Each document's chunks, by document id."""
@@ -721,10 +721,8 @@ def _introduction(table: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int]
     for chunk in sorted(before, key=lambda c: -c.start):
         stating = [
             (lo, hi)
-            for lo, hi in sentence_spans(chunk.text)
-            if chunk.body_start <= lo
-            and chunk.start + lo < table.start
-            and size.search(chunk.text[lo:hi])
+            for lo, hi in body_sentence_spans(chunk)
+            if chunk.start + lo < table.start and size.search(chunk.text[lo:hi])
         ]
         if stating:
             return chunk, stating[0][0], stating[-1][1]
@@ -794,7 +792,7 @@ def _in_words(audit: Finding, chunks: ChunksByDoc) -> tuple[Chunk, int, int] | N
     for chunk in sorted(chunks.get(audit.doc_id, ()), key=lambda c: c.start):
         if chunk.start < audit.end and audit.start < chunk.end:
             continue
-        for lo, hi in sentence_spans(chunk.text):
-            if lo >= chunk.body_start and all(w.search(chunk.text[lo:hi]) for w in wanted):
+        for lo, hi in body_sentence_spans(chunk):
+            if all(w.search(chunk.text[lo:hi]) for w in wanted):
                 return chunk, lo, hi
     return None

@@ -42,6 +42,11 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def body_sentence_spans(chunk: Chunk) -> list[tuple[int, int]]:
+    """`sentence_spans` of a chunk's text below its own heading line: what may be quoted."""
+    return [s for s in sentence_spans(chunk.text) if s[0] >= chunk.body_start]
+
+
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1
